@@ -1,0 +1,137 @@
+// Package config reads the portal's settings from environment variables and
+// checks them all at start, reporting every problem at once.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the portal's configuration.
+type Config struct {
+	DatabaseURL        string
+	ListenAddr         string
+	BaseURL            *url.URL
+	EvidenceDir        string
+	SessionSecure      bool
+	SessionIdleTimeout time.Duration
+	SessionLifetime    time.Duration
+	TrustedProxies     []netip.Prefix
+	MaxBodyBytes       int64
+	LogLevel           slog.Level
+	LogJSON            bool
+}
+
+// Var documents one environment variable; README's table lists the same.
+type Var struct {
+	Name, Default, Help string
+}
+
+// Vars lists every setting with its default.
+var Vars = []Var{
+	{"DATABASE_URL", "", "PostgreSQL connection URL (required by serve and migrate; thidua dev starts its own cluster when empty)"},
+	{"LISTEN_ADDR", "127.0.0.1:8080", "address the portal listens on"},
+	{"BASE_URL", "http://127.0.0.1:8080", "public address of the portal, used in links"},
+	{"EVIDENCE_DIR", "./.data/evidence", "directory of the evidence file store"},
+	{"SESSION_SECURE", "true", "Secure and __Host- session cookie; set false only for plain-HTTP development"},
+	{"SESSION_IDLE_TIMEOUT", "30m", "a session ends after this long without a request"},
+	{"SESSION_LIFETIME", "10h", "a session ends this long after sign-in, whatever the activity"},
+	{"TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
+	{"MAX_BODY_BYTES", "1048576", "largest form body accepted (uploads have their own limit)"},
+	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"LOG_FORMAT", "json", "json or text"},
+}
+
+// Load reads the configuration through getenv (os.Getenv in main).
+func Load(getenv func(string) string) (*Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		return ""
+	}
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	c := &Config{
+		DatabaseURL: get("DATABASE_URL"),
+		ListenAddr:  get("LISTEN_ADDR"),
+		EvidenceDir: get("EVIDENCE_DIR"),
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("DATABASE_URL", "must be a postgres:// URL")
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
+		bad("LISTEN_ADDR", "must be host:port, e.g. 127.0.0.1:8080 (%v)", err)
+	}
+	if u, err := url.Parse(get("BASE_URL")); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("BASE_URL", "must be an absolute http:// or https:// URL")
+	} else {
+		c.BaseURL = u
+	}
+	var err error
+	if c.SessionSecure, err = strconv.ParseBool(get("SESSION_SECURE")); err != nil {
+		bad("SESSION_SECURE", "must be true or false")
+	}
+	if c.SessionIdleTimeout, err = time.ParseDuration(get("SESSION_IDLE_TIMEOUT")); err != nil || c.SessionIdleTimeout < time.Minute {
+		bad("SESSION_IDLE_TIMEOUT", "must be a duration of at least 1m, e.g. 30m")
+	}
+	if c.SessionLifetime, err = time.ParseDuration(get("SESSION_LIFETIME")); err != nil || c.SessionLifetime < c.SessionIdleTimeout {
+		bad("SESSION_LIFETIME", "must be a duration no shorter than SESSION_IDLE_TIMEOUT, e.g. 10h")
+	}
+	for _, s := range strings.Split(get("TRUSTED_PROXIES"), ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(s); aerr == nil {
+				p = netip.PrefixFrom(a, a.BitLen())
+			} else {
+				bad("TRUSTED_PROXIES", "%q is not an address or CIDR", s)
+				continue
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+	if c.MaxBodyBytes, err = strconv.ParseInt(get("MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
+		bad("MAX_BODY_BYTES", "must be a number of bytes, at least 1024")
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
+		bad("LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	switch get("LOG_FORMAT") {
+	case "json":
+		c.LogJSON = true
+	case "text":
+	default:
+		bad("LOG_FORMAT", "must be json or text")
+	}
+	if c.SessionSecure && c.BaseURL != nil && c.BaseURL.Scheme != "https" && !isLoopback(c.BaseURL.Hostname()) {
+		bad("SESSION_SECURE", "is on but BASE_URL is not https: browsers would drop the session cookie")
+	}
+	return c, errors.Join(errs...)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}

@@ -1,0 +1,44 @@
+package web
+
+// Chrome is what the layout needs on every page.
+type Chrome struct {
+	// Title is the page title, already translated.
+	Title string
+	// User is the signed-in user, nil for anonymous visitors.
+	User *CurrentUser
+	// Nav is the navigation of the user's role.
+	Nav []NavItem
+	// Flash is a one-time notice from the previous action, already translated.
+	Flash string
+	// Path is the request path, kept by the language switch.
+	Path string
+}
+
+// CurrentUser is the signed-in user as the header shows it.
+type CurrentUser struct {
+	Name     string
+	Email    string
+	RoleKey  string
+	UnitName string
+}
+
+// NavItem is one link of the navigation.
+type NavItem struct {
+	Href   string
+	Label  string
+	Active bool
+}
+
+// Option is one choice of a select box.
+type Option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// Field is a form field as shown: the value the user typed and, after a
+// failed submission, the catalogue key of its problem.
+type Field struct {
+	Value string
+	Error string
+}
