@@ -140,6 +140,7 @@ var catalogue = map[string]message{
 	"users.flash.enabled":        {"Đã mở khóa tài khoản.", "Account enabled."},
 	"users.flash.password":       {"Đã cấp lại mật khẩu.", "Password reset."},
 	"users.flash.sessions":       {"Đã kết thúc mọi phiên đăng nhập của tài khoản.", "All sessions of the account ended."},
+	"users.self_role":            {"Bạn không thể tự đổi vai trò của mình.", "You cannot change your own role."},
 	"users.self_disable":         {"Bạn không thể tự khóa tài khoản của mình.", "You cannot disable your own account."},
 	"user.not_found":             {"Không tìm thấy người dùng.", "User not found."},
 	"user.email.invalid":         {"Thư điện tử không hợp lệ.", "Not a valid e-mail address."},

@@ -167,19 +167,18 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 	})
 }
 
-// SetPassword stores a new password hash and ends the user's other sessions.
-func (db *DB) SetPassword(ctx context.Context, id int64, hash, action string) error {
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1,
-			version = version + 1, updated_at = now() WHERE id = $1`, id, hash)
+// SetPassword stores a new password hash and ends the user's sessions; it
+// returns the new session epoch, so the caller may keep its own session.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash, action string) (epoch int, err error) {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1,
+			version = version + 1, updated_at = now() WHERE id = $1 RETURNING session_epoch`, id, hash).Scan(&epoch)
 		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return domain.Errorf(domain.ENOTFOUND, "user.not_found")
+			return notFound(err, "user.not_found")
 		}
 		return audit(ctx, tx, auditEntry{Action: action, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10)})
 	})
+	return epoch, err
 }
 
 // EndSessions ends every session of the user (sign out everywhere) and
@@ -198,4 +197,18 @@ func (db *DB) EndSessions(ctx context.Context, id int64) (epoch int, err error) 
 func (db *DB) SetLocale(ctx context.Context, id int64, locale string) error {
 	_, err := db.Pool.Exec(ctx, `UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, id, locale)
 	return err
+}
+
+// Counts are the numbers on the administrator's home page.
+type Counts struct {
+	ActiveUsers int
+	Units       int
+}
+
+// CountUsersAndUnits counts active users and units.
+func (db *DB) CountUsersAndUnits(ctx context.Context) (Counts, error) {
+	var c Counts
+	err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM users WHERE disabled_at IS NULL), (SELECT count(*) FROM units)`).
+		Scan(&c.ActiveUsers, &c.Units)
+	return c, err
 }

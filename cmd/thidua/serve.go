@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"thidua/internal/config"
+	"thidua/internal/postgres"
+	"thidua/internal/server"
+)
+
+func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	if cfg.DatabaseURL == "" {
+		return errNoDatabase
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serve(ctx, cfg, db, log, nil)
+}
+
+// serve runs the portal until ctx ends, then drains requests in flight.
+func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.Logger, ready func(addr string)) error {
+	if st, err := db.MigrationStatus(ctx); err != nil {
+		return err
+	} else if !st.Current() {
+		log.Warn("database schema is not current: run `thidua migrate up`; /readyz reports 503 until then",
+			"version", st.Version, "latest", st.Latest, "dirty", st.Dirty)
+	}
+	srv := server.New(cfg, db, log)
+	defer srv.Close()
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	log.Info("portal listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

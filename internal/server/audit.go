@@ -1,0 +1,43 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"thidua/internal/i18n"
+	"thidua/web"
+)
+
+const auditPageSize = 100
+
+// auditLog shows the audit log, newest first, a hundred lines a page.
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	if before < 0 {
+		before = 0
+	}
+	recs, err := s.db.ListAudit(ctx, before, auditPageSize+1)
+	if err != nil {
+		return err
+	}
+	var v web.AuditView
+	if len(recs) > auditPageSize {
+		recs = recs[:auditPageSize]
+		v.NextFrom = recs[len(recs)-1].ID
+	}
+	for _, a := range recs {
+		actor := a.ActorName
+		if actor == "" {
+			actor = i18n.T(ctx, "audit.system")
+		}
+		object := a.ObjectType
+		if a.ObjectID != "" {
+			object += " " + a.ObjectID
+		}
+		v.Rows = append(v.Rows, web.AuditRow{ID: a.ID, At: i18n.DateTime(a.At), Actor: actor, Action: a.Action,
+			Object: object, Details: a.Details, ClientAddr: a.ClientAddr, RequestID: a.RequestID})
+	}
+	s.render(w, r, http.StatusOK, web.Audit(s.chrome(r, i18n.T(ctx, "audit.title")), v))
+	return nil
+}

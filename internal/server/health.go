@@ -1,0 +1,41 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// healthz answers while the process runs: liveness only.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 only when the database is reachable and its schema is at
+// the binary's migration version; else 503, so a load balancer holds traffic.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	report := map[string]any{}
+	ok := true
+	st, err := s.db.MigrationStatus(ctx)
+	if err != nil {
+		ok = false
+		report["database"] = "unreachable"
+		s.log.Warn("readyz: database unreachable", "err", err)
+	} else {
+		report["database"] = "ok"
+		report["migrations"] = map[string]any{"version": st.Version, "latest": st.Latest, "dirty": st.Dirty, "current": st.Current()}
+		ok = st.Current()
+	}
+	status := http.StatusOK
+	if !ok {
+		status = http.StatusServiceUnavailable
+	}
+	report["ready"] = ok
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(report)
+}

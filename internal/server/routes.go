@@ -1,0 +1,71 @@
+package server
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/domain"
+	"thidua/web"
+)
+
+// routes wires every URL. Middleware order: request ID, then the access log
+// (so it sees the final status), panic recovery, headers, input checks,
+// cross-origin protection, sessions and the signed-in user.
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.assignRequestID, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput,
+		s.cop.Handler, s.loadSession, s.loadUser)
+	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return domain.Errorf(domain.ENOTFOUND, "error.not_found")
+	}))
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusMethodNotAllowed, "error.method")
+	})
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	static, _ := fs.Sub(web.Static, "static")
+	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(static)))
+
+	r.Get("/", s.handle(s.publicHome))
+	r.Get("/login", s.handle(s.loginForm))
+	r.Post("/login", s.handle(s.login))
+	r.Post("/logout", s.handle(s.logout))
+	r.Post("/locale", s.handle(s.setLocale))
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireUser)
+		r.Get("/home", s.handle(s.dashboard))
+		r.Get("/account", s.handle(s.account))
+		r.Post("/account/password", s.handle(s.changePassword))
+		r.Post("/account/sessions/end", s.handle(s.endOwnSessions))
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(domain.RoleAdmin))
+			r.Get("/users", s.handle(s.listUsers))
+			r.Post("/users", s.handle(s.createUser))
+			r.Get("/users/{userID}", s.handle(s.showUser))
+			r.Post("/users/{userID}", s.handle(s.updateUser))
+			r.Post("/users/{userID}/disabled", s.handle(s.setUserDisabled))
+			r.Post("/users/{userID}/password", s.handle(s.resetPassword))
+			r.Post("/users/{userID}/sessions/end", s.handle(s.endUserSessions))
+			r.Get("/audit", s.handle(s.auditLog))
+		})
+	})
+	return r
+}
+
+// staticFiles serves the embedded assets with a day of caching.
+func staticFiles(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || r.URL.Path[len(r.URL.Path)-1] == '/' {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
+}

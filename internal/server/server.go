@@ -1,0 +1,76 @@
+// Package server is the HTTP side of Thi Đua: chi routes, middleware and one
+// file per resource. Handlers stay thin: they parse, call the domain and the
+// database, and render a view model.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"thidua/internal/config"
+	"thidua/internal/postgres"
+)
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	cfg      *config.Config
+	db       *postgres.DB
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	store    *pgxstore.PostgresStore
+	cop      *http.CrossOriginProtection
+	handler  http.Handler
+}
+
+// Login throttling: failures counted within the window, per account and per
+// client address.
+const (
+	throttleWindow     = 15 * time.Minute
+	maxAccountFailures = 5
+	maxAddressFailures = 30
+)
+
+// New builds the server and its routes.
+func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg, db: db, log: log}
+	s.store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sm := scs.New()
+	sm.Store = s.store
+	sm.IdleTimeout = cfg.SessionIdleTimeout
+	sm.Lifetime = cfg.SessionLifetime
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Path = "/"
+	sm.Cookie.Persist = false
+	if cfg.SessionSecure {
+		// __Host- binds the cookie to this host, over HTTPS, for every path.
+		sm.Cookie.Name = "__Host-thidua_session"
+		sm.Cookie.Secure = true
+	} else {
+		sm.Cookie.Name = "thidua_session"
+	}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
+	s.sessions = sm
+
+	s.cop = http.NewCrossOriginProtection()
+	if cfg.BaseURL != nil {
+		_ = s.cop.AddTrustedOrigin(cfg.BaseURL.Scheme + "://" + cfg.BaseURL.Host)
+	}
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("security: cross-origin request refused", "request_id", requestID(r.Context()),
+			"method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
+		s.renderError(w, r, http.StatusForbidden, "error.cross_origin")
+	}))
+	s.handler = s.routes()
+	return s
+}
+
+// ServeHTTP serves the portal.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Close stops the session store's background cleanup.
+func (s *Server) Close() { s.store.StopCleanup() }

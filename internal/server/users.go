@@ -1,0 +1,311 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/password"
+	"thidua/internal/postgres"
+	"thidua/web"
+)
+
+// userForm is the parsed user form: only the fields an administrator may set.
+type userForm struct {
+	email, fullName, role, unitID, password string
+	version                                int
+}
+
+func parseUserForm(r *http.Request) userForm {
+	f := userForm{
+		email:    r.PostFormValue("email"),
+		fullName: r.PostFormValue("full_name"),
+		role:     r.PostFormValue("role"),
+		unitID:   r.PostFormValue("unit_id"),
+		password: r.PostFormValue("password"),
+	}
+	f.version, _ = strconv.Atoi(r.PostFormValue("version"))
+	return f
+}
+
+// toNewUser validates the form into a domain.NewUser.
+func (f userForm) toNewUser() (domain.NewUser, domain.FieldErrors) {
+	n := domain.NewUser{Email: f.email, FullName: f.fullName, Role: domain.Role(f.role)}
+	errs := domain.FieldErrors{}
+	if f.unitID != "" {
+		id, err := strconv.ParseInt(f.unitID, 10, 64)
+		if err != nil || id <= 0 {
+			errs.Add("unit_id", "user.unit.invalid")
+		} else {
+			n.UnitID = &id
+		}
+	}
+	n.Normalize()
+	var ve *domain.ValidationError
+	if errors.As(n.Validate(), &ve) {
+		for k, v := range ve.Fields {
+			errs.Add(k, v)
+		}
+	}
+	return n, errs
+}
+
+// formView fills the shown form from what was typed and its problems.
+func (s *Server) formView(r *http.Request, f userForm, errs domain.FieldErrors) (web.UserForm, error) {
+	ctx := r.Context()
+	units, err := s.db.ListUnits(ctx)
+	if err != nil {
+		return web.UserForm{}, err
+	}
+	v := web.UserForm{
+		Email:      web.Field{Value: f.email, Error: errs["email"]},
+		FullName:   web.Field{Value: f.fullName, Error: errs["full_name"]},
+		Role:       web.Field{Value: f.role, Error: errs["role"]},
+		UnitID:     web.Field{Value: f.unitID, Error: errs["unit_id"]},
+		Password:   web.Field{Error: errs["password"]},
+		Version:    f.version,
+		ErrorCount: len(errs),
+	}
+	for _, role := range domain.Roles {
+		v.Roles = append(v.Roles, web.Option{Value: string(role), Label: i18n.T(ctx, "role."+string(role)), Selected: string(role) == f.role})
+	}
+	for _, u := range units {
+		id := strconv.FormatInt(u.ID, 10)
+		v.Units = append(v.Units, web.Option{Value: id, Label: u.Name, Selected: id == f.unitID})
+	}
+	return v, nil
+}
+
+func userRows(users []*domain.User) []web.UserRow {
+	rows := make([]web.UserRow, 0, len(users))
+	for _, u := range users {
+		rows = append(rows, web.UserRow{ID: u.ID, Name: u.FullName, Email: u.Email, RoleKey: "role." + string(u.Role),
+			UnitName: u.UnitName, Disabled: u.Disabled(), Created: i18n.Date(u.CreatedAt)})
+	}
+	return rows
+}
+
+// listUsers shows every user and an empty creation form.
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	return s.renderUsers(w, r, http.StatusOK, userForm{role: string(domain.RoleFocalPoint)}, nil, newIdempotencyKey())
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, f userForm, errs domain.FieldErrors, key string) error {
+	users, err := s.db.ListUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	form, err := s.formView(r, f, errs)
+	if err != nil {
+		return err
+	}
+	form.IdempotencyKey = key
+	s.render(w, r, status, web.Users(s.chrome(r, i18n.T(r.Context(), "users.title")), web.UsersView{Users: userRows(users), Form: form}))
+	return nil
+}
+
+// createUser creates a user. A repeated submission of the same form (double
+// click, reload) finds the user the first one created.
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	f := parseUserForm(r)
+	key := r.PostFormValue("idempotency_key")
+	if n := len(key); n < 16 || n > 64 {
+		key = newIdempotencyKey()
+	}
+	n, errs := f.toNewUser()
+	pw := domain.NormalizePassword(f.password)
+	generated := pw == ""
+	if generated {
+		pw = password.Generate(16)
+	} else if msg := domain.ValidatePassword(pw); msg != "" {
+		errs.Add("password", msg)
+	}
+	if len(errs) > 0 {
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, f, errs, key)
+	}
+	hash, err := password.Hash(pw, password.Default)
+	if err != nil {
+		return err
+	}
+	u, created, err := s.db.CreateUser(ctx, n, hash, key)
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) {
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, f, ve.Fields, key)
+	}
+	if err != nil {
+		return err
+	}
+	if created {
+		s.flash(ctx, "users.flash.created")
+		if generated {
+			s.sessions.Put(ctx, sessSecret, secretFor(u.ID, pw))
+		}
+	}
+	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// secretFor ties a one-time password to the user it belongs to, so it is
+// only ever shown on that user's page.
+func secretFor(id int64, pw string) string { return strconv.FormatInt(id, 10) + ":" + pw }
+
+func (s *Server) popSecret(r *http.Request, id int64) string {
+	prefix := strconv.FormatInt(id, 10) + ":"
+	v := s.sessions.GetString(r.Context(), sessSecret)
+	if len(v) > len(prefix) && v[:len(prefix)] == prefix {
+		s.sessions.Remove(r.Context(), sessSecret)
+		return v[len(prefix):]
+	}
+	return ""
+}
+
+// userParam reads {userID} and loads the user.
+func (s *Server) userParam(r *http.Request) (*domain.User, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "userID"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, domain.Errorf(domain.ENOTFOUND, "user.not_found")
+	}
+	return s.db.UserByID(r.Context(), id)
+}
+
+// showUser shows one user with the edit form and account actions.
+func (s *Server) showUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.userParam(r)
+	if err != nil {
+		return err
+	}
+	return s.renderUser(w, r, http.StatusOK, u, formFromUser(u), nil)
+}
+
+func formFromUser(u *domain.User) userForm {
+	f := userForm{email: u.Email, fullName: u.FullName, role: string(u.Role), version: u.Version}
+	if u.UnitID != nil {
+		f.unitID = strconv.FormatInt(*u.UnitID, 10)
+	}
+	return f
+}
+
+func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, u *domain.User, f userForm, errs domain.FieldErrors) error {
+	form, err := s.formView(r, f, errs)
+	if err != nil {
+		return err
+	}
+	v := web.UserView{
+		ID: u.ID, Name: u.FullName, Email: u.Email, RoleKey: "role." + string(u.Role), UnitName: u.UnitName,
+		Disabled: u.Disabled(), Created: i18n.DateTime(u.CreatedAt), Form: form,
+		NewPassword: s.popSecret(r, u.ID), IsSelf: userFrom(r.Context()).ID == u.ID,
+	}
+	s.render(w, r, status, web.User(s.chrome(r, u.FullName), v))
+	return nil
+}
+
+// updateUser saves name, role and unit. A form opened before someone else's
+// save gets a conflict page that keeps what was typed.
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.userParam(r)
+	if err != nil {
+		return err
+	}
+	f := parseUserForm(r)
+	f.email = u.Email
+	n, errs := f.toNewUser()
+	if n.Role != u.Role && u.ID == userFrom(ctx).ID {
+		errs.Add("role", "users.self_role")
+	}
+	if len(errs) > 0 {
+		return s.renderUser(w, r, http.StatusUnprocessableEntity, u, f, errs)
+	}
+	err = s.db.UpdateUser(ctx, u.ID, postgres.UserUpdate{FullName: n.FullName, Role: n.Role, UnitID: n.UnitID, Version: f.version})
+	var ve *domain.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return s.renderUser(w, r, http.StatusUnprocessableEntity, u, f, ve.Fields)
+	case domain.ErrorCode(err) == domain.ECONFLICT:
+		// Show the current record with the user's input kept; the form now
+		// carries the current version, so saving again is a deliberate choice.
+		f.version = u.Version
+		return s.renderUser(w, r, http.StatusConflict, u, f, domain.FieldErrors{"full_name": "error.stale"})
+	case err != nil:
+		return err
+	}
+	s.flash(ctx, "users.flash.saved")
+	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// setUserDisabled disables or enables an account; disabling ends its
+// sessions at once.
+func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.userParam(r)
+	if err != nil {
+		return err
+	}
+	disabled, err := strconv.ParseBool(r.PostFormValue("disabled"))
+	if err != nil {
+		return domain.Errorf(domain.EINVALID, "field.invalid")
+	}
+	if disabled && u.ID == userFrom(ctx).ID {
+		return domain.Errorf(domain.ECONFLICT, "users.self_disable")
+	}
+	if err := s.db.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+		return err
+	}
+	if disabled {
+		s.flash(ctx, "users.flash.disabled")
+	} else {
+		s.flash(ctx, "users.flash.enabled")
+	}
+	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// resetPassword gives the user a new random password, shown once.
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.userParam(r)
+	if err != nil {
+		return err
+	}
+	pw := password.Generate(16)
+	hash, err := password.Hash(pw, password.Default)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.SetPassword(ctx, u.ID, hash, "user.password_reset"); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessSecret, secretFor(u.ID, pw))
+	s.flash(ctx, "users.flash.password")
+	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// endUserSessions signs a user out on every device.
+func (s *Server) endUserSessions(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.userParam(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.EndSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	s.flash(ctx, "users.flash.sessions")
+	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
