@@ -10,15 +10,15 @@ import (
 
 // Error codes. The server maps each one to an HTTP status in one place.
 const (
-	ECONFLICT     = "conflict"      // stale version, duplicate, illegal state change
-	EFORBIDDEN    = "forbidden"     // signed in, but not allowed
-	EINTERNAL     = "internal"      // a bug or an outage; details only in the log
-	EINVALID      = "invalid"       // bad input, shown back to the user
-	ENOTFOUND     = "not_found"     // no such object, or not visible to the user
-	ETOOLARGE     = "too_large"     // request body over its limit
-	ETOOMANY      = "too_many"      // throttled
-	EUNAUTHORIZED = "unauthorized"  // not signed in
-	EUNSUPPORTED  = "unsupported"   // media type not accepted
+	ECONFLICT     = "conflict"     // stale version, duplicate, illegal state change
+	EFORBIDDEN    = "forbidden"    // signed in, but not allowed
+	EINTERNAL     = "internal"     // a bug or an outage; details only in the log
+	EINVALID      = "invalid"      // bad input, shown back to the user
+	ENOTFOUND     = "not_found"    // no such object, or not visible to the user
+	ETOOLARGE     = "too_large"    // request body over its limit
+	ETOOMANY      = "too_many"     // throttled
+	EUNAUTHORIZED = "unauthorized" // not signed in
+	EUNSUPPORTED  = "unsupported"  // media type not accepted
 )
 
 // Error is a failure the user may be told about. Message is a key of the
@@ -86,4 +86,6 @@ type ValidationError struct {
 }
 
 // Error implements the error interface.
-func (v *ValidationError) Error() string { return fmt.Sprintf("invalid: %v", map[string]string(v.Fields)) }
+func (v *ValidationError) Error() string {
+	return fmt.Sprintf("invalid: %v", map[string]string(v.Fields))
+}

@@ -330,9 +330,9 @@ func (c *Cluster) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(c.binDir, name), args...)
 	cmd.Dir = os.TempDir()
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "TZ=UTC")
-	if c.cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
-	}
+	// A process group of its own keeps the server out of the terminal's
+	// Ctrl-C: the portal stops it cleanly itself, after draining requests.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.cred}
 	return cmd
 }
 

@@ -27,6 +27,11 @@ var navigation = []navItem{
 func (s *Server) chrome(r *http.Request, title string) web.Chrome {
 	ctx := r.Context()
 	c := web.Chrome{Title: title, Path: r.URL.RequestURI()}
+	if hasSession(ctx) {
+		if key := s.sessions.PopString(ctx, sessFlash); key != "" {
+			c.Flash = i18n.T(ctx, key)
+		}
+	}
 	u := userFrom(ctx)
 	if u == nil {
 		return c
@@ -38,9 +43,6 @@ func (s *Server) chrome(r *http.Request, title string) web.Chrome {
 		}
 		active := r.URL.Path == n.href || strings.HasPrefix(r.URL.Path, n.href+"/")
 		c.Nav = append(c.Nav, web.NavItem{Href: n.href, Label: i18n.T(ctx, n.key), Active: active})
-	}
-	if key := s.sessions.PopString(ctx, sessFlash); key != "" {
-		c.Flash = i18n.T(ctx, key)
 	}
 	return c
 }

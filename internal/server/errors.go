@@ -109,7 +109,6 @@ func (s *Server) renderErrorArgs(w http.ResponseWriter, r *http.Request, status 
 		status = http.StatusInternalServerError
 	}
 	c := s.chrome(r, i18n.T(ctx, "error.title."+strconv.Itoa(status)))
-	c.Flash = ""
 	s.render(w, r, status, web.ErrorPage(c, web.ErrorView{
 		Status:    status,
 		TitleKey:  "error.title." + strconv.Itoa(status),

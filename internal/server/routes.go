@@ -27,7 +27,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	static, _ := fs.Sub(web.Static, "static")
-	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(static)))
+	r.Get("/static/*", http.StripPrefix("/static/", staticFiles(static)).ServeHTTP)
 
 	r.Get("/", s.handle(s.publicHome))
 	r.Get("/login", s.handle(s.loginForm))

@@ -21,6 +21,15 @@ const (
 
 type userKey struct{}
 
+// sessionKey marks a context below loadSession, where the scs session may
+// be read; error pages rendered further out (a panic, bad input) have none.
+type sessionKey struct{}
+
+func hasSession(ctx context.Context) bool {
+	ok, _ := ctx.Value(sessionKey{}).(bool)
+	return ok
+}
+
 func userFrom(ctx context.Context) *domain.User {
 	u, _ := ctx.Value(userKey{}).(*domain.User)
 	return u
@@ -40,7 +49,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		withSession.ServeHTTP(w, r)
+		withSession.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, true)))
 	})
 }
 

@@ -19,7 +19,7 @@ import (
 // userForm is the parsed user form: only the fields an administrator may set.
 type userForm struct {
 	email, fullName, role, unitID, password string
-	version                                int
+	version                                 int
 }
 
 func parseUserForm(r *http.Request) userForm {

@@ -1,0 +1,9 @@
+package server
+
+import (
+	"testing"
+
+	"thidua/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }

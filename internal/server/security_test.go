@@ -1,0 +1,329 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/domain"
+)
+
+// access says who may use a route. Every route of the router must be listed:
+// a new route without an entry fails TestRouteAccessMatrix.
+var access = map[string]string{
+	"GET /healthz":                      "probe",
+	"GET /readyz":                       "probe",
+	"GET /static/*":                     "static",
+	"GET /":                             "public",
+	"GET /login":                        "public",
+	"POST /login":                       "public",
+	"POST /logout":                      "public",
+	"POST /locale":                      "public",
+	"GET /home":                         "user",
+	"GET /account":                      "user",
+	"POST /account/password":            "user",
+	"POST /account/sessions/end":        "user",
+	"GET /users":                        "admin",
+	"POST /users":                       "admin",
+	"GET /users/{userID}":               "admin",
+	"POST /users/{userID}":              "admin",
+	"POST /users/{userID}/disabled":     "admin",
+	"POST /users/{userID}/password":     "admin",
+	"POST /users/{userID}/sessions/end": "admin",
+	"GET /audit":                        "admin",
+}
+
+type route struct{ method, pattern string }
+
+func routesOf(t *testing.T, a *app) []route {
+	t.Helper()
+	var rs []route
+	err := chi.Walk(a.srv.handler.(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		rs = append(rs, route{method, pattern})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].method+rs[i].pattern < rs[j].method+rs[j].pattern })
+	return rs
+}
+
+// path fills a pattern's parameters with real IDs.
+func (r route) path(target *domain.User) string {
+	p := strings.ReplaceAll(r.pattern, "{userID}", fmt.Sprint(target.ID))
+	return strings.ReplaceAll(p, "*", "style.css")
+}
+
+var roles = []domain.Role{domain.RoleAdmin, domain.RoleStaff, domain.RoleFocalPoint, domain.RoleLeader}
+
+// TestRouteAccessMatrix sends every route as every role and as an anonymous
+// visitor: anonymous visitors are sent to /login from signed-in pages, roles
+// without the right get 403, and the refused requests change nothing.
+func TestRouteAccessMatrix(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	target := a.user(domain.RoleFocalPoint)
+	for _, r := range routesOf(t, a) {
+		kind, ok := access[r.method+" "+r.pattern]
+		if !ok {
+			t.Errorf("route %s %s has no entry in the access table", r.method, r.pattern)
+			continue
+		}
+		for _, role := range append([]domain.Role{""}, roles...) {
+			var c *client
+			if role == "" {
+				c = a.client()
+			} else {
+				c, _ = a.loggedIn(role)
+			}
+			before := fingerprint(t, a)
+			var resp *http.Response
+			if r.method == http.MethodGet {
+				resp = c.get(r.path(target))
+			} else {
+				resp = c.post(r.path(target), url.Values{"disabled": {"true"}, "role": {"admin"}, "full_name": {"X"}, "version": {"1"}})
+			}
+			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
+			switch {
+			case (kind == "user" || kind == "admin") && role == "":
+				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+					t.Errorf("%s: %d %q, want redirect to /login", name, resp.StatusCode, resp.Header.Get("Location"))
+				}
+			case kind == "admin" && role != domain.RoleAdmin:
+				if resp.StatusCode != http.StatusForbidden {
+					t.Errorf("%s: %d, want 403", name, resp.StatusCode)
+				} else if !strings.Contains(bodyOf(resp), "không có quyền") {
+					t.Errorf("%s: 403 page without the Vietnamese message", name)
+				}
+			default:
+				if resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
+					t.Errorf("%s: %d, want access", name, resp.StatusCode)
+				}
+				continue
+			}
+			if after := fingerprint(t, a); after != before {
+				t.Errorf("%s: refused request changed data", name)
+			}
+		}
+	}
+}
+
+// TestGetChangesNothing walks every GET route as every role and proves the
+// data is the same afterwards.
+func TestGetChangesNothing(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	target := a.user(domain.RoleFocalPoint)
+	clients := []*client{a.client()}
+	for _, role := range roles {
+		c, _ := a.loggedIn(role)
+		clients = append(clients, c)
+	}
+	before := fingerprint(t, a)
+	n := 0
+	for _, r := range routesOf(t, a) {
+		if r.method != http.MethodGet {
+			continue
+		}
+		for _, c := range clients {
+			c.get(r.path(target))
+			c.get(r.path(target) + "?before=1&next=/home")
+			n++
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d GET requests: the walk found too few routes", n)
+	}
+	if after := fingerprint(t, a); after != before {
+		t.Error("a GET request changed data")
+	}
+}
+
+// fingerprint hashes every table but sessions (scs keeps session state,
+// such as a consumed notice, there by design).
+func fingerprint(t *testing.T, a *app) string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := a.db.Pool.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'sessions' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		_ = rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if len(tables) < 5 {
+		t.Fatalf("fingerprint sees only %v", tables)
+	}
+	var sb strings.Builder
+	for _, table := range tables {
+		var sum string
+		q := fmt.Sprintf(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM %q t`, table)
+		if err := a.db.Pool.QueryRow(ctx, q).Scan(&sum); err != nil {
+			t.Fatal(err)
+		}
+		sb.WriteString(table + ":" + sum + ";")
+	}
+	return sb.String()
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	admin, _ := a.loggedIn(domain.RoleAdmin)
+	target := a.user(domain.RoleFocalPoint)
+	for _, r := range routesOf(t, a) {
+		if r.method != http.MethodPost {
+			continue
+		}
+		for _, h := range []map[string]string{
+			{"Sec-Fetch-Site": "cross-site"},
+			{"Origin": "https://evil.example"},
+		} {
+			before := fingerprint(t, a)
+			for k, v := range h {
+				admin.header.Set(k, v)
+			}
+			resp := admin.post(r.path(target), url.Values{"disabled": {"true"}, "email": {"x@example.vn"}, "password": {"x"}})
+			admin.header = http.Header{}
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(bodyOf(resp), "không xuất phát từ trang") {
+				t.Errorf("cross-origin POST %s with %v: %d", r.pattern, h, resp.StatusCode)
+			}
+			if fingerprint(t, a) != before {
+				t.Errorf("cross-origin POST %s changed data", r.pattern)
+			}
+		}
+	}
+	if !admin.signedIn() {
+		t.Error("a refused cross-origin request ended the session")
+	}
+	// Same-origin browser requests pass.
+	admin.header.Set("Sec-Fetch-Site", "same-origin")
+	admin.header.Set("Origin", a.ts.URL)
+	wantStatus(t, admin.post("/locale", url.Values{"locale": {"en"}, "next": {"/home"}}), http.StatusSeeOther)
+}
+
+func TestSecurityHeadersEverywhere(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"BASE_URL": "https://thidua.example.vn"})
+	target := a.user(domain.RoleFocalPoint)
+	anon := a.client()
+	admin, _ := a.loggedIn(domain.RoleAdmin)
+	paths := []string{"/does-not-exist", "/?q=%00"}
+	for _, r := range routesOf(t, a) {
+		if r.method == http.MethodGet {
+			paths = append(paths, r.path(target))
+		}
+	}
+	for _, c := range []*client{anon, admin} {
+		for _, p := range paths {
+			resp := c.get(p)
+			h := resp.Header
+			if h.Get("Content-Security-Policy") != contentSecurityPolicy {
+				t.Errorf("%s: CSP %q", p, h.Get("Content-Security-Policy"))
+			}
+			for name, want := range map[string]string{
+				"X-Content-Type-Options":    "nosniff",
+				"Referrer-Policy":           "same-origin",
+				"X-Frame-Options":           "DENY",
+				"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+			} {
+				if h.Get(name) != want {
+					t.Errorf("%s: %s = %q, want %q", p, name, h.Get(name), want)
+				}
+			}
+			if !strings.HasPrefix(p, "/static/") && h.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s: Cache-Control %q, want no-store", p, h.Get("Cache-Control"))
+			}
+			if strings.Contains(bodyOf(resp), "<script") {
+				t.Errorf("%s: page carries a script element", p)
+			}
+		}
+	}
+	if !strings.Contains(contentSecurityPolicy, "frame-ancestors 'none'") || strings.Contains(contentSecurityPolicy, "unsafe-inline") {
+		t.Error("CSP must forbid framing and inline script")
+	}
+}
+
+func TestBadInputGets400(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	c, _ := a.loggedIn(domain.RoleAdmin)
+	for _, p := range []string{"/?q=%00", "/?q=%ff", "/home?q=%C3%28", "/users?x%00=1", "/%ff", "/login?next=%00", "/?q=%zz"} {
+		resp := c.get(p)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(bodyOf(resp), "ký tự không hợp lệ") {
+			t.Errorf("GET %s: %d", p, resp.StatusCode)
+		}
+	}
+	for _, form := range []url.Values{
+		{"email": {"a\x00@example.vn"}, "password": {"x"}},
+		{"email": {"a@example.vn"}, "password": {"\xff\xfe"}},
+	} {
+		resp := a.client().post("/login", form)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(bodyOf(resp), "ký tự không hợp lệ") {
+			t.Errorf("POST /login %q: %d", form.Encode(), resp.StatusCode)
+		}
+	}
+	big := url.Values{"email": {"a@example.vn"}, "password": {strings.Repeat("x", 2<<20)}}
+	resp := a.client().post("/login", big)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(bodyOf(resp), "vượt quá giới hạn") {
+		t.Errorf("2 MB form: %d", resp.StatusCode)
+	}
+	// Wrong numbers in IDs are a 404, never a 500.
+	for _, p := range []string{"/users/abc", "/users/-1", "/users/99999999999999999999", "/users/0"} {
+		wantStatus(t, c.get(p), http.StatusNotFound)
+	}
+	wantStatus(t, c.post("/users/1/disabled", url.Values{"disabled": {"perhaps"}}), http.StatusBadRequest)
+	wantStatus(t, c.post("/locale", url.Values{"locale": {"fr"}}), http.StatusBadRequest)
+}
+
+func TestPanicGets500PageWithoutStack(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	a.srv.handler.(*chi.Mux).Get("/test/panic", func(http.ResponseWriter, *http.Request) {
+		panic("secret internal detail")
+	})
+	resp := a.client().get("/test/panic")
+	wantStatus(t, resp, http.StatusInternalServerError)
+	body := bodyOf(resp)
+	id := resp.Header.Get("X-Request-ID")
+	if !strings.Contains(body, "Lỗi hệ thống") || !strings.Contains(body, id) {
+		t.Errorf("500 page lacks the title or the request ID %s", id)
+	}
+	if strings.Contains(body, "secret internal detail") || strings.Contains(body, "goroutine") || strings.Contains(body, ".go:") {
+		t.Error("500 page leaks the panic")
+	}
+	logs := a.logs.String()
+	if !strings.Contains(logs, "secret internal detail") || !strings.Contains(logs, "request_id="+id) {
+		t.Error("panic not logged with its request ID")
+	}
+}
+
+func TestErrorPagesInLayout(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	c, _ := a.loggedIn(domain.RoleLeader)
+	for path, want := range map[string]int{"/khong-co": http.StatusNotFound, "/users": http.StatusForbidden} {
+		resp := c.get(path)
+		wantStatus(t, resp, want)
+		doc := htmlOf(t, resp)
+		if doc.Find("header.site-header .who-name").Length() != 1 || doc.Find("footer").Length() != 1 {
+			t.Errorf("%s: error page not in the layout", path)
+		}
+		if lang, _ := doc.Find("html").Attr("lang"); lang != "vi" {
+			t.Errorf("%s: lang=%q", path, lang)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodDelete, a.ts.URL+"/login", nil)
+	wantStatus(t, c.do(req), http.StatusMethodNotAllowed)
+}
