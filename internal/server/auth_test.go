@@ -225,10 +225,10 @@ func TestOpenRedirectRefused(t *testing.T) {
 	a := newApp(t, nil)
 	u := a.user(domain.RoleStaff)
 	for next, want := range map[string]string{
-		"/account":            "/account",
-		"//evil.example/x":    "/home",
+		"/account":             "/account",
+		"//evil.example/x":     "/home",
 		"https://evil.example": "/home",
-		"/\\evil.example":     "/home",
+		"/\\evil.example":      "/home",
 	} {
 		resp := a.client().post("/login", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
 		if got := resp.Header.Get("Location"); got != want {

@@ -16,8 +16,8 @@ import (
 	"thidua/internal/config"
 	"thidua/internal/domain"
 	"thidua/internal/password"
-	"thidua/internal/postgres"
 	"thidua/internal/pgtest"
+	"thidua/internal/postgres"
 )
 
 // testPassword is the password of every user made by the helpers.
