@@ -183,6 +183,20 @@ var catalogue = map[string]message{
 	"audit.older":       {"Cũ hơn", "Older"},
 	"audit.system":      {"Hệ thống", "System"},
 
+	// Audit actions, one per domain.AuditActions entry.
+	"audit.action.login.success":        {"Đăng nhập", "Signed in"},
+	"audit.action.login.failure":        {"Đăng nhập thất bại", "Failed sign-in"},
+	"audit.action.login.throttled":      {"Chặn đăng nhập do sai nhiều lần", "Sign-in throttled"},
+	"audit.action.logout":               {"Đăng xuất", "Signed out"},
+	"audit.action.user.create":          {"Tạo tài khoản", "Account created"},
+	"audit.action.user.update":          {"Sửa tài khoản", "Account changed"},
+	"audit.action.user.disable":         {"Khóa tài khoản", "Account disabled"},
+	"audit.action.user.enable":          {"Mở khóa tài khoản", "Account enabled"},
+	"audit.action.user.password_change": {"Đổi mật khẩu", "Password changed"},
+	"audit.action.user.password_reset":  {"Cấp lại mật khẩu", "Password reset"},
+	"audit.action.user.sessions_end":    {"Kết thúc mọi phiên đăng nhập", "All sessions ended"},
+	"audit.action.unit.create":          {"Tạo đơn vị", "Unit created"},
+
 	// Forms
 	"form.save":       {"Lưu", "Save"},
 	"form.has_errors": {"Biểu mẫu có %d chỗ cần sửa. Những gì bạn đã nhập vẫn được giữ nguyên.", "The form has %d problems to fix. What you typed has been kept."},

@@ -25,7 +25,7 @@ func (db *DB) CreateUnit(ctx context.Context, name string, parentID *int64) (int
 		if err := tx.QueryRow(ctx, `INSERT INTO units (name, parent_id) VALUES ($1, $2) RETURNING id`, name, parentID).Scan(&id); err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{Action: "unit.create", ObjectType: "unit", ObjectID: strconv.FormatInt(id, 10),
+		return audit(ctx, tx, auditEntry{Action: domain.AuditUnitCreate, ObjectType: "unit", ObjectID: strconv.FormatInt(id, 10),
 			Details: map[string]any{"name": name, "parent_id": parentID}})
 	})
 	return id, err

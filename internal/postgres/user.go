@@ -90,7 +90,7 @@ func (db *DB) CreateUser(ctx context.Context, n domain.NewUser, hash, idemKey st
 				return err
 			}
 		}
-		return audit(ctx, tx, auditEntry{Action: "user.create", ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
+		return audit(ctx, tx, auditEntry{Action: domain.AuditUserCreate, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
 			Details: map[string]any{"email": n.Email, "role": n.Role, "unit_id": n.UnitID}})
 	})
 	if err != nil {
@@ -134,7 +134,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, up UserUpdate) error {
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{Action: "user.update", ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
+		return audit(ctx, tx, auditEntry{Action: domain.AuditUserUpdate, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
 			Details: map[string]any{"role_from": role, "role_to": up.Role, "unit_from": unitID, "unit_to": up.UnitID, "full_name": up.FullName}})
 	})
 }
@@ -156,9 +156,9 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 		}
 		var q, action string
 		if disabled {
-			q, action = `UPDATE users SET disabled_at = now(), session_epoch = session_epoch + 1, version = version + 1, updated_at = now() WHERE id = $1`, "user.disable"
+			q, action = `UPDATE users SET disabled_at = now(), session_epoch = session_epoch + 1, version = version + 1, updated_at = now() WHERE id = $1`, domain.AuditUserDisable
 		} else {
-			q, action = `UPDATE users SET disabled_at = NULL, version = version + 1, updated_at = now() WHERE id = $1`, "user.enable"
+			q, action = `UPDATE users SET disabled_at = NULL, version = version + 1, updated_at = now() WHERE id = $1`, domain.AuditUserEnable
 		}
 		if _, err := tx.Exec(ctx, q, id); err != nil {
 			return err
@@ -188,7 +188,7 @@ func (db *DB) EndSessions(ctx context.Context, id int64) (epoch int, err error) 
 		if err := tx.QueryRow(ctx, `UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch`, id).Scan(&epoch); err != nil {
 			return notFound(err, "user.not_found")
 		}
-		return audit(ctx, tx, auditEntry{Action: "user.sessions_end", ObjectType: "user", ObjectID: strconv.FormatInt(id, 10)})
+		return audit(ctx, tx, auditEntry{Action: domain.AuditSessionsEnd, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10)})
 	})
 	return epoch, err
 }

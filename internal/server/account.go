@@ -51,7 +51,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	epoch, err := s.db.SetPassword(ctx, u.ID, hash, "user.password_change")
+	epoch, err := s.db.SetPassword(ctx, u.ID, hash, domain.AuditPasswordChange)
 	if err != nil {
 		return err
 	}

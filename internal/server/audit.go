@@ -35,7 +35,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		if a.ObjectID != "" {
 			object += " " + a.ObjectID
 		}
-		v.Rows = append(v.Rows, web.AuditRow{ID: a.ID, At: i18n.DateTime(a.At), Actor: actor, Action: a.Action,
+		v.Rows = append(v.Rows, web.AuditRow{ID: a.ID, At: i18n.DateTime(a.At), Actor: actor, Action: i18n.T(ctx, "audit.action."+a.Action), Code: a.Action,
 			Object: object, Details: a.Details, ClientAddr: a.ClientAddr, RequestID: a.RequestID})
 	}
 	s.render(w, r, http.StatusOK, web.Audit(s.chrome(r, i18n.T(ctx, "audit.title")), v))

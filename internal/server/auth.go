@@ -49,7 +49,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if byAccount >= maxAccountFailures || byAddr >= maxAddressFailures {
 		s.log.Warn("security: login throttled", "request_id", requestID(ctx), "account", email, "client", addr.String(),
 			"account_failures", byAccount, "address_failures", byAddr)
-		if err := s.db.Audit(ctx, "login.throttled", "account", email, map[string]any{"account_failures": byAccount, "address_failures": byAddr}); err != nil {
+		if err := s.db.Audit(ctx, domain.AuditLoginThrottled, "account", email, map[string]any{"account_failures": byAccount, "address_failures": byAddr}); err != nil {
 			return err
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(int(throttleWindow/time.Second)))
@@ -80,7 +80,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			reason = "disabled"
 		}
 		s.log.Warn("security: login failed", "request_id", requestID(ctx), "account", email, "client", addr.String(), "reason", reason)
-		if err := s.db.Audit(ctx, "login.failure", "account", email, map[string]any{"reason": reason}); err != nil {
+		if err := s.db.Audit(ctx, domain.AuditLoginFailure, "account", email, map[string]any{"reason": reason}); err != nil {
 			return err
 		}
 		view.Error = "login.failed"
@@ -98,7 +98,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	actorCtx := domain.WithActor(ctx, domain.Actor{UserID: u.ID, RequestID: requestID(ctx), ClientAddr: addr.String()})
-	if err := s.db.Audit(actorCtx, "login.success", "user", strconv.FormatInt(u.ID, 10), nil); err != nil {
+	if err := s.db.Audit(actorCtx, domain.AuditLogin, "user", strconv.FormatInt(u.ID, 10), nil); err != nil {
 		return err
 	}
 	s.log.Info("security: login", "request_id", requestID(ctx), "user_id", u.ID, "client", addr.String())
@@ -111,7 +111,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if u := userFrom(ctx); u != nil {
-		if err := s.db.Audit(ctx, "logout", "user", strconv.FormatInt(u.ID, 10), nil); err != nil {
+		if err := s.db.Audit(ctx, domain.AuditLogout, "user", strconv.FormatInt(u.ID, 10), nil); err != nil {
 			return err
 		}
 	}

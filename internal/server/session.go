@@ -21,8 +21,9 @@ const (
 
 type userKey struct{}
 
-// sessionKey marks a context below loadSession, where the scs session may
-// be read; error pages rendered further out (a panic, bad input) have none.
+// sessionKey marks a context in which the scs session was loaded (set by
+// loadUser); error pages rendered further out (a panic, bad input, a session
+// store that could not be read) have none.
 type sessionKey struct{}
 
 func hasSession(ctx context.Context) bool {
@@ -49,7 +50,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		withSession.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, true)))
+		withSession.ServeHTTP(w, r)
 	})
 }
 
@@ -88,6 +89,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			actor.UserID = user.ID
 			info.userID = user.ID
 		}
+		ctx = context.WithValue(ctx, sessionKey{}, true)
 		ctx = i18n.WithLocale(ctx, locale)
 		ctx = domain.WithActor(ctx, actor)
 		next.ServeHTTP(w, r.WithContext(ctx))

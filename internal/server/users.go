@@ -280,7 +280,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.SetPassword(ctx, u.ID, hash, "user.password_reset"); err != nil {
+	if _, err := s.db.SetPassword(ctx, u.ID, hash, domain.AuditPasswordReset); err != nil {
 		return err
 	}
 	s.sessions.Put(ctx, sessSecret, secretFor(u.ID, pw))

@@ -1,0 +1,25 @@
+package domain
+
+// Audit actions: what the audit log records. Each has a translated label
+// "audit.action.<action>" in the message catalogue.
+const (
+	AuditLogin          = "login.success"
+	AuditLoginFailure   = "login.failure"
+	AuditLoginThrottled = "login.throttled"
+	AuditLogout         = "logout"
+	AuditUserCreate     = "user.create"
+	AuditUserUpdate     = "user.update"
+	AuditUserDisable    = "user.disable"
+	AuditUserEnable     = "user.enable"
+	AuditPasswordChange = "user.password_change"
+	AuditPasswordReset  = "user.password_reset"
+	AuditSessionsEnd    = "user.sessions_end"
+	AuditUnitCreate     = "unit.create"
+)
+
+// AuditActions lists every audit action.
+var AuditActions = []string{
+	AuditLogin, AuditLoginFailure, AuditLoginThrottled, AuditLogout,
+	AuditUserCreate, AuditUserUpdate, AuditUserDisable, AuditUserEnable,
+	AuditPasswordChange, AuditPasswordReset, AuditSessionsEnd, AuditUnitCreate,
+}
