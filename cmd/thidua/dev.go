@@ -68,7 +68,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "Reusing the existing data.")
 	}
 	return serve(ctx, cfg, db, log, func(addr string) {
-		fmt.Fprintf(stdout, "\nThi Đua is running at %s\n\nDemo logins (password %s):\n", cfg.BaseURL, seed.DemoPassword)
+		fmt.Fprintf(stdout, "\nThi Đua is running at %s (listening on %s)\n\nDemo logins (password %s):\n", cfg.BaseURL, addr, seed.DemoPassword)
 		for _, l := range logins {
 			fmt.Fprintf(stdout, "  %-30s %-12s %s%s\n", l.Email, l.Role, l.Name, unitSuffix(l.Unit))
 		}
