@@ -23,6 +23,19 @@ postgres:
 		echo "  sudo apt-get install -y postgresql postgresql-contrib"; exit 1; \
 	fi
 
+## browser: make sure headless Chromium is here for the browser tests (apt-get as root)
+.PHONY: browser
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Chromium missing: installing Debian's chromium for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2 >/dev/null; \
+	else \
+		echo "The browser tests need headless Chromium. Install it with:"; \
+		echo "  sudo apt-get install -y chromium fonts-liberation2"; exit 1; \
+	fi
+
 ## build: build bin/thidua
 .PHONY: build
 build:
@@ -35,7 +48,7 @@ run: postgres build
 
 ## test: the whole suite against a real throwaway PostgreSQL
 .PHONY: test
-test: postgres
+test: postgres browser
 	$(GO) test -count=1 -timeout 20m ./...
 
 ## bench: the benchmarks (real PostgreSQL)

@@ -45,7 +45,7 @@ var demoLogins = []struct {
 	role        domain.Role
 	unit        string
 }{
-	{"admin@thidua.local", "Quản trị hệ thống", domain.RoleAdmin, ""},
+	{"admin@thidua.local", "Võ Thành Nam", domain.RoleAdmin, ""},
 	{"canbo@thidua.local", "Nguyễn Thị Thu Hà", domain.RoleStaff, "Sở Nội vụ"},
 	{"daumoi.tuphap@thidua.local", "Trần Văn Bình", domain.RoleFocalPoint, "Sở Tư pháp"},
 	{"daumoi.yte@thidua.local", "Lê Thị Mai", domain.RoleFocalPoint, "Sở Y tế"},
