@@ -15,6 +15,16 @@ const (
 	AuditPasswordReset  = "user.password_reset"
 	AuditSessionsEnd    = "user.sessions_end"
 	AuditUnitCreate     = "unit.create"
+	AuditUnitUpdate     = "unit.update"
+	AuditUnitMerge      = "unit.merge"
+	AuditUnitSplit      = "unit.split"
+	AuditUnitRename     = "unit.rename"
+	AuditUnitMove       = "unit.move"
+	AuditUnitDissolve   = "unit.dissolve"
+	AuditUnitImport     = "unit.import"
+	AuditPersonCreate   = "person.create"
+	AuditPersonMove     = "person.move"
+	AuditPersonImport   = "person.import"
 )
 
 // AuditActions lists every audit action.
@@ -22,4 +32,6 @@ var AuditActions = []string{
 	AuditLogin, AuditLoginFailure, AuditLoginThrottled, AuditLogout,
 	AuditUserCreate, AuditUserUpdate, AuditUserDisable, AuditUserEnable,
 	AuditPasswordChange, AuditPasswordReset, AuditSessionsEnd, AuditUnitCreate,
+	AuditUnitUpdate, AuditUnitMerge, AuditUnitSplit, AuditUnitRename, AuditUnitMove, AuditUnitDissolve, AuditUnitImport,
+	AuditPersonCreate, AuditPersonMove, AuditPersonImport,
 }

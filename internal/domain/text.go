@@ -29,3 +29,19 @@ func ValidText(s string) bool {
 	}
 	return true
 }
+
+// SearchKey is the Go twin of the database's search_key(): lower case
+// without Vietnamese accents, for matching words typed in files and forms.
+func SearchKey(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
+		switch {
+		case r == 'đ' || r == 'Đ':
+			b.WriteRune('d')
+		case r >= 0x300 && r <= 0x36f: // combining marks
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

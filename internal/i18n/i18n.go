@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+
+	"thidua/internal/domain"
 )
 
 // Locales supported, the default first.
@@ -76,16 +78,13 @@ func FromRequest(r *http.Request) string {
 }
 
 // Zone is the time zone every date is shown in.
-var Zone = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
+var Zone = domain.Zone
 
 // Date formats t as dd/mm/yyyy in Asia/Ho_Chi_Minh.
 func Date(t time.Time) string { return t.In(Zone).Format("02/01/2006") }
+
+// Day formats a calendar date (stored as midnight UTC) as dd/mm/yyyy.
+func Day(d time.Time) string { return d.Format("02/01/2006") }
 
 // DateTime formats t as HH:MM dd/mm/yyyy in Asia/Ho_Chi_Minh, the order of
 // Vietnamese official documents.

@@ -83,3 +83,5 @@ func isForeignKeyViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23503"
 }
+
+func asPgError(err error, target **pgconn.PgError) bool { return errors.As(err, target) }

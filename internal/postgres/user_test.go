@@ -81,7 +81,7 @@ func TestNamesMustBeNFC(t *testing.T) {
 	if err == nil {
 		t.Error("NFD unit name accepted by the database")
 	}
-	id, err := db.CreateUnit(context.Background(), nfd, nil)
+	id, err := db.CreateUnit(context.Background(), domain.UnitInput{Name: nfd, Kind: domain.KindOther})
 	if err != nil {
 		t.Fatalf("CreateUnit normalizes: %v", err)
 	}

@@ -59,7 +59,7 @@ func (f userForm) toNewUser() (domain.NewUser, domain.FieldErrors) {
 // formView fills the shown form from what was typed and its problems.
 func (s *Server) formView(r *http.Request, f userForm, errs domain.FieldErrors) (web.UserForm, error) {
 	ctx := r.Context()
-	units, err := s.db.ListUnits(ctx)
+	units, err := s.db.UnitsOn(ctx, domain.DateOf(s.db.Now()))
 	if err != nil {
 		return web.UserForm{}, err
 	}

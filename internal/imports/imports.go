@@ -1,0 +1,295 @@
+// Package imports reads unit and people files (CSV or XLSX) row by row,
+// checks each cell against the domain rules, and streams the valid rows to
+// the database, which checks them as a set. The CLI (`thidua import`) and
+// the web pages share this code.
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"thidua/internal/domain"
+	"thidua/internal/postgres"
+	"thidua/internal/tabular"
+)
+
+// Column describes one column of an import file.
+type Column struct {
+	Name     string // header as written in the file
+	Required bool
+	Help     string // Vietnamese description, for the template and the docs
+}
+
+// UnitColumns is the documented layout of a units file.
+var UnitColumns = []Column{
+	{"ma", false, "Mã đơn vị (mã ĐVHC nếu có), duy nhất trong tệp; dùng để nhận ra đơn vị khi nhập lại"},
+	{"ten", true, "Tên đầy đủ, ví dụ: Ủy ban nhân dân xã Mỹ Thọ"},
+	{"ten_viet_tat", false, "Tên viết tắt, ví dụ: UBND xã Mỹ Thọ"},
+	{"loai", true, "Loại: tỉnh, sở, huyện, xã, phường, đặc khu, cơ quan, phòng, khác"},
+	{"ma_cap_tren", false, "Mã của đơn vị cấp trên (trong tệp hoặc đã có); để trống nếu là cấp cao nhất"},
+	{"hieu_luc_tu", true, "Ngày bắt đầu hiệu lực, dd/mm/yyyy"},
+	{"hieu_luc_den", false, "Ngày hết hiệu lực (không tính ngày này), dd/mm/yyyy; để trống nếu còn hiệu lực"},
+}
+
+// PersonColumns is the documented layout of a people file.
+var PersonColumns = []Column{
+	{"ma_can_bo", false, "Mã cán bộ, duy nhất; dùng để nhận ra người khi nhập lại"},
+	{"ho_ten", true, "Họ và tên"},
+	{"gioi_tinh", false, "Nam hoặc Nữ"},
+	{"nam_sinh", false, "Năm sinh, ví dụ 1985"},
+	{"chuc_vu", false, "Chức vụ"},
+	{"phan_loai", true, "Cán bộ, công chức, viên chức hoặc người lao động"},
+	{"ma_don_vi", true, "Mã đơn vị công tác"},
+	{"tu_ngay", true, "Ngày bắt đầu công tác tại đơn vị, dd/mm/yyyy"},
+}
+
+// header maps the columns of a file to their positions, reporting unknown
+// and missing ones.
+type header map[string]int
+
+func readHeader(r tabular.Reader, layout []Column, report *domain.ImportReport) (header, bool) {
+	h := header{}
+	known := map[string]bool{}
+	for _, c := range layout {
+		known[c.Name] = true
+	}
+	for i, name := range r.Header() {
+		key := strings.ToLower(strings.TrimSpace(name))
+		if key == "" {
+			continue
+		}
+		if !known[key] {
+			report.AddNotice(domain.ImportProblem{Line: 1, Column: name, Message: "import.column.unknown"})
+			continue
+		}
+		if _, dup := h[key]; dup {
+			report.AddProblem(domain.ImportProblem{Line: 1, Column: name, Message: "import.column.duplicate"})
+			continue
+		}
+		h[key] = i
+	}
+	ok := true
+	for _, c := range layout {
+		if _, found := h[c.Name]; c.Required && !found {
+			report.AddProblem(domain.ImportProblem{Line: 1, Column: c.Name, Message: "import.column.missing"})
+			ok = false
+		}
+	}
+	return h, ok
+}
+
+// cells reads the cells of one row, normalizing text to NFC (with a notice)
+// and refusing invalid text.
+type cells struct {
+	h      header
+	row    []string
+	line   int
+	report *domain.ImportReport
+	bad    bool
+}
+
+func (c *cells) get(name string) string {
+	i, ok := c.h[name]
+	if !ok || i >= len(c.row) {
+		return ""
+	}
+	v := c.row[i]
+	if !domain.ValidText(v) {
+		c.problem(name, "import.cell.bad_text")
+		return ""
+	}
+	if !norm.NFC.IsNormalString(v) {
+		c.report.AddNotice(domain.ImportProblem{Line: c.line, Column: name, Message: "import.cell.nfc"})
+	}
+	return domain.CleanText(v)
+}
+
+func (c *cells) problem(column, message string, args ...any) {
+	c.bad = true
+	c.report.AddProblem(domain.ImportProblem{Line: c.line, Column: column, Message: message, Args: args})
+}
+
+// date reads a date cell: dd/mm/yyyy, yyyy-mm-dd, or a spreadsheet serial.
+func (c *cells) date(name string, required bool) (time.Time, bool) {
+	v := c.get(name)
+	if v == "" {
+		if required {
+			c.problem(name, "field.required")
+		}
+		return time.Time{}, false
+	}
+	if d, ok := domain.ParseDate(v); ok {
+		return d, true
+	}
+	if serial, err := strconv.ParseFloat(v, 64); err == nil && serial >= 1 && serial < 80000 {
+		d := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(math.Floor(serial)))
+		if domain.ValidDate(d) {
+			return d, true
+		}
+	}
+	c.problem(name, "import.cell.bad_date", v)
+	return time.Time{}, false
+}
+
+// rows turns a tabular reader into the row function the database pulls
+// from; parse returns nil for a row with problems (already reported).
+func rows[T any](r tabular.Reader, report *domain.ImportReport, progress func(int), parse func(*cells) *T) func() (*T, error) {
+	read := 0
+	return func() (*T, error) {
+		for {
+			row, err := r.Next()
+			var rowErr *tabular.RowError
+			switch {
+			case errors.Is(err, io.EOF):
+				return nil, nil
+			case errors.As(err, &rowErr):
+				report.AddProblem(domain.ImportProblem{Line: rowErr.Line, Message: "import.row.unreadable"})
+				continue
+			case err != nil:
+				return nil, err
+			}
+			if blank(row) {
+				continue
+			}
+			read++
+			if progress != nil && read%1000 == 0 {
+				progress(read)
+			}
+			c := &cells{row: row, line: r.Line(), report: report}
+			if v := parse(c); v != nil && !c.bad {
+				return v, nil
+			}
+		}
+	}
+}
+
+func blank(row []string) bool {
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Units dry-runs or imports a units file.
+func Units(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
+	report := &domain.ImportReport{DryRun: dryRun}
+	h, ok := readHeader(r, UnitColumns, report)
+	if !ok {
+		return report, nil
+	}
+	next := rows(r, report, progress, func(c *cells) *domain.UnitRow {
+		c.h = h
+		u := &domain.UnitRow{Line: c.line, Code: c.get("ma"), Name: c.get("ten"), ShortName: c.get("ten_viet_tat"), ParentCode: c.get("ma_cap_tren")}
+		switch n := domain.RuneLen(u.Name); {
+		case n == 0:
+			c.problem("ten", "field.required")
+		case n > 300:
+			c.problem("ten", "field.too_long")
+		}
+		if domain.RuneLen(u.ShortName) > 100 {
+			c.problem("ten_viet_tat", "field.too_long")
+		}
+		if u.Code != "" && !domain.ValidCode(u.Code) {
+			c.problem("ma", "unit.code.invalid")
+		}
+		if u.ParentCode != "" && !domain.ValidCode(u.ParentCode) {
+			c.problem("ma_cap_tren", "unit.code.invalid")
+		}
+		kind := c.get("loai")
+		if k, ok := domain.ParseUnitKind(kind); ok {
+			u.Kind = k
+		} else if kind == "" {
+			c.problem("loai", "field.required")
+		} else {
+			c.problem("loai", "import.unit.bad_kind", kind)
+		}
+		u.ValidFrom, _ = c.date("hieu_luc_tu", true)
+		if to, ok := c.date("hieu_luc_den", false); ok {
+			u.ValidTo = &to
+			if !u.ValidFrom.IsZero() && !to.After(u.ValidFrom) {
+				c.problem("hieu_luc_den", "unit.valid_to.before_from")
+			}
+		}
+		return u
+	})
+	err := db.ImportUnits(ctx, next, report, dryRun)
+	return report, err
+}
+
+// People dry-runs or imports a people file.
+func People(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
+	report := &domain.ImportReport{DryRun: dryRun}
+	h, ok := readHeader(r, PersonColumns, report)
+	if !ok {
+		return report, nil
+	}
+	next := rows(r, report, progress, func(c *cells) *domain.PersonRow {
+		c.h = h
+		p := &domain.PersonRow{Line: c.line, Code: c.get("ma_can_bo"), FullName: c.get("ho_ten"), Position: c.get("chuc_vu"), UnitCode: c.get("ma_don_vi")}
+		switch n := domain.RuneLen(p.FullName); {
+		case n == 0:
+			c.problem("ho_ten", "field.required")
+		case n > 200:
+			c.problem("ho_ten", "field.too_long")
+		}
+		if p.Code != "" && !domain.ValidCode(p.Code) {
+			c.problem("ma_can_bo", "person.code.invalid")
+		}
+		if domain.RuneLen(p.Position) > 200 {
+			c.problem("chuc_vu", "field.too_long")
+		}
+		gender := c.get("gioi_tinh")
+		if g, ok := domain.ParseGender(gender); ok {
+			p.Gender = g
+		} else {
+			c.problem("gioi_tinh", "import.person.bad_gender", gender)
+		}
+		if y := c.get("nam_sinh"); y != "" {
+			year, err := strconv.Atoi(y)
+			if err != nil || year < 1900 || year > 2100 {
+				c.problem("nam_sinh", "person.birth_year.invalid")
+			} else {
+				p.BirthYear = &year
+			}
+		}
+		cat := c.get("phan_loai")
+		if k, ok := domain.ParseCategory(cat); ok {
+			p.Category = k
+		} else if cat == "" {
+			c.problem("phan_loai", "field.required")
+		} else {
+			c.problem("phan_loai", "import.person.bad_category", cat)
+		}
+		if p.UnitCode == "" {
+			c.problem("ma_don_vi", "field.required")
+		}
+		p.From, _ = c.date("tu_ngay", true)
+		return p
+	})
+	err := db.ImportPeople(ctx, next, report, dryRun)
+	return report, err
+}
+
+// TemplateCSV returns the header and one example row of a layout.
+func TemplateCSV(kind string) (string, error) {
+	switch kind {
+	case "units":
+		return "ma,ten,ten_viet_tat,loai,ma_cap_tren,hieu_luc_tu,hieu_luc_den\n" +
+			"87,Ủy ban nhân dân tỉnh Đồng Tháp,UBND tỉnh Đồng Tháp,tỉnh,,01/07/2025,\n" +
+			"29500,Ủy ban nhân dân xã Mỹ Thọ,UBND xã Mỹ Thọ,xã,87,01/07/2025,\n", nil
+	case "people":
+		return "ma_can_bo,ho_ten,gioi_tinh,nam_sinh,chuc_vu,phan_loai,ma_don_vi,tu_ngay\n" +
+			"CB0001,Nguyễn Văn An,Nam,1985,Chủ tịch UBND xã,cán bộ,29500,01/07/2025\n", nil
+	}
+	return "", fmt.Errorf("unknown template %q", kind)
+}
