@@ -5,6 +5,7 @@
 //	thidua migrate up|down N|status   schema migrations
 //	thidua user create …              create a user
 //	thidua seed demo                  load demonstration data once
+//	thidua import units|people FILE   import a CSV or XLSX file
 package main
 
 import (
@@ -31,6 +32,8 @@ Usage:
   thidua migrate status              show the schema version
   thidua user create --email E --name N --role R [--unit ID] [--password-stdin]
   thidua seed demo                   load demonstration data (once)
+  thidua import units|people [--dry-run] FILE
+                                     import a CSV or XLSX file (dry run: report every problem, write nothing)
 
 Configuration comes from environment variables:
 `
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, cfg, args[1:], stdin, stdout)
 	case "seed":
 		return runSeed(ctx, cfg, args[1:], stdout)
+	case "import":
+		return runImport(ctx, cfg, args[1:], stdout)
 	}
 	printUsage(stderr)
 	return fmt.Errorf("unknown command %q", args[0])

@@ -94,6 +94,8 @@ type cells struct {
 	line   int
 	report *domain.ImportReport
 	bad    bool
+	// reported holds the columns already reported, one problem per cell.
+	reported map[string]bool
 }
 
 func (c *cells) get(name string) string {
@@ -114,6 +116,13 @@ func (c *cells) get(name string) string {
 
 func (c *cells) problem(column, message string, args ...any) {
 	c.bad = true
+	if c.reported[column] {
+		return
+	}
+	if c.reported == nil {
+		c.reported = map[string]bool{}
+	}
+	c.reported[column] = true
 	c.report.AddProblem(domain.ImportProblem{Line: c.line, Column: column, Message: message, Args: args})
 }
 

@@ -247,7 +247,12 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 				AND m.unit_id = i.unit_id AND m.valid_to IS NULL
 				WHERE p.code IS NULL AND p.full_name = i.full_name AND p.birth_year IS NOT DISTINCT FROM i.birth_year LIMIT 1)
 			 WHERE i.code = ''`,
-			`UPDATE imp_people i SET new_id = nextval(pg_get_serial_sequence('people', 'id')) WHERE match_id IS NULL`,
+			// One setval reserves the IDs of every new person at once.
+			`WITH n AS (SELECT count(*) AS k FROM imp_people WHERE match_id IS NULL),
+			      base AS (SELECT CASE WHEN k = 0 THEN 0 ELSE setval(pg_get_serial_sequence('people', 'id'),
+			                  nextval(pg_get_serial_sequence('people', 'id')) + k - 1) - k END AS b FROM n),
+			      numbered AS (SELECT line, row_number() OVER (ORDER BY line) AS r FROM imp_people WHERE match_id IS NULL)
+			 UPDATE imp_people i SET new_id = base.b + numbered.r FROM base, numbered WHERE numbered.line = i.line`,
 			`UPDATE imp_people i SET same_unit = EXISTS (SELECT 1 FROM person_units m WHERE m.person_id = i.match_id
 				AND m.unit_id = i.unit_id AND m.valid_to IS NULL)
 			 WHERE match_id IS NOT NULL`,
