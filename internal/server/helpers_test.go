@@ -60,7 +60,7 @@ func newAppWithDB(t *testing.T, db *postgres.DB, env map[string]string) *app {
 	t.Cleanup(a.srv.Close)
 	ts.Config.Handler = a.srv
 	a.ts = ts
-	a.unit, err = db.CreateUnit(context.Background(), domain.UnitInput{Name: "Sở Tư pháp", Code: "STP", Kind: domain.KindDepartment})
+	a.unit, err = db.CreateUnit(context.Background(), domain.UnitInput{Name: "Sở Tư pháp", Code: "TEST-STP", Kind: domain.KindDepartment})
 	if err != nil {
 		t.Fatal(err)
 	}
