@@ -1,4 +1,5 @@
 BEGIN;
+DROP TABLE import_jobs;
 DROP TABLE person_units;
 DROP TABLE people;
 DROP TABLE unit_event_links;

@@ -107,4 +107,21 @@ CREATE TABLE person_units (
 CREATE UNIQUE INDEX person_units_open_key ON person_units (person_id) WHERE valid_to IS NULL;
 CREATE INDEX person_units_unit_idx ON person_units (unit_id, valid_from);
 
+-- Imports started from the web: the uploaded file, where the dry run or the
+-- import stands, and its report, so the page can show progress and results.
+CREATE TABLE import_jobs (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key         text NOT NULL UNIQUE CHECK (char_length(key) BETWEEN 16 AND 64),
+    kind        text NOT NULL CHECK (kind IN ('units', 'people')),
+    file_name   text NOT NULL CHECK (char_length(file_name) <= 255),
+    file_path   text NOT NULL,
+    status      text NOT NULL CHECK (status IN ('checking', 'checked', 'importing', 'done', 'failed')),
+    rows_done   integer NOT NULL DEFAULT 0,
+    report      jsonb,
+    error       text NOT NULL DEFAULT '',
+    created_by  bigint NOT NULL REFERENCES users (id),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
 COMMIT;

@@ -12,6 +12,9 @@ type Chrome struct {
 	Flash string
 	// Path is the request path, kept by the language switch.
 	Path string
+	// Refresh reloads the page after this many seconds (0: never): how a
+	// page shows the progress of a long job without JavaScript.
+	Refresh int
 }
 
 // CurrentUser is the signed-in user as the header shows it.

@@ -33,6 +33,11 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 		log.Warn("database schema is not current: run `thidua migrate up`; /readyz reports 503 until then",
 			"version", st.Version, "latest", st.Latest, "dirty", st.Dirty)
 	}
+	if n, err := db.FailInterruptedImports(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("imports interrupted by the last stop marked failed (nothing of them was written)", "jobs", n)
+	}
 	srv := server.New(cfg, db, log)
 	defer srv.Close()
 	hs := &http.Server{

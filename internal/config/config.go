@@ -20,6 +20,8 @@ type Config struct {
 	ListenAddr         string
 	BaseURL            *url.URL
 	EvidenceDir        string
+	ImportDir          string
+	MaxImportBytes     int64
 	SessionSecure      bool
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
@@ -40,6 +42,8 @@ var Vars = []Var{
 	{"LISTEN_ADDR", "127.0.0.1:8080", "address the portal listens on"},
 	{"BASE_URL", "http://127.0.0.1:8080", "public address of the portal, used in links"},
 	{"EVIDENCE_DIR", "./.data/evidence", "directory of the evidence file store"},
+	{"IMPORT_DIR", "./.data/imports", "directory where uploaded import files wait for their dry run and import"},
+	{"MAX_IMPORT_BYTES", "52428800", "largest import file (CSV or XLSX) accepted from the web"},
 	{"SESSION_SECURE", "true", "Secure and __Host- session cookie; set false only for plain-HTTP development"},
 	{"SESSION_IDLE_TIMEOUT", "30m", "a session ends after this long without a request"},
 	{"SESSION_LIFETIME", "10h", "a session ends this long after sign-in, whatever the activity"},
@@ -70,6 +74,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		DatabaseURL: get("DATABASE_URL"),
 		ListenAddr:  get("LISTEN_ADDR"),
 		EvidenceDir: get("EVIDENCE_DIR"),
+		ImportDir:   get("IMPORT_DIR"),
 	}
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
@@ -111,6 +116,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(get("MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		bad("MAX_BODY_BYTES", "must be a number of bytes, at least 1024")
+	}
+	if c.MaxImportBytes, err = strconv.ParseInt(get("MAX_IMPORT_BYTES"), 10, 64); err != nil || c.MaxImportBytes < 1024 {
+		bad("MAX_IMPORT_BYTES", "must be a number of bytes, at least 1024")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error")

@@ -70,6 +70,32 @@ func TestEveryUsedKeyExists(t *testing.T) {
 			}
 		}
 	}
+	for _, k := range domain.UnitKinds {
+		if !Has("unit.kind." + string(k)) {
+			t.Errorf("missing unit.kind.%s", k)
+		}
+	}
+	for _, e := range []domain.UnitEventKind{domain.EventEstablish, domain.EventMerge, domain.EventSplit, domain.EventRename, domain.EventMove, domain.EventDissolve} {
+		if !Has("unit.event." + string(e)) {
+			t.Errorf("missing unit.event.%s", e)
+		}
+	}
+	for _, c := range domain.Categories {
+		if !Has("category." + string(c)) {
+			t.Errorf("missing category.%s", c)
+		}
+	}
+	for _, k := range []string{"gender.male", "gender.female", "gender.unknown", "units.title", "people.title", "units.import", "people.import",
+		"units.flash.rename", "units.flash.move", "units.flash.merge", "units.flash.split"} {
+		if !Has(k) {
+			t.Errorf("missing %s", k)
+		}
+	}
+	for _, st := range []string{"checking", "checked", "importing", "done", "failed"} {
+		if !Has("import.status." + st) {
+			t.Errorf("missing import.status.%s", st)
+		}
+	}
 	for _, action := range domain.AuditActions {
 		if !Has("audit.action." + action) {
 			t.Errorf("missing audit.action.%s", action)

@@ -196,3 +196,36 @@ func (db *DB) MovePerson(ctx context.Context, personID, unitID int64, day time.T
 			Details: map[string]any{"unit_id": unitID, "from": day.Format(time.DateOnly)}})
 	})
 }
+
+// PeopleForExport streams the people who belong to a unit on day, with the
+// unit's code and the start of their membership, calling fn for each.
+func (db *DB) PeopleForExport(ctx context.Context, day time.Time, fn func(p domain.Person, unitCode string, from time.Time) error) error {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT p.id, coalesce(p.code, ''), p.full_name, coalesce(p.gender, ''), p.birth_year, p.position, p.category,
+		       coalesce(u.code, ''), m.valid_from
+		FROM people p
+		JOIN person_units m ON m.person_id = p.id AND m.valid_from <= $1 AND (m.valid_to IS NULL OR m.valid_to > $1)
+		JOIN units u ON u.id = m.unit_id
+		ORDER BY u.code, p.full_name COLLATE "vi-x-icu", p.id`, day)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p domain.Person
+		var birth *int16
+		var unitCode string
+		var from time.Time
+		if err := rows.Scan(&p.ID, &p.Code, &p.FullName, &p.Gender, &birth, &p.Position, &p.Category, &unitCode, &from); err != nil {
+			return err
+		}
+		if birth != nil {
+			y := int(*birth)
+			p.BirthYear = &y
+		}
+		if err := fn(p, unitCode, from); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

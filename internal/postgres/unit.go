@@ -27,7 +27,7 @@ type Unit struct {
 
 // unitAsOf selects units in force on $1 with their version of that day.
 const unitAsOf = `
-	SELECT u.id, v.parent_id, v.name, v.short_name, coalesce(u.code, ''), u.kind, u.valid_from, u.valid_to
+	SELECT u.id, v.parent_id, v.name, v.short_name, coalesce(u.code, '') AS code, u.kind, u.valid_from, u.valid_to
 	FROM units u
 	JOIN unit_versions v ON v.unit_id = u.id AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)`
 
@@ -249,4 +249,45 @@ func escapeLike(s string) string {
 func isExclusionViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError
 	return asPgError(err, &pgErr) && pgErr.Code == "23P01" && (constraint == "" || pgErr.ConstraintName == constraint)
+}
+
+// UnitByCode returns the unit with code in force on day.
+func (db *DB) UnitByCode(ctx context.Context, code string, day time.Time) (*Unit, error) {
+	units, err := collectUnits(db.Pool.Query(ctx, unitAsOf+` WHERE u.code = $2`, day, code))
+	if err != nil {
+		return nil, err
+	}
+	if len(units) == 0 {
+		return nil, domain.Errorf(domain.ENOTFOUND, "unit.not_found")
+	}
+	return &units[0], nil
+}
+
+// UnitsForExport streams every unit in force on day in the import layout,
+// parents before children, calling fn for each.
+func (db *DB) UnitsForExport(ctx context.Context, day time.Time, fn func(u Unit, parentCode string) error) error {
+	rows, err := db.Pool.Query(ctx, `
+		WITH RECURSIVE inforce AS (`+unitAsOf+`),
+		tree AS (
+			SELECT i.*, 0 AS depth FROM inforce i WHERE i.parent_id IS NULL OR i.parent_id NOT IN (SELECT id FROM inforce)
+			UNION ALL
+			SELECT i.*, t.depth + 1 FROM inforce i JOIN tree t ON i.parent_id = t.id)
+		SELECT t.id, t.parent_id, t.name, t.short_name, t.code, t.kind, t.valid_from, t.valid_to, coalesce(p.code, '')
+		FROM tree t LEFT JOIN units p ON p.id = t.parent_id
+		ORDER BY t.depth, t.name COLLATE "vi-x-icu", t.id`, day)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u Unit
+		var parentCode string
+		if err := rows.Scan(&u.ID, &u.ParentID, &u.Name, &u.ShortName, &u.Code, &u.Kind, &u.ValidFrom, &u.ValidTo, &parentCode); err != nil {
+			return err
+		}
+		if err := fn(u, parentCode); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -212,3 +212,24 @@ func (db *DB) CountUsersAndUnits(ctx context.Context) (Counts, error) {
 		Scan(&c.ActiveUsers, &c.Units)
 	return c, err
 }
+
+// FocalPointsOf returns the focal points of a unit, active ones first.
+func (db *DB) FocalPointsOf(ctx context.Context, unitID int64) ([]*domain.User, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+userColumns+`
+		FROM users u LEFT JOIN units n ON n.id = u.unit_id
+		WHERE u.unit_id = $1 AND u.role = 'focal_point'
+		ORDER BY u.disabled_at IS NOT NULL, u.full_name COLLATE "vi-x-icu"`, unitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var users []*domain.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, u)
+	}
+	return users, rows.Err()
+}

@@ -17,6 +17,8 @@ type navItem struct {
 
 var navigation = []navItem{
 	{href: "/home", key: "nav.home"},
+	{href: "/units", key: "nav.units"},
+	{href: "/people", key: "nav.people", roles: []domain.Role{domain.RoleStaff, domain.RoleFocalPoint}},
 	{href: "/users", key: "nav.users", roles: []domain.Role{domain.RoleAdmin}},
 	{href: "/audit", key: "nav.audit", roles: []domain.Role{domain.RoleAdmin}},
 	{href: "/account", key: "nav.account"},

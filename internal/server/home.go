@@ -21,16 +21,18 @@ var roleTasks = map[domain.Role][]web.Task{
 	domain.RoleAdmin: {
 		{TitleKey: "task.users", TextKey: "task.users.text", Href: "/users"},
 		{TitleKey: "task.audit", TextKey: "task.audit.text", Href: "/audit"},
-		{TitleKey: "task.units", TextKey: "task.units.text"},
+		{TitleKey: "task.units", TextKey: "task.units.text", Href: "/units"},
 		{TitleKey: "task.campaigns", TextKey: "task.campaigns.text"},
 	},
 	domain.RoleStaff: {
 		{TitleKey: "task.campaigns", TextKey: "task.campaigns.text"},
-		{TitleKey: "task.units", TextKey: "task.units.text"},
+		{TitleKey: "task.units", TextKey: "task.units.text", Href: "/units"},
+		{TitleKey: "task.people", TextKey: "task.people.text", Href: "/people"},
 		{TitleKey: "task.appraisal", TextKey: "task.appraisal.text"},
 		{TitleKey: "task.account", TextKey: "task.account.text", Href: "/account"},
 	},
 	domain.RoleFocalPoint: {
+		{TitleKey: "task.my_unit", TextKey: "task.my_unit.text", Href: "/people"},
 		{TitleKey: "task.register", TextKey: "task.register.text"},
 		{TitleKey: "task.assess", TextKey: "task.assess.text"},
 		{TitleKey: "task.nominate", TextKey: "task.nominate.text"},

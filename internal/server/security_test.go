@@ -37,6 +37,34 @@ var access = map[string]string{
 	"POST /users/{userID}/password":     "admin",
 	"POST /users/{userID}/sessions/end": "admin",
 	"GET /audit":                        "admin",
+	"GET /units":                        "user",
+	"GET /units/{unitID}":               "user",
+	"GET /units/export.csv":             "user",
+	"GET /units/export.xlsx":            "user",
+	"GET /people":                       "people",
+	"GET /people/{personID}":            "people",
+	"GET /units/new":                    "staff",
+	"POST /units":                       "staff",
+	"POST /units/{unitID}":              "staff",
+	"POST /units/{unitID}/change":       "staff",
+	"POST /units/{unitID}/dissolve":     "staff",
+	"GET /units/reorganize":             "staff",
+	"POST /units/reorganize":            "staff",
+	"GET /units/import":                 "staff",
+	"POST /units/import":                "staff",
+	"GET /units/template.csv":           "staff",
+	"GET /units/template.xlsx":          "staff",
+	"GET /people/new":                   "staff",
+	"POST /people":                      "staff",
+	"POST /people/{personID}/move":      "staff",
+	"GET /people/import":                "staff",
+	"POST /people/import":               "staff",
+	"GET /people/template.csv":          "staff",
+	"GET /people/template.xlsx":         "staff",
+	"GET /people/export.csv":            "staff",
+	"GET /people/export.xlsx":           "staff",
+	"GET /imports/{key}":                "staff",
+	"POST /imports/{key}/run":           "staff",
 }
 
 type route struct{ method, pattern string }
@@ -55,10 +83,34 @@ func routesOf(t *testing.T, a *app) []route {
 	return rs
 }
 
+// ids are the objects a route's parameters are filled with: a user, the
+// test unit, and a person of another unit.
+type ids struct {
+	user   *domain.User
+	unit   int64
+	person int64
+}
+
 // path fills a pattern's parameters with real IDs.
-func (r route) path(target *domain.User) string {
-	p := strings.ReplaceAll(r.pattern, "{userID}", fmt.Sprint(target.ID))
-	return strings.ReplaceAll(p, "*", "style.css")
+func (r route) path(o ids) string {
+	return strings.NewReplacer("{userID}", fmt.Sprint(o.user.ID), "{unitID}", fmt.Sprint(o.unit),
+		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "*", "style.css").Replace(r.pattern)
+}
+
+// objects makes the objects the matrix tests use: a focal point of the test
+// unit and a person of another unit.
+func objects(t *testing.T, a *app) ids {
+	t.Helper()
+	ctx := context.Background()
+	other, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: "Sở Y tế", Code: "TEST-SYT", Kind: domain.KindDepartment, ValidFrom: domain.Day(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	person, err := a.db.CreatePerson(ctx, domain.PersonInput{FullName: "Lê Thị Bí Mật", Category: domain.CategoryVienChuc, UnitID: other, From: domain.Day(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids{user: a.user(domain.RoleFocalPoint), unit: a.unit, person: person}
 }
 
 var roles = []domain.Role{domain.RoleAdmin, domain.RoleStaff, domain.RoleFocalPoint, domain.RoleLeader}
@@ -69,7 +121,7 @@ var roles = []domain.Role{domain.RoleAdmin, domain.RoleStaff, domain.RoleFocalPo
 func TestRouteAccessMatrix(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	target := a.user(domain.RoleFocalPoint)
+	target := objects(t, a)
 	for _, r := range routesOf(t, a) {
 		kind, ok := access[r.method+" "+r.pattern]
 		if !ok {
@@ -91,12 +143,21 @@ func TestRouteAccessMatrix(t *testing.T) {
 				resp = c.post(r.path(target), url.Values{"disabled": {"true"}, "role": {"admin"}, "full_name": {"X"}, "version": {"1"}})
 			}
 			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
+			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people"
+			forbidden := (kind == "admin" && role != domain.RoleAdmin) ||
+				(kind == "staff" && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
+				(kind == "people" && role == domain.RoleLeader)
 			switch {
-			case (kind == "user" || kind == "admin") && role == "":
+			case signedIn && role == "":
 				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 					t.Errorf("%s: %d %q, want redirect to /login", name, resp.StatusCode, resp.Header.Get("Location"))
 				}
-			case kind == "admin" && role != domain.RoleAdmin:
+			case kind == "people" && role == domain.RoleFocalPoint && strings.Contains(r.pattern, "{personID}"):
+				// Another unit's person: not found, exactly as a missing one.
+				if resp.StatusCode != http.StatusNotFound {
+					t.Errorf("%s (person of another unit): %d, want 404", name, resp.StatusCode)
+				}
+			case forbidden:
 				if resp.StatusCode != http.StatusForbidden {
 					t.Errorf("%s: %d, want 403", name, resp.StatusCode)
 				} else if !strings.Contains(bodyOf(resp), "không có quyền") {
@@ -120,7 +181,7 @@ func TestRouteAccessMatrix(t *testing.T) {
 func TestGetChangesNothing(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	target := a.user(domain.RoleFocalPoint)
+	target := objects(t, a)
 	clients := []*client{a.client()}
 	for _, role := range roles {
 		c, _ := a.loggedIn(role)
@@ -181,7 +242,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	admin, _ := a.loggedIn(domain.RoleAdmin)
-	target := a.user(domain.RoleFocalPoint)
+	target := objects(t, a)
 	for _, r := range routesOf(t, a) {
 		if r.method != http.MethodPost {
 			continue
@@ -216,7 +277,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 func TestSecurityHeadersEverywhere(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, map[string]string{"BASE_URL": "https://thidua.example.vn"})
-	target := a.user(domain.RoleFocalPoint)
+	target := objects(t, a)
 	anon := a.client()
 	admin, _ := a.loggedIn(domain.RoleAdmin)
 	paths := []string{"/does-not-exist", "/?q=%00"}
@@ -242,7 +303,7 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 					t.Errorf("%s: %s = %q, want %q", p, name, h.Get(name), want)
 				}
 			}
-			if !strings.HasPrefix(p, "/static/") && h.Get("Cache-Control") != "no-store" {
+			if !strings.HasPrefix(p, "/static/") && !strings.Contains(p, ".csv") && !strings.Contains(p, ".xlsx") && h.Get("Cache-Control") != "no-store" {
 				t.Errorf("%s: Cache-Control %q, want no-store", p, h.Get("Cache-Control"))
 			}
 			if strings.Contains(bodyOf(resp), "<script") {

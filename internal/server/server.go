@@ -4,8 +4,10 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -24,6 +26,11 @@ type Server struct {
 	store    *pgxstore.PostgresStore
 	cop      *http.CrossOriginProtection
 	handler  http.Handler
+	// bg is the context of background jobs (imports); Close cancels it and
+	// waits for them.
+	bg     context.Context
+	stopBg context.CancelFunc
+	jobs   sync.WaitGroup
 }
 
 // Login throttling: failures counted within the window, per account and per
@@ -37,6 +44,7 @@ const (
 // New builds the server and its routes.
 func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, log: log}
+	s.bg, s.stopBg = context.WithCancel(context.Background())
 	s.store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
 	sm := scs.New()
 	sm.Store = s.store
@@ -72,5 +80,10 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
 // ServeHTTP serves the portal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Close stops the session store's background cleanup.
-func (s *Server) Close() { s.store.StopCleanup() }
+// Close stops the background jobs (an import in progress rolls back) and
+// the session store's cleanup.
+func (s *Server) Close() {
+	s.stopBg()
+	s.jobs.Wait()
+	s.store.StopCleanup()
+}
