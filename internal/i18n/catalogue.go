@@ -127,6 +127,8 @@ var catalogue = map[string]message{
 	"users.edit.hint":           {"Đổi vai trò hoặc đơn vị sẽ kết thúc các phiên đăng nhập hiện có của người này.", "Changing the role or unit ends this person's current sessions."},
 	"users.actions":             {"Thao tác tài khoản", "Account actions"},
 	"users.disable":             {"Khóa tài khoản", "Disable account"},
+	"users.last_focal_point":    {"Đây là đầu mối duy nhất còn hoạt động của %s: khóa tài khoản này, đơn vị sẽ không còn ai nộp hồ sơ thi đua.", "This is the only active focal point of %s: once disabled, no one can submit for the unit."},
+	"users.disable.confirm":     {"Vẫn khóa tài khoản", "Disable anyway"},
 	"users.disable.hint":        {"Người dùng bị đăng xuất ngay trên mọi thiết bị.", "The user is signed out at once on every device."},
 	"users.enable":              {"Mở khóa tài khoản", "Enable account"},
 	"users.reset_password":      {"Cấp lại mật khẩu", "Reset password"},

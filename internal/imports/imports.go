@@ -169,6 +169,7 @@ func rows[T any](r tabular.Reader, report *domain.ImportReport, progress func(in
 				continue
 			}
 			read++
+			report.Rows++
 			if progress != nil && read%1000 == 0 {
 				progress(read)
 			}

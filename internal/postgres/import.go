@@ -14,7 +14,7 @@ import (
 // or a file with problems.
 var errRollback = errors.New("import: roll back")
 
-// ImportUnits streams unit rows into a temporary table with COPY, checks
+// ImportUnits streams unit rows (the caller counts them in report.Rows) into a temporary table with COPY, checks
 // them as a set (duplicate codes, missing parents, cycles), and, unless
 // dryRun or a problem was found, merges them into the registry in the same
 // transaction. A row matches an existing unit by code, or, without a code,
@@ -29,7 +29,7 @@ func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, err
 			match_id bigint, new_id bigint, parent_id bigint, same boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{"imp_units"},
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"imp_units"},
 			[]string{"line", "code", "name", "short_name", "kind", "parent_code", "valid_from", "valid_to"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				r, err := next()
@@ -41,7 +41,6 @@ func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, err
 		if err != nil {
 			return err
 		}
-		report.Rows += int(n)
 		if _, err := tx.Exec(ctx, `CREATE INDEX ON imp_units (code); ANALYZE imp_units`); err != nil {
 			return err
 		}
@@ -201,7 +200,7 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 			unit_id bigint, match_id bigint, new_id bigint, same boolean NOT NULL DEFAULT false, same_unit boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{"imp_people"},
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"imp_people"},
 			[]string{"line", "code", "full_name", "gender", "birth_year", "position", "category", "unit_code", "valid_from"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				r, err := next()
@@ -217,7 +216,6 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 		if err != nil {
 			return err
 		}
-		report.Rows += int(n)
 		if _, err := tx.Exec(ctx, `CREATE INDEX ON imp_people (code); ANALYZE imp_people`); err != nil {
 			return err
 		}

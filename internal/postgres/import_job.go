@@ -53,12 +53,15 @@ func (db *DB) ImportJobByKey(ctx context.Context, key string) (*ImportJob, error
 	return &j, nil
 }
 
-// StartImportRun moves a checked job to importing; it is refused unless the
-// job is checked and its report had no problem (so a double click runs it once).
-func (db *DB) StartImportRun(ctx context.Context, key string) (bool, error) {
+// StartImportRun moves a checked job whose dry run found no problem to
+// importing. The status changes in one statement, so of two clicks only one
+// starts the import.
+func (db *DB) StartImportRun(ctx context.Context, job *ImportJob) (bool, error) {
+	if job.Status != "checked" || job.Report == nil || !job.Report.OK() {
+		return false, nil
+	}
 	tag, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'importing', rows_done = 0, updated_at = now()
-		WHERE key = $1 AND status = 'checked' AND (report->>'Truncated')::boolean IS NOT TRUE
-		AND jsonb_array_length(coalesce(report->'Problems', '[]'::jsonb)) = 0`, key)
+		WHERE key = $1 AND status = 'checked'`, job.Key)
 	return tag.RowsAffected() == 1, err
 }
 

@@ -233,3 +233,10 @@ func (db *DB) FocalPointsOf(ctx context.Context, unitID int64) ([]*domain.User, 
 	}
 	return users, rows.Err()
 }
+
+// ActiveFocalPoints counts the enabled focal points of a unit.
+func (db *DB) ActiveFocalPoints(ctx context.Context, unitID int64) (int, error) {
+	var n int
+	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE unit_id = $1 AND role = 'focal_point' AND disabled_at IS NULL`, unitID).Scan(&n)
+	return n, err
+}

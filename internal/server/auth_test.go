@@ -146,7 +146,7 @@ func TestDisablingEndsSessions(t *testing.T) {
 	victim, u := a.loggedIn(domain.RoleFocalPoint)
 	second := a.client()
 	second.login(u.Email, testPassword)
-	wantStatus(t, admin.post(fmt.Sprintf("/users/%d/disabled", u.ID), url.Values{"disabled": {"true"}}), http.StatusSeeOther)
+	wantStatus(t, admin.post(fmt.Sprintf("/users/%d/disabled", u.ID), url.Values{"disabled": {"true"}, "confirm_last": {"yes"}}), http.StatusSeeOther)
 	for _, c := range []*client{victim, second} {
 		resp := c.get("/home")
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {

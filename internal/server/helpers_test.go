@@ -209,3 +209,7 @@ func wantStatus(t *testing.T, resp *http.Response, want int) {
 }
 
 type goqueryTr = goquery.Selection
+
+type goqueryDoc = goquery.Document
+
+type postgresPeopleFilter = postgres.PeopleFilter

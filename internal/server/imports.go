@@ -220,7 +220,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	started, err := s.db.StartImportRun(ctx, job.Key)
+	started, err := s.db.StartImportRun(ctx, job)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -197,13 +198,27 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
+	last, err := s.lastFocalPoint(r.Context(), u)
+	if err != nil {
+		return err
+	}
 	v := web.UserView{
 		ID: u.ID, Name: u.FullName, Email: u.Email, RoleKey: "role." + string(u.Role), UnitName: u.UnitName,
 		Disabled: u.Disabled(), Created: i18n.DateTime(u.CreatedAt), Form: form,
 		NewPassword: s.popSecret(r, u.ID), IsSelf: userFrom(r.Context()).ID == u.ID,
+		LastFocalPoint: last, ConfirmLast: last && status == http.StatusConflict,
 	}
 	s.render(w, r, status, web.User(s.chrome(r, u.FullName), v))
 	return nil
+}
+
+// lastFocalPoint reports whether u is the only enabled focal point of a unit.
+func (s *Server) lastFocalPoint(ctx context.Context, u *domain.User) (bool, error) {
+	if u.Role != domain.RoleFocalPoint || u.UnitID == nil || u.Disabled() {
+		return false, nil
+	}
+	n, err := s.db.ActiveFocalPoints(ctx, *u.UnitID)
+	return n == 1, err
 }
 
 // updateUser saves name, role and unit. A form opened before someone else's
@@ -255,6 +270,16 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request) error {
 	}
 	if disabled && u.ID == userFrom(ctx).ID {
 		return domain.Errorf(domain.ECONFLICT, "users.self_disable")
+	}
+	if disabled && r.PostFormValue("confirm_last") != "yes" {
+		last, err := s.lastFocalPoint(ctx, u)
+		if err != nil {
+			return err
+		}
+		if last {
+			// Disabling leaves the unit with no one to submit: ask first.
+			return s.renderUser(w, r, http.StatusConflict, u, formFromUser(u), nil)
+		}
 	}
 	if err := s.db.SetUserDisabled(ctx, u.ID, disabled); err != nil {
 		return err

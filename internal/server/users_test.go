@@ -214,3 +214,30 @@ func TestAuditPage(t *testing.T) {
 		t.Error("the audit page does not show the admin's login")
 	}
 }
+
+func TestDisablingLastFocalPointWarns(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	admin, _ := a.loggedIn(domain.RoleAdmin)
+	fp := a.user(domain.RoleFocalPoint)
+	path := fmt.Sprintf("/users/%d", fp.ID)
+	if !strings.Contains(htmlOf(t, admin.get(path)).Find(".notice-warn").Text(), "đầu mối duy nhất") {
+		t.Error("no warning on the page of a unit's only focal point")
+	}
+	resp := admin.post(path+"/disabled", url.Values{"disabled": {"true"}})
+	wantStatus(t, resp, http.StatusConflict)
+	if htmlOf(t, resp).Find("input[name=confirm_last]").Length() != 1 {
+		t.Error("no confirmation asked")
+	}
+	if u, _ := a.db.UserByID(context.Background(), fp.ID); u.Disabled() {
+		t.Fatal("disabled without confirmation")
+	}
+	wantStatus(t, admin.post(path+"/disabled", url.Values{"disabled": {"true"}, "confirm_last": {"yes"}}), http.StatusSeeOther)
+	if u, _ := a.db.UserByID(context.Background(), fp.ID); !u.Disabled() {
+		t.Error("not disabled after confirmation")
+	}
+	// With a second focal point, no warning.
+	a.user(domain.RoleFocalPoint)
+	other := a.user(domain.RoleFocalPoint)
+	wantStatus(t, admin.post(fmt.Sprintf("/users/%d/disabled", other.ID), url.Values{"disabled": {"true"}}), http.StatusSeeOther)
+}
