@@ -300,11 +300,6 @@ func (s *Server) unitStatus(ctx context.Context, u *domain.Unit) (key, note stri
 	return "units.status.dissolved", i18n.T(ctx, "units.dissolved_on", i18n.Day(date))
 }
 
-// formDay reads a date field of a form.
-func formDay(r *http.Request, name string) (time.Time, bool) {
-	return domain.ParseDate(r.PostFormValue(name))
-}
-
 // parentByCode resolves a parent code typed in a form, in force on day.
 func (s *Server) parentByCode(ctx context.Context, code string, day time.Time) (*int64, string) {
 	code = strings.TrimSpace(code)
