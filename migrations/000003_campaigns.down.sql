@@ -1,0 +1,12 @@
+BEGIN;
+DROP TABLE campaign_attachments;
+DROP TABLE assessments;
+DROP TABLE criteria_amendments;
+DROP TABLE criteria;
+DROP TABLE criteria_sets;
+DROP TABLE award_plans;
+DROP TABLE phases;
+DROP TABLE campaign_transitions;
+DROP TABLE campaigns;
+DROP TABLE award_forms;
+COMMIT;
