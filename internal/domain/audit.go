@@ -3,28 +3,37 @@ package domain
 // Audit actions: what the audit log records. Each has a translated label
 // "audit.action.<action>" in the message catalogue.
 const (
-	AuditLogin          = "login.success"
-	AuditLoginFailure   = "login.failure"
-	AuditLoginThrottled = "login.throttled"
-	AuditLogout         = "logout"
-	AuditUserCreate     = "user.create"
-	AuditUserUpdate     = "user.update"
-	AuditUserDisable    = "user.disable"
-	AuditUserEnable     = "user.enable"
-	AuditPasswordChange = "user.password_change"
-	AuditPasswordReset  = "user.password_reset"
-	AuditSessionsEnd    = "user.sessions_end"
-	AuditUnitCreate     = "unit.create"
-	AuditUnitUpdate     = "unit.update"
-	AuditUnitMerge      = "unit.merge"
-	AuditUnitSplit      = "unit.split"
-	AuditUnitRename     = "unit.rename"
-	AuditUnitMove       = "unit.move"
-	AuditUnitDissolve   = "unit.dissolve"
-	AuditUnitImport     = "unit.import"
-	AuditPersonCreate   = "person.create"
-	AuditPersonMove     = "person.move"
-	AuditPersonImport   = "person.import"
+	AuditLogin              = "login.success"
+	AuditLoginFailure       = "login.failure"
+	AuditLoginThrottled     = "login.throttled"
+	AuditLogout             = "logout"
+	AuditUserCreate         = "user.create"
+	AuditUserUpdate         = "user.update"
+	AuditUserDisable        = "user.disable"
+	AuditUserEnable         = "user.enable"
+	AuditPasswordChange     = "user.password_change"
+	AuditPasswordReset      = "user.password_reset"
+	AuditSessionsEnd        = "user.sessions_end"
+	AuditUnitCreate         = "unit.create"
+	AuditUnitUpdate         = "unit.update"
+	AuditUnitMerge          = "unit.merge"
+	AuditUnitSplit          = "unit.split"
+	AuditUnitRename         = "unit.rename"
+	AuditUnitMove           = "unit.move"
+	AuditUnitDissolve       = "unit.dissolve"
+	AuditUnitImport         = "unit.import"
+	AuditPersonCreate       = "person.create"
+	AuditPersonMove         = "person.move"
+	AuditPersonImport       = "person.import"
+	AuditCampaignCreate     = "campaign.create"
+	AuditCampaignUpdate     = "campaign.update"
+	AuditCampaignTransition = "campaign.transition"
+	AuditPhaseSave          = "phase.save"
+	AuditAwardPlanSave      = "award_plan.save"
+	AuditCriteriaSave       = "criteria.save"
+	AuditCriteriaAmend      = "criteria.amend"
+	AuditCriteriaReplace    = "criteria.replace"
+	AuditAttachmentAdd      = "attachment.add"
 )
 
 // AuditActions lists every audit action.
@@ -34,4 +43,6 @@ var AuditActions = []string{
 	AuditPasswordChange, AuditPasswordReset, AuditSessionsEnd, AuditUnitCreate,
 	AuditUnitUpdate, AuditUnitMerge, AuditUnitSplit, AuditUnitRename, AuditUnitMove, AuditUnitDissolve, AuditUnitImport,
 	AuditPersonCreate, AuditPersonMove, AuditPersonImport,
+	AuditCampaignCreate, AuditCampaignUpdate, AuditCampaignTransition, AuditPhaseSave, AuditAwardPlanSave,
+	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 }

@@ -247,3 +247,14 @@ func TreeTotal(nodes []Criterion) Points {
 	}
 	return t
 }
+
+// TreeErrors are the problems that stop a change of a criteria tree.
+type TreeErrors []TreeProblem
+
+// Error makes TreeErrors an error.
+func (e TreeErrors) Error() string {
+	if len(e) == 0 {
+		return "criteria tree problems"
+	}
+	return e[0].Error()
+}

@@ -85,3 +85,7 @@ func isForeignKeyViolation(err error) bool {
 }
 
 func asPgError(err error, target **pgconn.PgError) bool { return errors.As(err, target) }
+
+type pgconnTag = pgconn.CommandTag
+
+type timeAlias = time.Time

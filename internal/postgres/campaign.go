@@ -1,0 +1,299 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"thidua/internal/domain"
+)
+
+const campaignColumns = `c.id, c.plan_number, c.title, c.issuer_unit_id, c.issuer_name, c.signer_name, c.signer_position,
+	c.issue_date, c.kind, c.purposes, c.content, c.target_kinds, c.target_categories, c.target_note, c.scope_unit_id,
+	c.period_start, c.period_end, c.status, (c.band_excellent * 100)::int, (c.band_good * 100)::int, (c.band_fair * 100)::int,
+	(c.band_average * 100)::int, c.version`
+
+func scanCampaign(row pgx.Row) (*domain.Campaign, error) {
+	var c domain.Campaign
+	var ex, good, fair, avg int64
+	err := row.Scan(&c.ID, &c.PlanNumber, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.SignerName, &c.SignerPosition,
+		&c.IssueDate, &c.Kind, &c.Purposes, &c.Content, &c.TargetKinds, &c.TargetCategories, &c.TargetNote, &c.ScopeUnitID,
+		&c.PeriodStart, &c.PeriodEnd, &c.Status, &ex, &good, &fair, &avg, &c.Version)
+	if err != nil {
+		return nil, notFound(err, "campaign.not_found")
+	}
+	c.Bands = domain.Bands{Excellent: domain.Points(ex), Good: domain.Points(good), Fair: domain.Points(fair), Average: domain.Points(avg)}
+	return &c, nil
+}
+
+func bandArgs(b domain.Bands) []any {
+	return []any{float64(b.Excellent) / 100, float64(b.Good) / 100, float64(b.Fair) / 100, float64(b.Average) / 100}
+}
+
+// CreateCampaign records a draft campaign. A repeated submission of the same
+// form (same idempotency key) returns the first one's campaign.
+func (db *DB) CreateCampaign(ctx context.Context, c *domain.Campaign, idemKey string) (int64, error) {
+	c.Normalize()
+	if c.Bands == (domain.Bands{}) {
+		c.Bands = domain.DefaultBands
+	}
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if idemKey != "" {
+			prior, claimed, err := claimIdempotencyKey(ctx, tx, idemKey)
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				id, err = strconv.ParseInt(prior, 10, 64)
+				return err
+			}
+		}
+		var by *int64
+		if a := domain.ActorFrom(ctx); a.UserID != 0 {
+			by = &a.UserID
+		}
+		args := append([]any{c.PlanNumber, c.Title, c.IssuerUnitID, c.IssuerName, c.SignerName, c.SignerPosition, c.IssueDate,
+			c.Kind, c.Purposes, c.Content, nonNil(c.TargetKinds), nonNil(c.TargetCategories), c.TargetNote, c.ScopeUnitID,
+			c.PeriodStart, c.PeriodEnd, by}, bandArgs(c.Bands)...)
+		err := tx.QueryRow(ctx, `
+			INSERT INTO campaigns (plan_number, title, issuer_unit_id, issuer_name, signer_name, signer_position, issue_date,
+				kind, purposes, content, target_kinds, target_categories, target_note, scope_unit_id, period_start, period_end,
+				created_by, band_excellent, band_good, band_fair, band_average)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+			RETURNING id`, args...).Scan(&id)
+		if isUniqueViolation(err, "campaigns_plan_key") {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"plan_number": "campaign.plan.taken"}}
+		}
+		if err != nil {
+			return err
+		}
+		if idemKey != "" {
+			if err := setIdempotencyResult(ctx, tx, idemKey, strconv.FormatInt(id, 10)); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditCampaignCreate, ObjectType: "campaign", ObjectID: strconv.FormatInt(id, 10),
+			Details: map[string]any{"plan_number": c.PlanNumber, "title": c.Title}})
+	})
+	return id, err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// CampaignByID returns a campaign.
+func (db *DB) CampaignByID(ctx context.Context, id int64) (*domain.Campaign, error) {
+	return scanCampaign(db.Pool.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, id))
+}
+
+// UpdateCampaign saves a campaign's fields if the version the editor saw is
+// current. A draft may change anything; an announced campaign only what does
+// not change the rules under the participants' feet (texts, signer), so its
+// period, targets, scope, kind and bands stay as announced.
+func (db *DB) UpdateCampaign(ctx context.Context, c *domain.Campaign) error {
+	c.Normalize()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := scanCampaign(tx.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1 FOR UPDATE`, c.ID))
+		if err != nil {
+			return err
+		}
+		if cur.Version != c.Version {
+			return domain.Errorf(domain.ECONFLICT, "error.stale")
+		}
+		switch cur.Status {
+		case domain.StatusDraft:
+		case domain.StatusAnnounced:
+			if rulesChanged(cur, c) {
+				return domain.Errorf(domain.ECONFLICT, "campaign.rules_frozen")
+			}
+		default:
+			return domain.Errorf(domain.ECONFLICT, "campaign.not_editable")
+		}
+		args := append([]any{c.ID, c.PlanNumber, c.Title, c.IssuerUnitID, c.IssuerName, c.SignerName, c.SignerPosition, c.IssueDate,
+			c.Kind, c.Purposes, c.Content, nonNil(c.TargetKinds), nonNil(c.TargetCategories), c.TargetNote, c.ScopeUnitID,
+			c.PeriodStart, c.PeriodEnd}, bandArgs(c.Bands)...)
+		_, err = tx.Exec(ctx, `
+			UPDATE campaigns SET plan_number = $2, title = $3, issuer_unit_id = $4, issuer_name = $5, signer_name = $6,
+				signer_position = $7, issue_date = $8, kind = $9, purposes = $10, content = $11, target_kinds = $12,
+				target_categories = $13, target_note = $14, scope_unit_id = $15, period_start = $16, period_end = $17,
+				band_excellent = $18, band_good = $19, band_fair = $20, band_average = $21,
+				version = version + 1, updated_at = now()
+			WHERE id = $1`, args...)
+		if isUniqueViolation(err, "campaigns_plan_key") {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"plan_number": "campaign.plan.taken"}}
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditCampaignUpdate, ObjectType: "campaign", ObjectID: strconv.FormatInt(c.ID, 10),
+			Details: map[string]any{"status": cur.Status}})
+	})
+}
+
+// rulesChanged reports whether an edit touches what participants rely on.
+func rulesChanged(a, b *domain.Campaign) bool {
+	return a.Kind != b.Kind || !a.PeriodStart.Equal(b.PeriodStart) || !a.PeriodEnd.Equal(b.PeriodEnd) ||
+		a.Bands != b.Bands || !sameID(a.ScopeUnitID, b.ScopeUnitID) ||
+		strings.Join(a.TargetKinds, ",") != strings.Join(b.TargetKinds, ",") ||
+		strings.Join(a.TargetCategories, ",") != strings.Join(b.TargetCategories, ",")
+}
+
+// Transition moves a campaign to another status if the move is legal, locking
+// the campaign, and records who did it and when.
+func (db *DB) Transition(ctx context.Context, id int64, to domain.CampaignStatus, reason string) error {
+	reason = domain.CleanText(reason)
+	if domain.RuneLen(reason) > 2000 {
+		return &domain.ValidationError{Fields: domain.FieldErrors{"reason": "field.too_long"}}
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var from domain.CampaignStatus
+		if err := tx.QueryRow(ctx, `SELECT status FROM campaigns WHERE id = $1 FOR UPDATE`, id).Scan(&from); err != nil {
+			return notFound(err, "campaign.not_found")
+		}
+		if !domain.CanTransition(from, to) {
+			return domain.Errorf(domain.ECONFLICT, "campaign.transition.illegal", "campaign.status."+string(from), "campaign.status."+string(to))
+		}
+		if to == domain.StatusAnnounced {
+			if err := readyToAnnounce(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE campaigns SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, id, to); err != nil {
+			return err
+		}
+		var actor *int64
+		if a := domain.ActorFrom(ctx); a.UserID != 0 {
+			actor = &a.UserID
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO campaign_transitions (campaign_id, from_status, to_status, reason, actor_id) VALUES ($1, $2, $3, $4, $5)`,
+			id, from, to, reason, actor); err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditCampaignTransition, ObjectType: "campaign", ObjectID: strconv.FormatInt(id, 10),
+			Details: map[string]any{"from": from, "to": to, "reason": reason}})
+	})
+}
+
+// readyToAnnounce checks what a campaign needs before citizens read it: a
+// phase, an award plan, and complete criteria trees.
+func readyToAnnounce(ctx context.Context, tx pgx.Tx, id int64) error {
+	var phases, plans int
+	if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM phases WHERE campaign_id = $1), (SELECT count(*) FROM award_plans WHERE campaign_id = $1)`,
+		id).Scan(&phases, &plans); err != nil {
+		return err
+	}
+	if phases == 0 {
+		return domain.Errorf(domain.ECONFLICT, "campaign.announce.no_phase")
+	}
+	if plans == 0 {
+		return domain.Errorf(domain.ECONFLICT, "campaign.announce.no_award")
+	}
+	sets, err := loadSets(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	for _, s := range sets {
+		nodes, err := loadCriteria(ctx, tx, s.ID)
+		if err != nil {
+			return err
+		}
+		if len(nodes) == 0 {
+			return domain.Errorf(domain.ECONFLICT, "campaign.announce.empty_set", s.Name)
+		}
+		if ps := domain.ValidateTree(nodes, true); len(ps) > 0 {
+			return domain.Errorf(domain.ECONFLICT, "campaign.announce.tree", s.Name, ps[0].Code)
+		}
+	}
+	return nil
+}
+
+// Transition is a recorded change of a campaign's status.
+type TransitionRecord struct {
+	From, To  domain.CampaignStatus
+	Reason    string
+	ActorName string
+	At        time.Time
+}
+
+// Transitions returns a campaign's changes of status, oldest first.
+func (db *DB) Transitions(ctx context.Context, id int64) ([]TransitionRecord, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT t.from_status, t.to_status, t.reason, coalesce(u.full_name, ''), t.at
+		FROM campaign_transitions t LEFT JOIN users u ON u.id = t.actor_id WHERE t.campaign_id = $1 ORDER BY t.at, t.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[TransitionRecord])
+}
+
+// CampaignFilter narrows the staff list of campaigns.
+type CampaignFilter struct {
+	Status domain.CampaignStatus
+	Year   int
+	Issuer string
+	Public bool // announced and closed only
+}
+
+// CampaignRow is a campaign in a list, with its progress.
+type CampaignRow struct {
+	ID          int64
+	PlanNumber  string
+	Title       string
+	IssuerName  string
+	IssueDate   time.Time
+	PeriodStart time.Time
+	PeriodEnd   time.Time
+	Status      domain.CampaignStatus
+	Kind        domain.CampaignKind
+	Phases      int
+	CurrentSeq  int // the phase under way today, 0 if none
+	Criteria    int
+	Awards      int
+}
+
+// ListCampaigns returns campaigns, newest first.
+func (db *DB) ListCampaigns(ctx context.Context, f CampaignFilter, today time.Time) ([]CampaignRow, error) {
+	where := []string{"true"}
+	args := []any{today}
+	if f.Public {
+		where = append(where, "c.status IN ('announced', 'closed')")
+	}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, "c.status = $"+strconv.Itoa(len(args)))
+	}
+	if f.Year != 0 {
+		args = append(args, f.Year)
+		n := strconv.Itoa(len(args))
+		where = append(where, "extract(year FROM c.period_start) <= $"+n+" AND extract(year FROM c.period_end) >= $"+n)
+	}
+	if f.Issuer != "" {
+		args = append(args, "%"+escapeLike(f.Issuer)+"%")
+		where = append(where, "search_key(c.issuer_name) LIKE search_key($"+strconv.Itoa(len(args))+")")
+	}
+	rows, err := db.Pool.Query(ctx, `
+		SELECT c.id, c.plan_number, c.title, c.issuer_name, c.issue_date, c.period_start, c.period_end, c.status, c.kind,
+			(SELECT count(*) FROM phases p WHERE p.campaign_id = c.id),
+			coalesce((SELECT p.seq FROM phases p WHERE p.campaign_id = c.id AND p.start_date <= $1 AND p.end_date >= $1 ORDER BY p.seq LIMIT 1), 0),
+			(SELECT count(*) FROM criteria k JOIN criteria_sets s ON s.id = k.set_id WHERE s.campaign_id = c.id),
+			(SELECT count(*) FROM award_plans a WHERE a.campaign_id = c.id)
+		FROM campaigns c WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY c.issue_date DESC, c.id DESC LIMIT 500`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[CampaignRow])
+}

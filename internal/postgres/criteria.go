@@ -1,0 +1,378 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"thidua/internal/domain"
+)
+
+// querier is what both the pool and a transaction offer for reading.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// CriteriaSet is a campaign's criteria for one target group.
+type CriteriaSet struct {
+	ID          int64
+	CampaignID  int64
+	Name        string
+	TargetKinds []string
+	Individual  bool
+	Version     int
+	// Frozen is true once a self-assessment uses the set: changes are then
+	// recorded amendments.
+	Frozen bool
+}
+
+func loadSets(ctx context.Context, q querier, campaignID int64) ([]CriteriaSet, error) {
+	rows, err := q.Query(ctx, `SELECT s.id, s.campaign_id, s.name, s.target_kinds, s.individual, s.version,
+		EXISTS (SELECT 1 FROM assessments a WHERE a.set_id = s.id)
+		FROM criteria_sets s WHERE s.campaign_id = $1 ORDER BY s.id`, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[CriteriaSet])
+}
+
+// CriteriaSets returns a campaign's criteria sets.
+func (db *DB) CriteriaSets(ctx context.Context, campaignID int64) ([]CriteriaSet, error) {
+	return loadSets(ctx, db.Pool, campaignID)
+}
+
+// CriteriaSetByID returns one set.
+func (db *DB) CriteriaSetByID(ctx context.Context, id int64) (*CriteriaSet, error) {
+	var s CriteriaSet
+	err := db.Pool.QueryRow(ctx, `SELECT s.id, s.campaign_id, s.name, s.target_kinds, s.individual, s.version,
+		EXISTS (SELECT 1 FROM assessments a WHERE a.set_id = s.id) FROM criteria_sets s WHERE s.id = $1`, id).
+		Scan(&s.ID, &s.CampaignID, &s.Name, &s.TargetKinds, &s.Individual, &s.Version, &s.Frozen)
+	if err != nil {
+		return nil, notFound(err, "criteria.set.not_found")
+	}
+	return &s, nil
+}
+
+// CreateCriteriaSet adds an empty set to a campaign.
+func (db *DB) CreateCriteriaSet(ctx context.Context, campaignID int64, name string, kinds []string, individual bool) (int64, error) {
+	name = domain.CleanText(name)
+	if n := domain.RuneLen(name); n == 0 || n > 200 {
+		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"name": "field.required"}}
+	}
+	for _, k := range kinds {
+		if !domain.UnitKind(k).Valid() {
+			return 0, &domain.ValidationError{Fields: domain.FieldErrors{"target_kinds": "field.invalid"}}
+		}
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var status domain.CampaignStatus
+		if err := tx.QueryRow(ctx, `SELECT status FROM campaigns WHERE id = $1 FOR UPDATE`, campaignID).Scan(&status); err != nil {
+			return notFound(err, "campaign.not_found")
+		}
+		if status != domain.StatusDraft && status != domain.StatusAnnounced {
+			return domain.Errorf(domain.ECONFLICT, "campaign.not_editable")
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO criteria_sets (campaign_id, name, target_kinds, individual) VALUES ($1, $2, $3, $4) RETURNING id`,
+			campaignID, name, nonNil(kinds), individual).Scan(&id)
+		if isUniqueViolation(err, "") {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"name": "criteria.set.taken"}}
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaSave, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(id, 10),
+			Details: map[string]any{"campaign_id": campaignID, "name": name}})
+	})
+	return id, err
+}
+
+// loadCriteria returns a set's nodes in tree order (each parent before its
+// children, siblings by seq then code).
+func loadCriteria(ctx context.Context, q querier, setID int64) ([]domain.Criterion, error) {
+	rows, err := q.Query(ctx, `SELECT id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
+		coalesce((target_value * 100)::bigint, 0), evidence_required, explain_without_evidence, allow_na
+		FROM criteria WHERE set_id = $1`, setID)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Criterion, error) {
+		var c domain.Criterion
+		var tiers []byte
+		err := row.Scan(&c.ID, &c.ParentID, &c.Seq, &c.Code, &c.Title, &c.Guidance, &c.Max, &c.Method, &c.Step, &tiers,
+			&c.Target, &c.EvidenceRequired, &c.ExplainWithoutEvidence, &c.AllowNA)
+		if err == nil && len(tiers) > 0 {
+			err = json.Unmarshal(tiers, &c.Tiers)
+		}
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return TreeOrder(nodes), nil
+}
+
+// TreeOrder sorts nodes depth-first: each parent before its children,
+// siblings by seq, then code.
+func TreeOrder(nodes []domain.Criterion) []domain.Criterion {
+	children := map[int64][]domain.Criterion{}
+	var roots []domain.Criterion
+	ids := map[int64]bool{}
+	for _, n := range nodes {
+		ids[n.ID] = true
+	}
+	for _, n := range nodes {
+		if n.ParentID == nil || !ids[*n.ParentID] {
+			roots = append(roots, n)
+		} else {
+			children[*n.ParentID] = append(children[*n.ParentID], n)
+		}
+	}
+	less := func(list []domain.Criterion) {
+		sort.SliceStable(list, func(i, j int) bool {
+			if list[i].Seq != list[j].Seq {
+				return list[i].Seq < list[j].Seq
+			}
+			return list[i].Code < list[j].Code
+		})
+	}
+	out := make([]domain.Criterion, 0, len(nodes))
+	var walk func(list []domain.Criterion, depth int)
+	walk = func(list []domain.Criterion, depth int) {
+		less(list)
+		for _, n := range list {
+			out = append(out, n)
+			if depth < 32 {
+				walk(children[n.ID], depth+1)
+			}
+		}
+	}
+	walk(roots, 0)
+	return out
+}
+
+// Criteria returns a set's tree.
+func (db *DB) Criteria(ctx context.Context, setID int64) ([]domain.Criterion, error) {
+	return loadCriteria(ctx, db.Pool, setID)
+}
+
+// lockSet locks a set and reports whether it is frozen and whether its
+// campaign is still open for changes.
+func lockSet(ctx context.Context, tx pgx.Tx, setID int64) (frozen bool, status domain.CampaignStatus, err error) {
+	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM assessments a WHERE a.set_id = s.id), c.status
+		FROM criteria_sets s JOIN campaigns c ON c.id = s.campaign_id WHERE s.id = $1 FOR UPDATE OF s`, setID).Scan(&frozen, &status)
+	if err != nil {
+		return false, "", notFound(err, "criteria.set.not_found")
+	}
+	if status == domain.StatusClosed || status == domain.StatusCancelled {
+		return frozen, status, domain.Errorf(domain.ECONFLICT, "campaign.not_editable")
+	}
+	return frozen, status, nil
+}
+
+// treeError turns tree problems into the error forms show.
+func treeError(ps []domain.TreeProblem) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return domain.TreeErrors(ps)
+}
+
+// SaveCriterion adds a node (c.ID == 0) or changes one, keeping the tree
+// valid (no parent below the sum of its children). Once a self-assessment
+// uses the set, a change is refused unless it is an amendment: it then
+// needs a reason and is recorded with what changed, and the set's version
+// moves on, so no submitted score changes meaning silently.
+func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion, reason string) (int64, error) {
+	c.Title, c.Guidance, reason = domain.CleanText(c.Title), domain.CleanText(c.Guidance), domain.CleanText(reason)
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		frozen, _, err := lockSet(ctx, tx, setID)
+		if err != nil {
+			return err
+		}
+		nodes, err := loadCriteria(ctx, tx, setID)
+		if err != nil {
+			return err
+		}
+		var old *domain.Criterion
+		if c.ID == 0 {
+			c.ID = -1 // a placeholder ID for validation
+			nodes = append(nodes, c)
+		} else {
+			for i := range nodes {
+				if nodes[i].ID == c.ID {
+					o := nodes[i]
+					old = &o
+					nodes[i] = c
+				}
+			}
+			if old == nil {
+				return domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
+			}
+		}
+		if err := treeError(domain.ValidateTree(nodes, false)); err != nil {
+			return err
+		}
+		if frozen {
+			if reason == "" {
+				return domain.Errorf(domain.ECONFLICT, "criteria.frozen")
+			}
+			if domain.RuneLen(reason) > 2000 {
+				return &domain.ValidationError{Fields: domain.FieldErrors{"reason": "field.too_long"}}
+			}
+			changes, _ := json.Marshal(map[string]any{"old": old, "new": c})
+			var version int
+			if err := tx.QueryRow(ctx, `UPDATE criteria_sets SET version = version + 1 WHERE id = $1 RETURNING version`, setID).Scan(&version); err != nil {
+				return err
+			}
+			var actor *int64
+			if a := domain.ActorFrom(ctx); a.UserID != 0 {
+				actor = &a.UserID
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO criteria_amendments (set_id, version, criterion, reason, changes, actor_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+				setID, version, c.Code, reason, changes, actor); err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaAmend, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
+				Details: map[string]any{"criterion": c.Code, "reason": reason, "version": version}}); err != nil {
+				return err
+			}
+		}
+		tiers, _ := json.Marshal(nonNilTiers(c.Tiers))
+		target := targetArg(c)
+		if c.ID == -1 {
+			err = tx.QueryRow(ctx, `INSERT INTO criteria (set_id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
+				target_value, evidence_required, explain_without_evidence, allow_na)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+				setID, c.ParentID, c.Seq, c.Code, c.Title, c.Guidance, c.Max, c.Method, c.Step, tiers, target,
+				c.EvidenceRequired, c.ExplainWithoutEvidence, c.AllowNA).Scan(&c.ID)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE criteria SET parent_id = $3, seq = $4, code = $5, title = $6, guidance = $7, max_points = $8,
+				method = $9, step = $10, tiers = $11, target_value = $12, evidence_required = $13, explain_without_evidence = $14, allow_na = $15
+				WHERE id = $1 AND set_id = $2`, c.ID, setID, c.ParentID, c.Seq, c.Code, c.Title, c.Guidance, c.Max, c.Method, c.Step, tiers,
+				target, c.EvidenceRequired, c.ExplainWithoutEvidence, c.AllowNA)
+		}
+		if isUniqueViolation(err, "") {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"code": "criteria.code.duplicate"}}
+		}
+		if err != nil {
+			return err
+		}
+		if frozen {
+			return nil
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaSave, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
+			Details: map[string]any{"criterion": c.Code, "max": c.Max.String(), "method": c.Method}})
+	})
+	return c.ID, err
+}
+
+func nonNilTiers(t []domain.Tier) []domain.Tier {
+	if t == nil {
+		return []domain.Tier{}
+	}
+	return t
+}
+
+func targetArg(c domain.Criterion) *float64 {
+	if c.Method != domain.MethodTargetShare {
+		return nil
+	}
+	v := float64(c.Target) / 100
+	return &v
+}
+
+// DeleteCriterion removes a leaf from a set no self-assessment uses yet.
+func (db *DB) DeleteCriterion(ctx context.Context, setID, id int64) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		frozen, _, err := lockSet(ctx, tx, setID)
+		if err != nil {
+			return err
+		}
+		if frozen {
+			return domain.Errorf(domain.ECONFLICT, "criteria.frozen_delete")
+		}
+		var children int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM criteria WHERE parent_id = $1`, id).Scan(&children); err != nil {
+			return err
+		}
+		if children > 0 {
+			return domain.Errorf(domain.ECONFLICT, "criteria.delete.children")
+		}
+		var code string
+		if err := tx.QueryRow(ctx, `DELETE FROM criteria WHERE id = $1 AND set_id = $2 RETURNING code`, id, setID).Scan(&code); err != nil {
+			return notFound(err, "criteria.not_found")
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaSave, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
+			Details: map[string]any{"deleted": code}})
+	})
+}
+
+// ReplaceCriteria swaps a whole tree in (from a template, a file or another
+// campaign) in one transaction, if no self-assessment uses the set and the
+// new tree is complete and valid. Nodes' IDs and ParentIDs may be any
+// numbers that link them; the stored nodes get new IDs.
+func (db *DB) ReplaceCriteria(ctx context.Context, setID int64, nodes []domain.Criterion, source string) error {
+	for i := range nodes {
+		nodes[i].Title, nodes[i].Guidance = domain.CleanText(nodes[i].Title), domain.CleanText(nodes[i].Guidance)
+	}
+	if err := treeError(domain.ValidateTree(nodes, true)); err != nil {
+		return err
+	}
+	ordered := TreeOrder(nodes)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		frozen, _, err := lockSet(ctx, tx, setID)
+		if err != nil {
+			return err
+		}
+		if frozen {
+			return domain.Errorf(domain.ECONFLICT, "criteria.frozen_replace")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM criteria WHERE set_id = $1`, setID); err != nil {
+			return err
+		}
+		newIDs := map[int64]int64{}
+		for _, n := range ordered {
+			var parent *int64
+			if n.ParentID != nil {
+				p := newIDs[*n.ParentID]
+				parent = &p
+			}
+			tiers, _ := json.Marshal(nonNilTiers(n.Tiers))
+			var id int64
+			if err := tx.QueryRow(ctx, `INSERT INTO criteria (set_id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
+				target_value, evidence_required, explain_without_evidence, allow_na)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+				setID, parent, n.Seq, n.Code, n.Title, n.Guidance, n.Max, n.Method, n.Step, tiers, targetArg(n),
+				n.EvidenceRequired, n.ExplainWithoutEvidence, n.AllowNA).Scan(&id); err != nil {
+				return err
+			}
+			newIDs[n.ID] = id
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaReplace, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
+			Details: map[string]any{"source": source, "nodes": len(nodes), "total": domain.TreeTotal(nodes).String()}})
+	})
+}
+
+// Amendment is a recorded change to a frozen criteria set.
+type Amendment struct {
+	Version   int
+	Criterion string
+	Reason    string
+	ActorName string
+	At        timeAlias
+}
+
+// Amendments returns the amendments of a set, oldest first.
+func (db *DB) Amendments(ctx context.Context, setID int64) ([]Amendment, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT a.version, a.criterion, a.reason, coalesce(u.full_name, ''), a.at
+		FROM criteria_amendments a LEFT JOIN users u ON u.id = a.actor_id WHERE a.set_id = $1 ORDER BY a.id`, setID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Amendment])
+}
