@@ -166,7 +166,9 @@ func Nodes(rows []Row) ([]domain.Criterion, []domain.TreeProblem) {
 		code := strings.TrimSpace(r.Code)
 		n := domain.Criterion{ID: id, Seq: i + 1, Code: code, Title: r.Title, Guidance: r.Guidance, Method: r.Method,
 			EvidenceRequired: r.Evidence, ExplainWithoutEvidence: true, AllowNA: r.NA}
-		bad := func(key string, args ...any) { ps = append(ps, domain.TreeProblem{Code: code, Message: key, Args: args}) }
+		bad := func(key string, args ...any) {
+			ps = append(ps, domain.TreeProblem{Code: code, Message: key, Args: args})
+		}
 		var ok bool
 		if n.Max, ok = domain.ParsePoints(r.Max); !ok {
 			bad("criteria.max.invalid")
