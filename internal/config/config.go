@@ -22,6 +22,7 @@ type Config struct {
 	EvidenceDir        string
 	ImportDir          string
 	MaxImportBytes     int64
+	MaxUploadBytes     int64
 	SessionSecure      bool
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
@@ -44,6 +45,7 @@ var Vars = []Var{
 	{"EVIDENCE_DIR", "./.data/evidence", "directory of the evidence file store"},
 	{"IMPORT_DIR", "./.data/imports", "directory where uploaded import files wait for their dry run and import"},
 	{"MAX_IMPORT_BYTES", "52428800", "largest import file (CSV or XLSX) accepted from the web"},
+	{"MAX_UPLOAD_BYTES", "20971520", "largest attachment or evidence file accepted (20 MB)"},
 	{"SESSION_SECURE", "true", "Secure and __Host- session cookie; set false only for plain-HTTP development"},
 	{"SESSION_IDLE_TIMEOUT", "30m", "a session ends after this long without a request"},
 	{"SESSION_LIFETIME", "10h", "a session ends this long after sign-in, whatever the activity"},
@@ -119,6 +121,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.MaxImportBytes, err = strconv.ParseInt(get("MAX_IMPORT_BYTES"), 10, 64); err != nil || c.MaxImportBytes < 1024 {
 		bad("MAX_IMPORT_BYTES", "must be a number of bytes, at least 1024")
+	}
+	if c.MaxUploadBytes, err = strconv.ParseInt(get("MAX_UPLOAD_BYTES"), 10, 64); err != nil || c.MaxUploadBytes < 1024 {
+		bad("MAX_UPLOAD_BYTES", "must be a number of bytes, at least 1024")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error")

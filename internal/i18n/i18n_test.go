@@ -25,7 +25,7 @@ func TestCatalogueComplete(t *testing.T) {
 }
 
 // keyLiteral matches string literals shaped like catalogue keys.
-var keyLiteral = regexp.MustCompile(`"((?:app|layout|footer|nav|role|home|step|dashboard|task|login|logout|session|users?|account|password|audit|form|field|error|import|unit|units|person|people|date|kind|category|gender|reorg|registry)\.[a-z0-9_.]*[a-z0-9_])"`)
+var keyLiteral = regexp.MustCompile(`"((?:app|layout|footer|nav|role|home|step|dashboard|task|login|logout|session|users?|account|password|audit|form|field|error|import|unit|units|person|people|date|kind|category|gender|reorg|registry|campaign|campaigns|phase|award|criteria|method|band|review|score|attachment|public|pager)\.[a-z0-9_.]*[a-z0-9_])"`)
 
 // TestEveryUsedKeyExists reads the Go and templ sources and checks that each
 // key-shaped literal is in the catalogue, so no page shows a raw key.
@@ -89,6 +89,29 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"units.flash.rename", "units.flash.move", "units.flash.merge", "units.flash.split"} {
 		if !Has(k) {
 			t.Errorf("missing %s", k)
+		}
+	}
+	for _, st := range []domain.CampaignStatus{domain.StatusDraft, domain.StatusAnnounced, domain.StatusClosed, domain.StatusCancelled} {
+		for _, prefix := range []string{"campaign.status.", "campaign.action.", "campaign.flash."} {
+			if !Has(prefix+string(st)) && (prefix == "campaign.status." || st != domain.StatusDraft) {
+				t.Errorf("missing %s%s", prefix, st)
+			}
+		}
+	}
+	for _, k := range []string{"campaign.kind.regular", "campaign.kind.thematic", "review.interim", "review.final", "review.annual",
+		"award.target.collective", "award.target.individual", "award.target.both"} {
+		if !Has(k) {
+			t.Errorf("missing %s", k)
+		}
+	}
+	for _, b := range domain.BandNames {
+		if !Has("band." + b) {
+			t.Errorf("missing band.%s", b)
+		}
+	}
+	for _, m := range domain.Methods {
+		if !Has("method." + string(m)) {
+			t.Errorf("missing method.%s", m)
 		}
 	}
 	for _, st := range []string{"checking", "checked", "importing", "done", "failed"} {

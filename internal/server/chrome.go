@@ -17,6 +17,7 @@ type navItem struct {
 
 var navigation = []navItem{
 	{href: "/home", key: "nav.home"},
+	{href: "/campaigns", key: "nav.campaigns", roles: []domain.Role{domain.RoleStaff}},
 	{href: "/units", key: "nav.units"},
 	{href: "/people", key: "nav.people", roles: []domain.Role{domain.RoleStaff, domain.RoleFocalPoint}},
 	{href: "/users", key: "nav.users", roles: []domain.Role{domain.RoleAdmin}},

@@ -11,7 +11,11 @@ import (
 
 // publicHome is the front page every visitor sees.
 func (s *Server) publicHome(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, web.PublicHome(s.chrome(r, i18n.T(r.Context(), "home.title"))))
+	campaigns, err := s.publicCampaigns(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.PublicHome(s.chrome(r, i18n.T(r.Context(), "home.title")), campaigns))
 	return nil
 }
 
@@ -22,10 +26,10 @@ var roleTasks = map[domain.Role][]web.Task{
 		{TitleKey: "task.users", TextKey: "task.users.text", Href: "/users"},
 		{TitleKey: "task.audit", TextKey: "task.audit.text", Href: "/audit"},
 		{TitleKey: "task.units", TextKey: "task.units.text", Href: "/units"},
-		{TitleKey: "task.campaigns", TextKey: "task.campaigns.text"},
+		{TitleKey: "task.campaigns", TextKey: "task.campaigns.text", Href: "/campaigns"},
 	},
 	domain.RoleStaff: {
-		{TitleKey: "task.campaigns", TextKey: "task.campaigns.text"},
+		{TitleKey: "task.campaigns", TextKey: "task.campaigns.text", Href: "/campaigns"},
 		{TitleKey: "task.units", TextKey: "task.units.text", Href: "/units"},
 		{TitleKey: "task.people", TextKey: "task.people.text", Href: "/people"},
 		{TitleKey: "task.appraisal", TextKey: "task.appraisal.text"},

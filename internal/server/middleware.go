@@ -165,7 +165,10 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 
 // uploadPath reports whether a path takes file uploads.
 func uploadPath(path string) bool {
-	return path == "/units/import" || path == "/people/import"
+	if path == "/units/import" || path == "/people/import" {
+		return true
+	}
+	return strings.HasPrefix(path, "/campaigns/") && (strings.HasSuffix(path, "/attachments") || strings.HasSuffix(path, "/import"))
 }
 
 func cleanText(s string) bool {

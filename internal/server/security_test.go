@@ -17,54 +17,79 @@ import (
 // access says who may use a route. Every route of the router must be listed:
 // a new route without an entry fails TestRouteAccessMatrix.
 var access = map[string]string{
-	"GET /healthz":                      "probe",
-	"GET /readyz":                       "probe",
-	"GET /static/*":                     "static",
-	"GET /":                             "public",
-	"GET /login":                        "public",
-	"POST /login":                       "public",
-	"POST /logout":                      "public",
-	"POST /locale":                      "public",
-	"GET /home":                         "user",
-	"GET /account":                      "user",
-	"POST /account/password":            "user",
-	"POST /account/sessions/end":        "user",
-	"GET /users":                        "admin",
-	"POST /users":                       "admin",
-	"GET /users/{userID}":               "admin",
-	"POST /users/{userID}":              "admin",
-	"POST /users/{userID}/disabled":     "admin",
-	"POST /users/{userID}/password":     "admin",
-	"POST /users/{userID}/sessions/end": "admin",
-	"GET /audit":                        "admin",
-	"GET /units":                        "user",
-	"GET /units/{unitID}":               "user",
-	"GET /units/export.csv":             "user",
-	"GET /units/export.xlsx":            "user",
-	"GET /people":                       "people",
-	"GET /people/{personID}":            "people",
-	"GET /units/new":                    "staff",
-	"POST /units":                       "staff",
-	"POST /units/{unitID}":              "staff",
-	"POST /units/{unitID}/change":       "staff",
-	"POST /units/{unitID}/dissolve":     "staff",
-	"GET /units/reorganize":             "staff",
-	"POST /units/reorganize":            "staff",
-	"GET /units/import":                 "staff",
-	"POST /units/import":                "staff",
-	"GET /units/template.csv":           "staff",
-	"GET /units/template.xlsx":          "staff",
-	"GET /people/new":                   "staff",
-	"POST /people":                      "staff",
-	"POST /people/{personID}/move":      "staff",
-	"GET /people/import":                "staff",
-	"POST /people/import":               "staff",
-	"GET /people/template.csv":          "staff",
-	"GET /people/template.xlsx":         "staff",
-	"GET /people/export.csv":            "staff",
-	"GET /people/export.xlsx":           "staff",
-	"GET /imports/{key}":                "staff",
-	"POST /imports/{key}/run":           "staff",
+	"GET /healthz":                       "probe",
+	"GET /readyz":                        "probe",
+	"GET /static/*":                      "static",
+	"GET /":                              "public",
+	"GET /login":                         "public",
+	"POST /login":                        "public",
+	"POST /logout":                       "public",
+	"POST /locale":                       "public",
+	"GET /home":                          "user",
+	"GET /account":                       "user",
+	"POST /account/password":             "user",
+	"POST /account/sessions/end":         "user",
+	"GET /users":                         "admin",
+	"POST /users":                        "admin",
+	"GET /users/{userID}":                "admin",
+	"POST /users/{userID}":               "admin",
+	"POST /users/{userID}/disabled":      "admin",
+	"POST /users/{userID}/password":      "admin",
+	"POST /users/{userID}/sessions/end":  "admin",
+	"GET /audit":                         "admin",
+	"GET /units":                         "user",
+	"GET /units/{unitID}":                "user",
+	"GET /units/export.csv":              "user",
+	"GET /units/export.xlsx":             "user",
+	"GET /people":                        "people",
+	"GET /people/{personID}":             "people",
+	"GET /units/new":                     "staff",
+	"POST /units":                        "staff",
+	"POST /units/{unitID}":               "staff",
+	"POST /units/{unitID}/change":        "staff",
+	"POST /units/{unitID}/dissolve":      "staff",
+	"GET /units/reorganize":              "staff",
+	"POST /units/reorganize":             "staff",
+	"GET /units/import":                  "staff",
+	"POST /units/import":                 "staff",
+	"GET /units/template.csv":            "staff",
+	"GET /units/template.xlsx":           "staff",
+	"GET /people/new":                    "staff",
+	"POST /people":                       "staff",
+	"POST /people/{personID}/move":       "staff",
+	"GET /people/import":                 "staff",
+	"POST /people/import":                "staff",
+	"GET /people/template.csv":           "staff",
+	"GET /people/template.xlsx":          "staff",
+	"GET /people/export.csv":             "staff",
+	"GET /people/export.xlsx":            "staff",
+	"GET /imports/{key}":                 "staff",
+	"POST /imports/{key}/run":            "staff",
+	"GET /public/campaigns/{campaignID}": "public",
+	"GET /public/campaigns/{campaignID}/attachments/{key}": "public",
+	"GET /campaigns":                                                      "staff",
+	"GET /campaigns/new":                                                  "staff",
+	"POST /campaigns":                                                     "staff",
+	"GET /campaigns/{campaignID}":                                         "staff",
+	"GET /campaigns/{campaignID}/edit":                                    "staff",
+	"POST /campaigns/{campaignID}/edit":                                   "staff",
+	"POST /campaigns/{campaignID}/transition":                             "staff",
+	"GET /campaigns/{campaignID}/phases":                                  "staff",
+	"POST /campaigns/{campaignID}/phases":                                 "staff",
+	"GET /campaigns/{campaignID}/awards":                                  "staff",
+	"POST /campaigns/{campaignID}/awards":                                 "staff",
+	"POST /campaigns/{campaignID}/attachments":                            "staff",
+	"GET /campaigns/{campaignID}/attachments/{key}":                       "staff",
+	"GET /campaigns/{campaignID}/criteria":                                "staff",
+	"POST /campaigns/{campaignID}/criteria/sets":                          "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/nodes":                 "staff",
+	"GET /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}":         "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}":        "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}/delete": "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/template":              "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/copy":                  "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/import":                "staff",
+	"GET /campaigns/{campaignID}/criteria/{setID}/export.xlsx":            "staff",
 }
 
 type route struct{ method, pattern string }
@@ -86,15 +111,17 @@ func routesOf(t *testing.T, a *app) []route {
 // ids are the objects a route's parameters are filled with: a user, the
 // test unit, and a person of another unit.
 type ids struct {
-	user   *domain.User
-	unit   int64
-	person int64
+	user                *domain.User
+	unit                int64
+	person              int64
+	campaign, set, node int64
 }
 
 // path fills a pattern's parameters with real IDs.
 func (r route) path(o ids) string {
 	return strings.NewReplacer("{userID}", fmt.Sprint(o.user.ID), "{unitID}", fmt.Sprint(o.unit),
-		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "*", "style.css").Replace(r.pattern)
+		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "{campaignID}", fmt.Sprint(o.campaign),
+		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
 }
 
 // objects makes the objects the matrix tests use: a focal point of the test
@@ -110,7 +137,20 @@ func objects(t *testing.T, a *app) ids {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ids{user: a.user(domain.RoleFocalPoint), unit: a.unit, person: person}
+	campaign, err := a.db.CreateCampaign(ctx, &domain.Campaign{PlanNumber: "9/KH-TEST", Title: "Phong trào thử", IssuerName: "Sở Nội vụ",
+		IssueDate: domain.Day(2025, 1, 1), Kind: domain.KindRegular, PeriodStart: domain.Day(2025, 1, 1), PeriodEnd: domain.Day(2025, 12, 31)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := a.db.CreateCriteriaSet(ctx, campaign, "Bộ thử", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := a.db.SaveCriterion(ctx, set, domain.Criterion{Code: "1", Title: "Tiêu chí thử", Max: 1000, Method: domain.MethodPoints, Step: 25}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids{user: a.user(domain.RoleFocalPoint), unit: a.unit, person: person, campaign: campaign, set: set, node: node}
 }
 
 var roles = []domain.Role{domain.RoleAdmin, domain.RoleStaff, domain.RoleFocalPoint, domain.RoleLeader}

@@ -15,17 +15,19 @@ import (
 
 	"thidua/internal/config"
 	"thidua/internal/postgres"
+	"thidua/internal/storage"
 )
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	cfg      *config.Config
-	db       *postgres.DB
-	log      *slog.Logger
-	sessions *scs.SessionManager
-	store    *pgxstore.PostgresStore
-	cop      *http.CrossOriginProtection
-	handler  http.Handler
+	cfg       *config.Config
+	db        *postgres.DB
+	log       *slog.Logger
+	sessions  *scs.SessionManager
+	store     storage.Store
+	sessStore *pgxstore.PostgresStore
+	cop       *http.CrossOriginProtection
+	handler   http.Handler
 	// bg is the context of background jobs (imports); Close cancels it and
 	// waits for them.
 	bg     context.Context
@@ -45,9 +47,10 @@ const (
 func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, log: log}
 	s.bg, s.stopBg = context.WithCancel(context.Background())
-	s.store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	s.sessStore = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	s.store = &storage.Local{Dir: cfg.EvidenceDir}
 	sm := scs.New()
-	sm.Store = s.store
+	sm.Store = s.sessStore
 	sm.IdleTimeout = cfg.SessionIdleTimeout
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.HttpOnly = true
@@ -85,5 +88,5 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Close() {
 	s.stopBg()
 	s.jobs.Wait()
-	s.store.StopCleanup()
+	s.sessStore.StopCleanup()
 }

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/postgres"
+	"thidua/web"
+)
+
+// phasesPage lists a campaign's phases with the form that adds one.
+func (s *Server) phasesPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ReviewKind: "interim", Start: isoDay(c.PeriodStart), End: isoDay(c.PeriodEnd)})
+}
+
+func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, f web.PhaseForm) error {
+	phases, err := s.db.Phases(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Form: f, Editable: c.Status == domain.StatusDraft}
+	s.render(w, r, status, web.Phases(s.chrome(r, i18n.T(r.Context(), "campaigns.phases")), v))
+	return nil
+}
+
+// addPhase adds a phase to a draft campaign.
+func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	f := web.PhaseForm{Name: r.PostFormValue("name"), Start: r.PostFormValue("start"), End: r.PostFormValue("end"),
+		Registration: r.PostFormValue("registration_deadline"), AssessmentFrom: r.PostFormValue("assessment_from"),
+		AssessmentTo: r.PostFormValue("assessment_to"), AppraisalFrom: r.PostFormValue("appraisal_from"), AppraisalTo: r.PostFormValue("appraisal_to"),
+		ReplyFrom: r.PostFormValue("reply_from"), ReplyTo: r.PostFormValue("reply_to"), ReviewKind: r.PostFormValue("review_kind"),
+		Review: r.PostFormValue("review_date"), Errors: map[string]string{}}
+	required := func(field, v string) time.Time {
+		d, ok := domain.ParseDate(v)
+		if !ok {
+			f.Errors[field] = "date.out_of_range"
+		}
+		return d
+	}
+	optional := func(field, v string) *time.Time {
+		if strings.TrimSpace(v) == "" {
+			return nil
+		}
+		d, ok := domain.ParseDate(v)
+		if !ok {
+			f.Errors[field] = "date.out_of_range"
+			return nil
+		}
+		return &d
+	}
+	p := &domain.Phase{CampaignID: c.ID, Name: f.Name, Start: required("start", f.Start), End: required("end", f.End),
+		RegistrationDeadline: optional("registration_deadline", f.Registration),
+		AssessmentFrom:       optional("assessment_from", f.AssessmentFrom), AssessmentTo: optional("assessment_to", f.AssessmentTo),
+		AppraisalFrom: optional("appraisal_from", f.AppraisalFrom), AppraisalTo: optional("appraisal_to", f.AppraisalTo),
+		ReplyFrom: optional("reply_from", f.ReplyFrom), ReplyTo: optional("reply_to", f.ReplyTo),
+		ReviewKind: domain.ReviewKind(f.ReviewKind), ReviewDate: optional("review_date", f.Review)}
+	if len(f.Errors) == 0 {
+		if _, err := s.db.SavePhase(ctx, p); err != nil && !formError(ctx, err, f.Errors) {
+			return err
+		}
+	}
+	if len(f.Errors) > 0 {
+		return s.renderPhases(w, r, http.StatusUnprocessableEntity, c, f)
+	}
+	s.flash(ctx, "phase.flash.added")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/phases", http.StatusSeeOther)
+	return nil
+}
+
+// awardsPage lists a campaign's award plans with the form that sets one.
+func (s *Server) awardsPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	return s.renderAwards(w, r, http.StatusOK, c, web.AwardForm{MinBand: "good", Discipline: true, Already: true})
+}
+
+func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, f web.AwardForm) error {
+	ctx := r.Context()
+	plans, err := s.db.AwardPlans(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	forms, err := s.db.AwardForms(ctx)
+	if err != nil {
+		return err
+	}
+	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans), Form: f, Editable: c.Status == domain.StatusDraft}
+	for _, af := range forms {
+		v.Catalogue = append(v.Catalogue, web.Option{Value: strconv.FormatInt(af.ID, 10), Label: af.Name + " — " + i18n.T(ctx, "award.target."+af.Target)})
+	}
+	for _, b := range domain.BandNames {
+		v.Bands = append(v.Bands, web.Option{Value: b, Label: i18n.T(ctx, "band."+b)})
+	}
+	s.render(w, r, status, web.Awards(s.chrome(r, i18n.T(ctx, "campaigns.awards")), v))
+	return nil
+}
+
+// saveAwardPlan sets the plan of one award form.
+func (s *Server) saveAwardPlan(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	f := web.AwardForm{FormID: r.PostFormValue("award_form_id"), Collective: strings.TrimSpace(r.PostFormValue("collective_quota")),
+		Individual: strings.TrimSpace(r.PostFormValue("individual_quota")), MinBand: r.PostFormValue("min_band"),
+		Discipline: r.PostFormValue("no_pending_discipline") == "1", Already: r.PostFormValue("not_already_awarded") == "1",
+		Note: r.PostFormValue("note"), Errors: map[string]string{}}
+	plan := postgres.AwardPlan{CampaignID: c.ID, MinBand: f.MinBand, NoPendingDiscipline: f.Discipline, NotAlreadyAwarded: f.Already, Note: f.Note}
+	if plan.AwardFormID, err = strconv.ParseInt(f.FormID, 10, 64); err != nil {
+		f.Errors["award_form_id"] = "field.invalid"
+	}
+	quota := func(field, v string) *int {
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.Errors[field] = "field.invalid"
+			return nil
+		}
+		return &n
+	}
+	plan.CollectiveQuota, plan.IndividualQuota = quota("collective_quota", f.Collective), quota("individual_quota", f.Individual)
+	if len(f.Errors) == 0 {
+		if err := s.db.SaveAwardPlan(ctx, plan); err != nil && !formError(ctx, err, f.Errors) {
+			return err
+		}
+	}
+	if len(f.Errors) > 0 {
+		return s.renderAwards(w, r, http.StatusUnprocessableEntity, c, f)
+	}
+	s.flash(ctx, "award.flash.saved")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/awards", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,149 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/domain"
+	"thidua/internal/postgres"
+	"thidua/internal/storage"
+	"thidua/web"
+)
+
+// publicCampaigns lists the campaigns citizens may read.
+func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, error) {
+	rows, err := s.db.ListCampaigns(r.Context(), postgres.CampaignFilter{Public: true}, s.today())
+	if err != nil {
+		return nil, err
+	}
+	var items []web.PublicCampaignItem
+	for _, c := range rows {
+		items = append(items, web.PublicCampaignItem{ID: c.ID, Title: c.Title, Plan: c.PlanNumber, Issuer: c.IssuerName,
+			Period: period(c.PeriodStart, c.PeriodEnd), StatusKey: statusKey(c.Status), Status: string(c.Status)})
+	}
+	return items, nil
+}
+
+// publicCampaignParam loads a campaign citizens may read: a draft or a
+// cancelled campaign is not found, exactly as a missing one.
+func (s *Server) publicCampaignParam(r *http.Request) (*domain.Campaign, error) {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Status.Public() {
+		return nil, domain.Errorf(domain.ENOTFOUND, "campaign.not_found")
+	}
+	return c, nil
+}
+
+// publicCampaign shows an announced campaign as a citizen reads it.
+func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.publicCampaignParam(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.campaignView(r.Context(), c, true)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.PublicCampaign(s.chrome(r, c.Title), v))
+	return nil
+}
+
+// uploadAttachment stores a PDF (the signed plan) on a campaign: streamed
+// into the content-addressed store, checked by content, recorded once safe.
+func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	if c.Status != domain.StatusDraft && c.Status != domain.StatusAnnounced {
+		return domain.Errorf(domain.ECONFLICT, "campaign.not_editable")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return domain.Errorf(domain.EINVALID, "import.upload.bad")
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return domain.Errorf(domain.EINVALID, "import.upload.missing")
+		}
+		if err != nil {
+			return uploadError(err)
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		name := cleanFileName(part.FileName())
+		// The type is decided by content, never by the name: a PDF starts
+		// with %PDF-.
+		head := make([]byte, 5)
+		n, _ := io.ReadFull(part, head)
+		if n < 5 || !bytes.Equal(head, []byte("%PDF-")) {
+			return domain.Errorf(domain.EUNSUPPORTED, "attachment.not_pdf")
+		}
+		sum, size, err := s.store.Put(io.MultiReader(bytes.NewReader(head), part), s.cfg.MaxUploadBytes)
+		if errors.Is(err, storage.ErrTooLarge) {
+			return domain.Errorf(domain.ETOOLARGE, "error.too_large")
+		}
+		if err != nil {
+			return uploadError(err)
+		}
+		if !strings.HasSuffix(strings.ToLower(name), ".pdf") {
+			name += ".pdf"
+		}
+		if err := s.db.AddAttachment(ctx, postgres.Attachment{Key: newIdempotencyKey() + newIdempotencyKey()[:8], CampaignID: c.ID,
+			FileName: name, SHA256: sum, Size: size, ContentType: "application/pdf"}); err != nil {
+			return err
+		}
+		s.flash(ctx, "campaigns.flash.attached")
+		http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"#attachments", http.StatusSeeOther)
+		return nil
+	}
+}
+
+// downloadAttachment serves a campaign's file: to staff, and to everyone
+// once the campaign is public. Downloads never render in the portal's origin.
+func (s *Server) downloadAttachment(public bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var c *domain.Campaign
+		var err error
+		if public {
+			c, err = s.publicCampaignParam(r)
+		} else {
+			c, err = s.campaignParam(r)
+		}
+		if err != nil {
+			return err
+		}
+		a, err := s.db.AttachmentByKey(r.Context(), chi.URLParam(r, "key"))
+		if err != nil {
+			return err
+		}
+		if a.CampaignID != c.ID {
+			return domain.Errorf(domain.ENOTFOUND, "attachment.not_found")
+		}
+		f, err := s.store.Open(a.SHA256)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		attachment(w, a.ContentType, a.FileName)
+		w.Header().Set("Content-Security-Policy", "sandbox")
+		if public {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
+		http.ServeContent(w, r, "", a.CreatedAt, f)
+		return nil
+	}
+}
