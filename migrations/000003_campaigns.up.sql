@@ -105,8 +105,8 @@ CREATE TABLE award_plans (
     no_pending_discipline boolean NOT NULL DEFAULT true,
     not_already_awarded   boolean NOT NULL DEFAULT true,
     note              text NOT NULL DEFAULT '' CHECK (note IS NFC NORMALIZED AND char_length(note) <= 1000),
-    UNIQUE (campaign_id, award_form_id),
-    CHECK (collective_quota IS NOT NULL OR individual_quota IS NOT NULL)
+    -- A NULL quota: the plan sets no number.
+    UNIQUE (campaign_id, award_form_id)
 );
 
 -- Criteria sets per campaign and target group, and their trees.

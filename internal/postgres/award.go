@@ -69,9 +69,6 @@ func (db *DB) SaveAwardPlan(ctx context.Context, p AwardPlan) error {
 	if !valid {
 		f.Add("min_band", "field.invalid")
 	}
-	if p.CollectiveQuota == nil && p.IndividualQuota == nil {
-		f.Add("collective_quota", "award.quota.required")
-	}
 	for _, q := range []*int{p.CollectiveQuota, p.IndividualQuota} {
 		if q != nil && (*q < 0 || *q > 100000) {
 			f.Add("collective_quota", "field.invalid")

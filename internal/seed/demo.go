@@ -123,6 +123,9 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 	if err := seedPeople(ctx, db, ids); err != nil {
 		return nil, false, fmt.Errorf("people: %w", err)
 	}
+	if err := seedCampaigns(ctx, db, ids); err != nil {
+		return nil, false, fmt.Errorf("campaigns: %w", err)
+	}
 	hash, err := password.Hash(DemoPassword, password.Default)
 	if err != nil {
 		return nil, false, err

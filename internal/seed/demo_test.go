@@ -35,6 +35,17 @@ func TestDemoOnce(t *testing.T) {
 	if len(roles) != 4 {
 		t.Errorf("demo logins cover roles %v, want all four", roles)
 	}
+	var campaigns, public, sets int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE status IN ('announced', 'closed')), (SELECT count(*) FROM criteria_sets) FROM campaigns`).Scan(&campaigns, &public, &sets)
+	if campaigns != 5 || public != 5 || sets != 4 {
+		t.Errorf("demo campaigns: %d, public %d, criteria sets %d", campaigns, public, sets)
+	}
+	var qnCollective, qnIndividual, qnPhases int
+	err = db.Pool.QueryRow(ctx, `SELECT p.collective_quota, p.individual_quota, (SELECT count(*) FROM phases WHERE campaign_id = c.id)
+		FROM campaigns c JOIN award_plans p ON p.campaign_id = c.id WHERE c.title LIKE '%Quảng Ngãi%'`).Scan(&qnCollective, &qnIndividual, &qnPhases)
+	if err != nil || qnCollective != 8 || qnIndividual != 10 || qnPhases != 2 {
+		t.Errorf("Quảng Ngãi: %d collectives, %d individuals, %d phases, %v", qnCollective, qnIndividual, qnPhases, err)
+	}
 	var units int
 	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM units`).Scan(&units)
 	_, seeded, err = Demo(ctx, db)

@@ -374,16 +374,19 @@ func phaseViews(ctx context.Context, phases []domain.Phase) []web.PhaseView {
 }
 
 func awardViews(ctx context.Context, plans []postgres.AwardPlan) []web.AwardPlanView {
-	quota := func(q *int) string {
-		if q == nil {
-			return "—"
-		}
-		return i18n.T(ctx, "award.per_phase", *q)
-	}
 	var out []web.AwardPlanView
 	for _, p := range plans {
-		av := web.AwardPlanView{Form: p.FormName, Authority: p.Authority, Collective: quota(p.CollectiveQuota),
-			Individual: quota(p.IndividualQuota), MinBandKey: "band." + p.MinBand}
+		quota := func(q *int, forWhom string) string {
+			switch {
+			case q != nil:
+				return i18n.T(ctx, "award.per_phase", *q)
+			case p.FormTarget == forWhom || p.FormTarget == "both":
+				return i18n.T(ctx, "award.no_quota")
+			}
+			return "—"
+		}
+		av := web.AwardPlanView{Form: p.FormName, Authority: p.Authority, Collective: quota(p.CollectiveQuota, "collective"),
+			Individual: quota(p.IndividualQuota, "individual"), MinBandKey: "band." + p.MinBand}
 		if p.NoPendingDiscipline {
 			av.Rules = append(av.Rules, i18n.T(ctx, "award.rule.discipline"))
 		}
