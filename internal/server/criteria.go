@@ -188,7 +188,7 @@ func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criteri
 		}
 	}
 	n := parsed[0]
-	n.ParentID, n.ExplainWithoutEvidence = nil, f.Explain
+	n.ID, n.ParentID, n.ExplainWithoutEvidence = 0, nil, f.Explain
 	if f.ParentCode != "" {
 		found := false
 		for _, p := range nodes {

@@ -1,0 +1,166 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"thidua/internal/domain"
+)
+
+func campaignForm(key string) url.Values {
+	return url.Values{"idempotency_key": {key}, "plan_number": {"25/KH-UBND"}, "issue_date": {"2018-04-11"},
+		"title":       {"Phong trào thi đua đẩy mạnh cải cách hành chính tỉnh Quảng Ngãi giai đoạn 2018 – 2020"},
+		"issuer_name": {"Ủy ban nhân dân tỉnh Quảng Ngãi"}, "kind": {"regular"}, "purposes": {"Mục đích"}, "content": {"Nội dung"},
+		"target_kinds": {"department", "district", "commune"}, "target_categories": {"can_bo", "cong_chuc", "vien_chuc"},
+		"period_start": {"2017-04-01"}, "period_end": {"2020-12-31"},
+		"band_excellent": {"90"}, "band_good": {"80"}, "band_fair": {"65"}, "band_average": {"50"}}
+}
+
+func TestCampaignLifecycleOverHTTP(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	staff, me := a.loggedIn(domain.RoleStaff)
+	key := newIdempotencyKey()
+	resp := staff.post("/campaigns", campaignForm(key))
+	wantStatus(t, resp, http.StatusSeeOther)
+	page := resp.Header.Get("Location")
+	// Double submit: the same campaign, not a second one.
+	again := staff.post("/campaigns", campaignForm(key))
+	if again.Header.Get("Location") != page {
+		t.Errorf("double submit went to %q, want %q", again.Header.Get("Location"), page)
+	}
+	var id int64
+	fmt.Sscanf(page, "/campaigns/%d", &id)
+
+	// A draft is invisible to the public, exactly as a missing campaign.
+	anon := a.client()
+	wantStatus(t, anon.get(fmt.Sprintf("/public/campaigns/%d", id)), http.StatusNotFound)
+	if strings.Contains(bodyOf(anon.get("/")), "Quảng Ngãi") {
+		t.Error("the public home lists a draft")
+	}
+
+	// Announcing without phases or awards is refused with a reason.
+	resp = staff.post(page+"/transition", url.Values{"to": {"announced"}})
+	wantStatus(t, resp, http.StatusConflict)
+	if !strings.Contains(bodyOf(resp), "chưa có đợt thi đua") {
+		t.Error("no Vietnamese reason for refusing to announce")
+	}
+	for _, p := range []url.Values{
+		{"name": {"Đợt 1"}, "start": {"2017-04-01"}, "end": {"2018-12-31"}, "review_kind": {"interim"}, "review_date": {"2019-01-31"}},
+		{"name": {"Đợt 2"}, "start": {"2019-01-01"}, "end": {"2020-12-31"}, "review_kind": {"final"}, "review_date": {"2021-01-31"}},
+	} {
+		wantStatus(t, staff.post(page+"/phases", p), http.StatusSeeOther)
+	}
+	bad := staff.post(page+"/phases", url.Values{"name": {"Ngoài kỳ"}, "start": {"2021-01-01"}, "end": {"2021-02-01"}, "review_kind": {"annual"}})
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	forms, _ := a.db.AwardForms(context.Background())
+	var bangKhen int64
+	for _, f := range forms {
+		if f.Code == "bang_khen_chu_tich_tinh" {
+			bangKhen = f.ID
+		}
+	}
+	wantStatus(t, staff.post(page+"/awards", url.Values{"award_form_id": {fmt.Sprint(bangKhen)}, "collective_quota": {"8"},
+		"individual_quota": {"10"}, "min_band": {"good"}, "no_pending_discipline": {"1"}}), http.StatusSeeOther)
+	wantStatus(t, staff.post(page+"/transition", url.Values{"to": {"announced"}, "reason": {"Phát động"}}), http.StatusSeeOther)
+
+	// Announced: the public reads it.
+	pub := htmlOf(t, anon.get(fmt.Sprintf("/public/campaigns/%d", id)))
+	text := pub.Find("main").Text()
+	for _, want := range []string{"25/KH-UBND", "11/04/2018", "Ủy ban nhân dân tỉnh Quảng Ngãi", "01/04/2017 – 31/12/2020",
+		"Đợt 1", "01/04/2017 – 31/12/2018", "Đợt 2", "01/01/2019 – 31/12/2020", "Sơ kết", "Tổng kết",
+		"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "tối đa 8 mỗi đợt", "tối đa 10 mỗi đợt", "Sở, ban, ngành", "Công chức"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("public page lacks %q", want)
+		}
+	}
+	if !strings.Contains(bodyOf(anon.get("/")), "Quảng Ngãi") {
+		t.Error("the public home does not list the announced campaign")
+	}
+	// Rules are frozen: a new phase is refused.
+	wantStatus(t, staff.post(page+"/phases", url.Values{"name": {"Đợt 3"}, "start": {"2020-01-01"}, "end": {"2020-06-30"}, "review_kind": {"annual"}}), http.StatusUnprocessableEntity)
+
+	// Close, then an illegal move back: refused in Vietnamese.
+	wantStatus(t, staff.post(page+"/transition", url.Values{"to": {"closed"}}), http.StatusSeeOther)
+	resp = staff.post(page+"/transition", url.Values{"to": {"announced"}})
+	wantStatus(t, resp, http.StatusConflict)
+	if !strings.Contains(bodyOf(resp), "Không thể chuyển phong trào từ trạng thái “Đã kết thúc” sang “Đã phát động”") {
+		t.Errorf("illegal transition message: %s", htmlOf(t, resp).Find(".error-summary").Text())
+	}
+	// Every transition is on the page with who and when.
+	history := htmlOf(t, staff.get(page)).Find("#lifecycle ol").Text()
+	if strings.Count(history, me.FullName) != 2 || !strings.Contains(history, "Đã phát động") || !strings.Contains(history, "Đã kết thúc") {
+		t.Errorf("history: %s", history)
+	}
+	assertAudit(t, a, "campaign.create", "campaign.transition", "phase.save", "award_plan.save")
+}
+
+func TestCriteriaEditorOverHTTP(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	resp := staff.post("/campaigns", campaignForm(newIdempotencyKey()))
+	page := resp.Header.Get("Location")
+	wantStatus(t, staff.post(page+"/criteria/sets", url.Values{"name": {"Sở, ban, ngành"}, "target_kinds": {"department"}}), http.StatusSeeOther)
+	var id int64
+	fmt.Sscanf(page, "/campaigns/%d", &id)
+	sets, _ := a.db.CriteriaSets(context.Background(), id)
+	set := fmt.Sprintf("%s/criteria/%d", page, sets[0].ID)
+	wantStatus(t, staff.post(set+"/nodes", url.Values{"code": {"1"}, "title": {"Chỉ đạo điều hành"}, "max": {"10"}, "method": {"points"}, "step": {"0,5"}}), http.StatusSeeOther)
+	wantStatus(t, staff.post(set+"/nodes", url.Values{"parent_code": {"1"}, "code": {"1.1"}, "title": {"Kế hoạch"}, "max": {"6"}, "method": {"yes_no"}, "evidence": {"1"}}), http.StatusSeeOther)
+	resp = staff.post(set+"/nodes", url.Values{"parent_code": {"1"}, "code": {"1.2"}, "title": {"Báo cáo"}, "max": {"5"}, "method": {"points"}, "step": {"0,25"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	msg := htmlOf(t, resp).Find(".criterion-form .field-error").Text()
+	if !strings.Contains(msg, "Tiêu chí 1:") || !strings.Contains(msg, "vượt điểm tối đa") {
+		t.Errorf("over-sum message does not name the node: %q", msg)
+	}
+	editor := htmlOf(t, staff.get(page + "/criteria"))
+	if !strings.Contains(editor.Text(), "chưa bằng điểm tối đa") {
+		t.Error("the incomplete tree is not flagged")
+	}
+	// A template replaces the tree: 100 points.
+	wantStatus(t, staff.post(set+"/template", url.Values{"template": {"par-department"}}), http.StatusSeeOther)
+	editor = htmlOf(t, staff.get(page + "/criteria"))
+	if got := editor.Find(".criteria-set h2 .badge").First().Text(); got != "Tổng 100 điểm" {
+		t.Errorf("after the template: %q", got)
+	}
+	// The export downloads as XLSX.
+	resp = staff.get(set + "/export.xlsx")
+	wantStatus(t, resp, http.StatusOK)
+	if !strings.HasPrefix(bodyOf(resp), "PK") {
+		t.Error("export is not an XLSX file")
+	}
+}
+
+func TestCampaignAttachments(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir(), "MAX_UPLOAD_BYTES": "4096"})
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	page := staff.post("/campaigns", campaignForm(newIdempotencyKey())).Header.Get("Location")
+	pdf := []byte("%PDF-1.4\n% Kế hoạch đã ký\n%%EOF\n")
+	wantStatus(t, staff.upload(page+"/attachments", "../../ke-hoach.pdf", pdf), http.StatusSeeOther)
+	wantStatus(t, staff.upload(page+"/attachments", "virus.pdf", []byte("MZ\x90\x00 not a pdf")), http.StatusUnsupportedMediaType)
+	wantStatus(t, staff.upload(page+"/attachments", "big.pdf", append([]byte("%PDF-"), make([]byte, 8000)...)), http.StatusRequestEntityTooLarge)
+	doc := htmlOf(t, staff.get(page))
+	link, ok := doc.Find("#attachments a").Attr("href")
+	if !ok || doc.Find("#attachments a").Text() != "ke-hoach.pdf" {
+		t.Fatalf("attachment link: %q %q", link, doc.Find("#attachments a").Text())
+	}
+	resp := staff.get(link)
+	wantStatus(t, resp, http.StatusOK)
+	if bodyOf(resp) != string(pdf) {
+		t.Error("download differs")
+	}
+	h := resp.Header
+	if !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Content-Security-Policy") != "sandbox" {
+		t.Errorf("download headers: %v", h)
+	}
+	// Not public while the campaign is a draft.
+	var id int64
+	fmt.Sscanf(page, "/campaigns/%d", &id)
+	wantStatus(t, a.client().get(strings.Replace(link, "/campaigns/", "/public/campaigns/", 1)), http.StatusNotFound)
+}
