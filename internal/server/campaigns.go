@@ -80,7 +80,10 @@ func (s *Server) campaignForm(ctx context.Context, c *domain.Campaign) web.Campa
 		SignerName: c.SignerName, SignerPosition: c.SignerPosition, Kind: string(c.Kind), Purposes: c.Purposes, Content: c.Content,
 		TargetNote: c.TargetNote, BandExcellent: c.Bands.Excellent.String(), BandGood: c.Bands.Good.String(),
 		BandFair: c.Bands.Fair.String(), BandAverage: c.Bands.Average.String(), Errors: map[string]string{},
-		Announced: c.Status == domain.StatusAnnounced}
+		Announced: c.Status == domain.StatusAnnounced, Action: "/campaigns"}
+	if c.ID != 0 {
+		f.Action = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/edit"
+	}
 	if !c.IssueDate.IsZero() {
 		f.IssueDate = isoDay(c.IssueDate)
 	}
