@@ -118,13 +118,13 @@ func TestCriteriaEditorOverHTTP(t *testing.T) {
 	if !strings.Contains(msg, "Tiêu chí 1:") || !strings.Contains(msg, "vượt điểm tối đa") {
 		t.Errorf("over-sum message does not name the node: %q", msg)
 	}
-	editor := htmlOf(t, staff.get(page + "/criteria"))
+	editor := htmlOf(t, staff.get(page+"/criteria"))
 	if !strings.Contains(editor.Text(), "chưa bằng điểm tối đa") {
 		t.Error("the incomplete tree is not flagged")
 	}
 	// A template replaces the tree: 100 points.
 	wantStatus(t, staff.post(set+"/template", url.Values{"template": {"par-department"}}), http.StatusSeeOther)
-	editor = htmlOf(t, staff.get(page + "/criteria"))
+	editor = htmlOf(t, staff.get(page+"/criteria"))
 	if got := editor.Find(".criteria-set h2 .badge").First().Text(); got != "Tổng 100 điểm" {
 		t.Errorf("after the template: %q", got)
 	}
