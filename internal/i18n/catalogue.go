@@ -536,6 +536,8 @@ var catalogue = map[string]message{
 	"review.interim":                    {"Sơ kết", "Interim review"},
 	"review.final":                      {"Tổng kết", "Final review"},
 	"review.annual":                     {"Tổng kết năm", "Annual review"},
+	"phase.edit":                        {"Sửa %s", "Edit %s"},
+	"phase.not_found":                   {"Không tìm thấy đợt thi đua.", "Phase not found."},
 	"phase.add":                         {"Thêm đợt thi đua", "Add a phase"},
 	"phase.name":                        {"Tên đợt", "Phase"},
 	"phase.start":                       {"Từ ngày", "From"},

@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+
+	"github.com/go-chi/chi/v5"
 	"strconv"
 	"strings"
 	"time"
@@ -26,17 +28,70 @@ func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Form: f, Editable: c.Status == domain.StatusDraft}
+	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Form: f, Editable: c.Status == domain.StatusDraft,
+		Action: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/phases"}
+	if f.ID != 0 {
+		v.Action += "/" + strconv.FormatInt(f.ID, 10)
+	}
+	if v.Editable {
+		for i := range v.Phases {
+			v.Phases[i].EditHref = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/phases/" + strconv.FormatInt(phases[i].ID, 10) + "#edit"
+		}
+	}
 	s.render(w, r, status, web.Phases(s.chrome(r, i18n.T(r.Context(), "campaigns.phases")), v))
 	return nil
 }
 
-// addPhase adds a phase to a draft campaign.
+// phaseParam finds {phaseID} among the campaign's phases.
+func (s *Server) phaseParam(r *http.Request, c *domain.Campaign) (*domain.Phase, error) {
+	id, _ := strconv.ParseInt(chi.URLParam(r, "phaseID"), 10, 64)
+	phases, err := s.db.Phases(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range phases {
+		if phases[i].ID == id {
+			return &phases[i], nil
+		}
+	}
+	return nil, domain.Errorf(domain.ENOTFOUND, "phase.not_found")
+}
+
+func dayOrEmpty(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return isoDay(*t)
+}
+
+// editPhase shows a phase in the form.
+func (s *Server) editPhase(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.phaseParam(r, c)
+	if err != nil {
+		return err
+	}
+	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ID: p.ID, Version: p.Version, Name: p.Name, Start: isoDay(p.Start), End: isoDay(p.End),
+		Registration: dayOrEmpty(p.RegistrationDeadline), AssessmentFrom: dayOrEmpty(p.AssessmentFrom), AssessmentTo: dayOrEmpty(p.AssessmentTo),
+		AppraisalFrom: dayOrEmpty(p.AppraisalFrom), AppraisalTo: dayOrEmpty(p.AppraisalTo), ReplyFrom: dayOrEmpty(p.ReplyFrom),
+		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate)})
+}
+
+// addPhase adds a phase to a draft campaign, or (with {phaseID}) changes one.
 func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c, err := s.campaignParam(r)
 	if err != nil {
 		return err
+	}
+	var existing *domain.Phase
+	if chi.URLParam(r, "phaseID") != "" {
+		if existing, err = s.phaseParam(r, c); err != nil {
+			return err
+		}
 	}
 	f := web.PhaseForm{Name: r.PostFormValue("name"), Start: r.PostFormValue("start"), End: r.PostFormValue("end"),
 		Registration: r.PostFormValue("registration_deadline"), AssessmentFrom: r.PostFormValue("assessment_from"),
@@ -67,6 +122,11 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		AppraisalFrom: optional("appraisal_from", f.AppraisalFrom), AppraisalTo: optional("appraisal_to", f.AppraisalTo),
 		ReplyFrom: optional("reply_from", f.ReplyFrom), ReplyTo: optional("reply_to", f.ReplyTo),
 		ReviewKind: domain.ReviewKind(f.ReviewKind), ReviewDate: optional("review_date", f.Review)}
+	if existing != nil {
+		p.ID, f.ID = existing.ID, existing.ID
+		p.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+		f.Version = p.Version
+	}
 	if len(f.Errors) == 0 {
 		if _, err := s.db.SavePhase(ctx, p); err != nil && !formError(ctx, err, f.Errors) {
 			return err
@@ -75,7 +135,11 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 	if len(f.Errors) > 0 {
 		return s.renderPhases(w, r, http.StatusUnprocessableEntity, c, f)
 	}
-	s.flash(ctx, "phase.flash.added")
+	if existing != nil {
+		s.flash(ctx, "users.flash.saved")
+	} else {
+		s.flash(ctx, "phase.flash.added")
+	}
 	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/phases", http.StatusSeeOther)
 	return nil
 }

@@ -164,3 +164,64 @@ func TestCampaignAttachments(t *testing.T) {
 	fmt.Sscanf(page, "/campaigns/%d", &id)
 	wantStatus(t, a.client().get(strings.Replace(link, "/campaigns/", "/public/campaigns/", 1)), http.StatusNotFound)
 }
+
+func TestPhaseEditAndCriteriaFileRoundTrip(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"IMPORT_DIR": t.TempDir()})
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	page := staff.post("/campaigns", campaignForm(newIdempotencyKey())).Header.Get("Location")
+	wantStatus(t, staff.post(page+"/phases", url.Values{"name": {"Đợt 1"}, "start": {"2017-04-01"}, "end": {"2018-12-31"}, "review_kind": {"interim"}}), http.StatusSeeOther)
+	doc := htmlOf(t, staff.get(page + "/phases"))
+	edit, ok := doc.Find("#phases a.link-edit").Attr("href")
+	if !ok {
+		t.Fatal("no edit link for the phase")
+	}
+	form := htmlOf(t, staff.get(strings.TrimSuffix(edit, "#edit")))
+	action, _ := form.Find("main form.form").Attr("action")
+	version, _ := form.Find("input[name=version]").Attr("value")
+	fields := url.Values{"name": {"Đợt 1 (sửa)"}, "start": {"2017-04-01"}, "end": {"2018-12-31"}, "review_kind": {"interim"},
+		"review_date": {"2019-01-31"}, "version": {version}}
+	wantStatus(t, staff.post(action, fields), http.StatusSeeOther)
+	if !strings.Contains(htmlOf(t, staff.get(page+"/phases")).Find("#phases").Text(), "Đợt 1 (sửa)") {
+		t.Error("the phase was not renamed")
+	}
+	// The same form again carries a stale version.
+	resp := staff.post(action, fields)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if !strings.Contains(bodyOf(resp), "người khác thay đổi") {
+		t.Error("stale phase form not explained")
+	}
+
+	// Criteria: export a template-loaded set as XLSX, import it into another set through the page.
+	for _, name := range []string{"Gốc", "Nhập lại"} {
+		wantStatus(t, staff.post(page+"/criteria/sets", url.Values{"name": {name}}), http.StatusSeeOther)
+	}
+	var id int64
+	fmt.Sscanf(page, "/campaigns/%d", &id)
+	sets, _ := a.db.CriteriaSets(context.Background(), id)
+	src := fmt.Sprintf("%s/criteria/%d", page, sets[0].ID)
+	dst := fmt.Sprintf("%s/criteria/%d", page, sets[1].ID)
+	wantStatus(t, staff.post(src+"/template", url.Values{"template": {"par-commune"}}), http.StatusSeeOther)
+	xlsx := bodyOf(staff.get(src + "/export.xlsx"))
+	wantStatus(t, staff.upload(dst+"/import", "tieu-chi.xlsx", []byte(xlsx)), http.StatusSeeOther)
+	a1, _ := a.db.Criteria(context.Background(), sets[0].ID)
+	a2, _ := a.db.Criteria(context.Background(), sets[1].ID)
+	if len(a1) == 0 || len(a1) != len(a2) {
+		t.Fatalf("%d nodes exported, %d imported", len(a1), len(a2))
+	}
+	for i := range a1 {
+		if a1[i].Code != a2[i].Code || a1[i].Max != a2[i].Max || a1[i].Method != a2[i].Method || a1[i].Title != a2[i].Title {
+			t.Errorf("node %d differs: %+v vs %+v", i, a1[i], a2[i])
+		}
+	}
+	// A broken file is refused with the node named, and nothing changes.
+	bad := "ma,ten,diem_toi_da,phuong_phap\n1,Lĩnh vực,10,points\n1.1,Tiêu chí,12,points\n"
+	resp = staff.upload(dst+"/import", "hong.csv", []byte(bad))
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if !strings.Contains(htmlOf(t, resp).Find(".error-summary").Text(), "Tiêu chí 1:") {
+		t.Errorf("refusal does not name the node: %s", htmlOf(t, resp).Find(".error-summary").Text())
+	}
+	if after, _ := a.db.Criteria(context.Background(), sets[1].ID); len(after) != len(a2) {
+		t.Error("a refused import changed the tree")
+	}
+}

@@ -82,6 +82,8 @@ func (s *Server) routes() http.Handler {
 			r.Post("/campaigns/{campaignID}/transition", s.handle(s.transitionCampaign))
 			r.Get("/campaigns/{campaignID}/phases", s.handle(s.phasesPage))
 			r.Post("/campaigns/{campaignID}/phases", s.handle(s.addPhase))
+			r.Get("/campaigns/{campaignID}/phases/{phaseID}", s.handle(s.editPhase))
+			r.Post("/campaigns/{campaignID}/phases/{phaseID}", s.handle(s.addPhase))
 			r.Get("/campaigns/{campaignID}/awards", s.handle(s.awardsPage))
 			r.Post("/campaigns/{campaignID}/awards", s.handle(s.saveAwardPlan))
 			r.Post("/campaigns/{campaignID}/attachments", s.handle(s.uploadAttachment))

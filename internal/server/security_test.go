@@ -90,6 +90,8 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/criteria/{setID}/copy":                  "staff",
 	"POST /campaigns/{campaignID}/criteria/{setID}/import":                "staff",
 	"GET /campaigns/{campaignID}/criteria/{setID}/export.xlsx":            "staff",
+	"GET /campaigns/{campaignID}/phases/{phaseID}":                        "staff",
+	"POST /campaigns/{campaignID}/phases/{phaseID}":                       "staff",
 }
 
 type route struct{ method, pattern string }
@@ -121,7 +123,7 @@ type ids struct {
 func (r route) path(o ids) string {
 	return strings.NewReplacer("{userID}", fmt.Sprint(o.user.ID), "{unitID}", fmt.Sprint(o.unit),
 		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "{campaignID}", fmt.Sprint(o.campaign),
-		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
+		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "{phaseID}", "1", "*", "style.css").Replace(r.pattern)
 }
 
 // objects makes the objects the matrix tests use: a focal point of the test
