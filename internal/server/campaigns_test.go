@@ -171,7 +171,7 @@ func TestPhaseEditAndCriteriaFileRoundTrip(t *testing.T) {
 	staff, _ := a.loggedIn(domain.RoleStaff)
 	page := staff.post("/campaigns", campaignForm(newIdempotencyKey())).Header.Get("Location")
 	wantStatus(t, staff.post(page+"/phases", url.Values{"name": {"Đợt 1"}, "start": {"2017-04-01"}, "end": {"2018-12-31"}, "review_kind": {"interim"}}), http.StatusSeeOther)
-	doc := htmlOf(t, staff.get(page + "/phases"))
+	doc := htmlOf(t, staff.get(page+"/phases"))
 	edit, ok := doc.Find("#phases a.link-edit").Attr("href")
 	if !ok {
 		t.Fatal("no edit link for the phase")
