@@ -1,0 +1,52 @@
+package domain
+
+import (
+	"testing"
+	"time"
+)
+
+func TestComputeTotalsWithNotApplicable(t *testing.T) {
+	id := func(n int64) *int64 { return &n }
+	p := func(s string) *Points { v := pts(s); return &v }
+	nodes := []Criterion{
+		{ID: 1, Code: "1", Max: pts("10")},
+		{ID: 2, ParentID: id(1), Code: "1.1", Max: pts("6")},
+		{ID: 3, ParentID: id(1), Code: "1.2", Max: pts("4"), AllowNA: true},
+		{ID: 4, Code: "2", Max: pts("5")},
+	}
+	got := ComputeTotals(nodes, map[int64]Entry{2: {Points: p("5")}, 3: {NA: true}, 4: {Points: p("4,5")}})
+	// 9,5 of an applicable 11: 86,3636… → 86,36.
+	if got.Points != pts("9,5") || got.ApplicableMax != pts("11") || got.Converted != pts("86,36") || got.Scored != 3 || got.Leaves != 3 {
+		t.Errorf("totals %+v", got)
+	}
+	if a := got.Areas[1]; a.Points != pts("5") || a.ApplicableMax != pts("6") {
+		t.Errorf("area 1: %+v", a)
+	}
+	// Rounding half up: 2 of 3 → 66,666… → 66,67.
+	two := ComputeTotals([]Criterion{{ID: 1, Code: "1", Max: pts("3")}}, map[int64]Entry{1: {Points: p("2")}})
+	if two.Converted != pts("66,67") {
+		t.Errorf("2/3 converted to %s", two.Converted)
+	}
+	if ps := SubmitProblems(nodes, map[int64]Entry{2: {Points: p("5")}, 3: {NA: true}}); len(ps) != 2 || ps[0].Code != "1.2" || ps[1].Code != "2" {
+		t.Errorf("submit problems %+v", ps)
+	}
+}
+
+func TestWindow(t *testing.T) {
+	from, to := Day(2025, 12, 1), Day(2025, 12, 20)
+	for _, tc := range []struct {
+		day      time.Time
+		extended *time.Time
+		open     bool
+	}{
+		{Day(2025, 11, 30), nil, false},
+		{Day(2025, 12, 1), nil, true},
+		{Day(2025, 12, 20), nil, true},
+		{Day(2025, 12, 21), nil, false},
+		{Day(2025, 12, 21), func() *time.Time { d := Day(2025, 12, 24); return &d }(), true},
+	} {
+		if open, _, _ := Window(&from, &to, tc.extended, tc.day); open != tc.open {
+			t.Errorf("%s: open=%v", tc.day.Format("02/01"), open)
+		}
+	}
+}
