@@ -34,6 +34,15 @@ const (
 	AuditCriteriaAmend      = "criteria.amend"
 	AuditCriteriaReplace    = "criteria.replace"
 	AuditAttachmentAdd      = "attachment.add"
+	AuditRegistrationSave   = "registration.save"
+	AuditRegistrationDecide = "registration.decide"
+	AuditAssessmentStart    = "assessment.start"
+	AuditAssessmentSave     = "assessment.save"
+	AuditAssessmentSubmit   = "assessment.submit"
+	AuditAssessmentReturn   = "assessment.return"
+	AuditAssessmentExtend   = "assessment.extend"
+	AuditEvidenceAdd        = "evidence.add"
+	AuditEvidenceRemove     = "evidence.remove"
 )
 
 // AuditActions lists every audit action.
@@ -45,4 +54,6 @@ var AuditActions = []string{
 	AuditPersonCreate, AuditPersonMove, AuditPersonImport,
 	AuditCampaignCreate, AuditCampaignUpdate, AuditCampaignTransition, AuditPhaseSave, AuditAwardPlanSave,
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
+	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
+	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
 }

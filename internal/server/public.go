@@ -92,7 +92,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error 
 		if n < 5 || !bytes.Equal(head, []byte("%PDF-")) {
 			return domain.Errorf(domain.EUNSUPPORTED, "attachment.not_pdf")
 		}
-		sum, size, err := s.store.Put(io.MultiReader(bytes.NewReader(head), part), s.cfg.MaxUploadBytes)
+		sum, size, err := s.store.Put(io.MultiReader(bytes.NewReader(head), part), s.cfg.MaxUploadBytes, nil)
 		if errors.Is(err, storage.ErrTooLarge) {
 			return domain.Errorf(domain.ETOOLARGE, "error.too_large")
 		}

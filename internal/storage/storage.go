@@ -18,8 +18,10 @@ import (
 // interface leaves room for an S3-compatible store.
 type Store interface {
 	// Put streams r into the store, keeping at most limit bytes; it returns
-	// the content's SHA-256 and size. ErrTooLarge when r is longer.
-	Put(r io.Reader, limit int64) (sum string, size int64, err error)
+	// the content's SHA-256 and size. ErrTooLarge when r is longer. check,
+	// when not nil, inspects the complete temporary file before it is kept:
+	// an error from it stores nothing.
+	Put(r io.Reader, limit int64, check func(path string) error) (sum string, size int64, err error)
 	// Open returns the content with the given SHA-256.
 	Open(sum string) (io.ReadSeekCloser, error)
 }
@@ -43,7 +45,7 @@ func (l *Local) path(sum string) string {
 }
 
 // Put implements Store.
-func (l *Local) Put(r io.Reader, limit int64) (string, int64, error) {
+func (l *Local) Put(r io.Reader, limit int64, check func(path string) error) (string, int64, error) {
 	tmpDir := filepath.Join(l.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
 		return "", 0, err
@@ -59,6 +61,8 @@ func (l *Local) Put(r io.Reader, limit int64) (string, int64, error) {
 			os.Remove(f.Name())
 		}
 	}()
+	// The temporary file is created before the first byte arrives, so a
+	// process killed mid-upload leaves it for CleanTemp at the next start.
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, limit+1))
 	if err != nil {
@@ -72,6 +76,11 @@ func (l *Local) Put(r io.Reader, limit int64) (string, int64, error) {
 	}
 	if err := f.Close(); err != nil {
 		return "", 0, err
+	}
+	if check != nil {
+		if err := check(f.Name()); err != nil {
+			return "", 0, err
+		}
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	dst := l.path(sum)

@@ -1,0 +1,112 @@
+package storage
+
+import (
+	"archive/zip"
+	"errors"
+	"io"
+	"os"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// ErrUnsupported means the content is not of an accepted type, whatever
+// its name says, or is a ZIP-based file that would unpack far beyond its
+// size (a decompression bomb).
+var ErrUnsupported = errors.New("storage: unsupported content")
+
+// EvidenceTypes are the types accepted as evidence, decided by content.
+var EvidenceTypes = map[string]bool{
+	"application/pdf":           true,
+	"image/jpeg":                true,
+	"image/png":                 true,
+	"application/msword":        true,
+	"application/vnd.ms-excel":  true,
+	"application/x-ole-storage": true, // older Office files detected generically
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       true,
+	"application/vnd.oasis.opendocument.text":                                 true,
+	"application/vnd.oasis.opendocument.spreadsheet":                          true,
+}
+
+// zipBased are the accepted types that are ZIP archives inside.
+var zipBased = map[string]bool{
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       true,
+	"application/vnd.oasis.opendocument.text":                                 true,
+	"application/vnd.oasis.opendocument.spreadsheet":                          true,
+}
+
+// Limits of what a ZIP-based document may unpack to.
+const (
+	maxUnpacked = 200 << 20 // in all
+	maxRatio    = 100       // unpacked ÷ packed, per entry
+	maxEntries  = 10000
+)
+
+// SniffEvidence decides a file's type by its content and checks ZIP-based
+// documents for decompression bombs. It returns the content type.
+func SniffEvidence(path string) (string, error) {
+	m, err := mimetype.DetectFile(path)
+	if err != nil {
+		return "", err
+	}
+	ct := m.String()
+	if i := len(ct); i > 0 {
+		for j := 0; j < len(ct); j++ {
+			if ct[j] == ';' {
+				ct = ct[:j]
+				break
+			}
+		}
+	}
+	if !EvidenceTypes[ct] {
+		return "", ErrUnsupported
+	}
+	if zipBased[ct] {
+		if err := checkZip(path); err != nil {
+			return "", err
+		}
+	}
+	return ct, nil
+}
+
+func checkZip(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(f, fi.Size())
+	if err != nil {
+		return ErrUnsupported
+	}
+	if len(zr.File) > maxEntries {
+		return ErrUnsupported
+	}
+	// Declared sizes can lie: the entries are really inflated, up to the
+	// limit, and the bytes counted.
+	var total int64
+	for _, e := range zr.File {
+		rc, err := e.Open()
+		if err != nil {
+			return ErrUnsupported
+		}
+		n, err := io.CopyN(io.Discard, rc, maxUnpacked-total+1)
+		rc.Close()
+		if err != nil && err != io.EOF {
+			return ErrUnsupported
+		}
+		total += n
+		if total > maxUnpacked {
+			return ErrUnsupported
+		}
+		if packed := int64(e.CompressedSize64); packed > 0 && n > 1<<20 && n/packed > maxRatio {
+			return ErrUnsupported
+		}
+	}
+	return nil
+}
