@@ -43,7 +43,7 @@ func TestPutOpenDedupe(t *testing.T) {
 	}
 }
 
-func Teststorage.SniffEvidence(t *testing.T) {
+func TestSniffEvidence(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
