@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"thidua/internal/config"
 	"thidua/internal/postgres"
 	"thidua/internal/server"
+	"thidua/internal/storage"
 )
 
 func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
@@ -37,6 +39,9 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 		return err
 	} else if n > 0 {
 		log.Warn("imports interrupted by the last stop marked failed (nothing of them was written)", "jobs", n)
+	}
+	if err := cleanUp(ctx, cfg, db, log); err != nil {
+		return err
 	}
 	srv := server.New(cfg, db, log)
 	defer srv.Close()
@@ -74,5 +79,38 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// cleanUp runs at start: files left by a stopped process go. Uploads cut off
+// mid-way are removed from the store's temporary directory, stored files no
+// row points to are swept, and import files of ended jobs are deleted.
+func cleanUp(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.Logger) error {
+	store := &storage.Local{Dir: cfg.EvidenceDir}
+	if err := store.CleanTemp(); err != nil {
+		return err
+	}
+	hashes, err := db.EvidenceHashes(ctx)
+	if err != nil {
+		return err
+	}
+	referenced := make(map[string]bool, len(hashes))
+	for _, h := range hashes {
+		referenced[h] = true
+	}
+	n, err := store.Sweep(referenced, 10*time.Minute)
+	if err != nil {
+		return err
+	}
+	files, err := db.ReleaseImportFiles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		_ = os.Remove(f)
+	}
+	if n > 0 || len(files) > 0 {
+		log.Info("start-up clean-up", "orphan_files", n, "import_files", len(files))
+	}
 	return nil
 }

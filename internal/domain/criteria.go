@@ -140,7 +140,7 @@ func ValidateCriterion(c *Criterion) []TreeProblem {
 	}
 	switch c.Method {
 	case MethodPoints:
-		if c.Step <= 0 || c.Step > c.Max && c.Max > 0 {
+		if c.Step <= 0 || c.Step > c.Max && c.Max > 0 || c.Step > 0 && c.Max%c.Step != 0 {
 			add("criteria.step.invalid")
 		}
 	case MethodTiers:

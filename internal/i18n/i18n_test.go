@@ -25,7 +25,7 @@ func TestCatalogueComplete(t *testing.T) {
 }
 
 // keyLiteral matches string literals shaped like catalogue keys.
-var keyLiteral = regexp.MustCompile(`"((?:app|layout|footer|nav|role|home|step|dashboard|task|login|logout|session|users?|account|password|audit|form|field|error|import|unit|units|person|people|date|kind|category|gender|reorg|registry|campaign|campaigns|phase|award|criteria|method|band|review|score|attachment|public|pager)\.[a-z0-9_.]*[a-z0-9_])"`)
+var keyLiteral = regexp.MustCompile(`"((?:app|layout|footer|nav|role|home|step|dashboard|task|login|logout|session|users?|account|password|audit|form|field|error|import|unit|units|person|people|date|kind|category|gender|reorg|registry|campaign|campaigns|phase|award|criteria|method|band|review|score|attachment|public|pager|assessment|registration|evidence)\.[a-z0-9_.]*[a-z0-9_])"`)
 
 // TestEveryUsedKeyExists reads the Go and templ sources and checks that each
 // key-shaped literal is in the catalogue, so no page shows a raw key.

@@ -73,7 +73,8 @@ func (db *DB) StartAssessment(ctx context.Context, campaignID, phaseID, unitID i
 		}
 		var setID int64
 		err := tx.QueryRow(ctx, `SELECT s.id FROM criteria_sets s, units u WHERE s.campaign_id = $1 AND u.id = $2 AND NOT s.individual
-			ORDER BY (u.kind = ANY(s.target_kinds)) DESC, cardinality(s.target_kinds) = 0 DESC, s.id LIMIT 1`, campaignID, unitID).Scan(&setID)
+			AND (cardinality(s.target_kinds) = 0 OR u.kind = ANY(s.target_kinds))
+			ORDER BY cardinality(s.target_kinds) = 0, s.id LIMIT 1`, campaignID, unitID).Scan(&setID)
 		if err == pgx.ErrNoRows {
 			return domain.Errorf(domain.ECONFLICT, "assessment.no_criteria")
 		}

@@ -74,8 +74,9 @@ func (db *DB) CreateCriteriaSet(ctx context.Context, campaignID int64, name stri
 		if err := tx.QueryRow(ctx, `SELECT status FROM campaigns WHERE id = $1 FOR UPDATE`, campaignID).Scan(&status); err != nil {
 			return notFound(err, "campaign.not_found")
 		}
-		if status != domain.StatusDraft && status != domain.StatusAnnounced {
-			return domain.Errorf(domain.ECONFLICT, "campaign.not_editable")
+		if status != domain.StatusDraft {
+			// Participants rely on the sets announced with the campaign.
+			return domain.Errorf(domain.ECONFLICT, "campaign.rules_frozen")
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO criteria_sets (campaign_id, name, target_kinds, individual) VALUES ($1, $2, $3, $4) RETURNING id`,
 			campaignID, name, nonNil(kinds), individual).Scan(&id)
@@ -190,7 +191,7 @@ func treeError(ps []domain.TreeProblem) error {
 func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion, reason string) (int64, error) {
 	c.Title, c.Guidance, reason = domain.CleanText(c.Title), domain.CleanText(c.Guidance), domain.CleanText(reason)
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		frozen, _, err := lockSet(ctx, tx, setID)
+		frozen, status, err := lockSet(ctx, tx, setID)
 		if err != nil {
 			return err
 		}
@@ -214,7 +215,8 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 				return domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
 			}
 		}
-		if err := treeError(domain.ValidateTree(nodes, false)); err != nil {
+		// Once announced, every change must leave the tree complete.
+		if err := treeError(domain.ValidateTree(nodes, status != domain.StatusDraft)); err != nil {
 			return err
 		}
 		if frozen {
@@ -263,7 +265,7 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 			return err
 		}
 		if frozen {
-			return nil
+			return revalidateScores(ctx, tx, setID, nodes, c)
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaSave, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
 			Details: map[string]any{"criterion": c.Code, "max": c.Max.String(), "method": c.Method}})
@@ -286,15 +288,18 @@ func targetArg(c domain.Criterion) *float64 {
 	return &v
 }
 
-// DeleteCriterion removes a leaf from a set no self-assessment uses yet.
+// DeleteCriterion removes a leaf from a set of a draft campaign.
 func (db *DB) DeleteCriterion(ctx context.Context, setID, id int64) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		frozen, _, err := lockSet(ctx, tx, setID)
+		frozen, status, err := lockSet(ctx, tx, setID)
 		if err != nil {
 			return err
 		}
 		if frozen {
 			return domain.Errorf(domain.ECONFLICT, "criteria.frozen_delete")
+		}
+		if status != domain.StatusDraft {
+			return domain.Errorf(domain.ECONFLICT, "campaign.rules_frozen")
 		}
 		var children int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM criteria WHERE parent_id = $1`, id).Scan(&children); err != nil {
@@ -356,6 +361,86 @@ func (db *DB) ReplaceCriteria(ctx context.Context, setID int64, nodes []domain.C
 		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaReplace, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
 			Details: map[string]any{"source": source, "nodes": len(nodes), "total": domain.TreeTotal(nodes).String()}})
 	})
+}
+
+// revalidateScores checks, after an amendment to criterion c, that every
+// stored score of it is still valid under the new rules, and recomputes the
+// totals of every form that uses the set, so no ranking reads a stale sum.
+func revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domain.Criterion, c domain.Criterion) error {
+	rows, err := tx.Query(ctx, `SELECT s.points, s.measured, s.na FROM scores s JOIN assessments a ON a.id = s.assessment_id
+		WHERE a.set_id = $1 AND s.criterion_id = $2 AND (s.points IS NOT NULL OR s.na)`, setID, c.ID)
+	if err != nil {
+		return err
+	}
+	type stored struct {
+		points   *domain.Points
+		measured *int64
+		na       bool
+	}
+	var list []stored
+	for rows.Next() {
+		var st stored
+		if err := rows.Scan(&st.points, &st.measured, &st.na); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, st)
+	}
+	rows.Close()
+	for _, st := range list {
+		if _, err := domain.EntryPoints(&c, domain.Entry{Points: st.points, Measured: st.measured, NA: st.na}); err != nil {
+			return domain.Errorf(domain.ECONFLICT, "criteria.amend.invalidates", c.Code)
+		}
+	}
+	// Tiers and targets: stored points follow from the measured value.
+	if c.Method == domain.MethodTiers || c.Method == domain.MethodTargetShare {
+		if _, err := tx.Exec(ctx, `UPDATE scores SET points = NULL WHERE criterion_id = $1 AND measured IS NULL`, c.ID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT s.campaign_id, s.assessment_id, s.measured FROM scores s JOIN assessments a ON a.id = s.assessment_id
+			WHERE a.set_id = $1 AND s.criterion_id = $2 AND s.measured IS NOT NULL AND NOT s.na`, setID, c.ID)
+		if err != nil {
+			return err
+		}
+		type m struct{ campaign, assessment, measured int64 }
+		var ms []m
+		for rows.Next() {
+			var x m
+			if err := rows.Scan(&x.campaign, &x.assessment, &x.measured); err != nil {
+				rows.Close()
+				return err
+			}
+			ms = append(ms, x)
+		}
+		rows.Close()
+		for _, x := range ms {
+			p, _ := c.PointsFor(domain.Score{Measured: x.measured})
+			if _, err := tx.Exec(ctx, `UPDATE scores SET points = $4 WHERE campaign_id = $1 AND assessment_id = $2 AND criterion_id = $3`,
+				x.campaign, x.assessment, c.ID, p); err != nil {
+				return err
+			}
+		}
+	}
+	arows, err := tx.Query(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.set_id = $1 FOR UPDATE OF a`, setID)
+	if err != nil {
+		return err
+	}
+	var forms []Assessment
+	for arows.Next() {
+		a, err := scanAssessment(arows)
+		if err != nil {
+			arows.Close()
+			return err
+		}
+		forms = append(forms, *a)
+	}
+	arows.Close()
+	for i := range forms {
+		if err := updateTotals(ctx, tx, &forms[i], nodes); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Amendment is a recorded change to a frozen criteria set.

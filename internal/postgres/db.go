@@ -28,6 +28,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
+	// The default (4 on two cores) starves a deadline-day burst of saves.
+	if cfg.MaxConns < 20 {
+		cfg.MaxConns = 20
+	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "thidua"
 	// A request that waits on a lock or a slow query gives up rather than

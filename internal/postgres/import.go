@@ -53,6 +53,27 @@ func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, err
 		if err := matchUnitRows(ctx, tx, report); err != nil {
 			return err
 		}
+		// Parent links through units already in the registry may close a
+		// loop the file alone does not show.
+		if err := problemsFrom(ctx, tx, report, "ma_cap_tren", "import.unit.cycle", `
+			WITH RECURSIVE edges AS (
+				SELECT coalesce(match_id, new_id) AS id, parent_id FROM imp_units
+				UNION ALL
+				SELECT u.id, u.parent_id FROM units u WHERE NOT EXISTS (SELECT 1 FROM imp_units i WHERE i.match_id = u.id)),
+			walk (start, cur, depth) AS (
+				SELECT coalesce(match_id, new_id), parent_id, 1 FROM imp_units WHERE parent_id IS NOT NULL
+				UNION ALL
+				SELECT w.start, e.parent_id, w.depth + 1 FROM walk w JOIN edges e ON e.id = w.cur
+				WHERE e.parent_id IS NOT NULL AND w.depth < 64 AND w.cur <> w.start)
+			SELECT i.line, coalesce(nullif(i.code, ''), i.name) FROM imp_units i
+			WHERE EXISTS (SELECT 1 FROM walk w WHERE w.start = coalesce(i.match_id, i.new_id) AND w.cur = w.start)
+			ORDER BY i.line`); err != nil {
+			return err
+		}
+		if !report.OK() {
+			sortProblems(report.Problems)
+			return errRollback
+		}
 		if dryRun {
 			return errRollback
 		}
@@ -245,12 +266,7 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 				AND m.unit_id = i.unit_id AND m.valid_to IS NULL
 				WHERE p.code IS NULL AND p.full_name = i.full_name AND p.birth_year IS NOT DISTINCT FROM i.birth_year LIMIT 1)
 			 WHERE i.code = ''`,
-			// One setval reserves the IDs of every new person at once.
-			`WITH n AS (SELECT count(*) AS k FROM imp_people WHERE match_id IS NULL),
-			      base AS (SELECT CASE WHEN k = 0 THEN 0 ELSE setval(pg_get_serial_sequence('people', 'id'),
-			                  nextval(pg_get_serial_sequence('people', 'id')) + k - 1) - k END AS b FROM n),
-			      numbered AS (SELECT line, row_number() OVER (ORDER BY line) AS r FROM imp_people WHERE match_id IS NULL)
-			 UPDATE imp_people i SET new_id = base.b + numbered.r FROM base, numbered WHERE numbered.line = i.line`,
+			`UPDATE imp_people i SET new_id = nextval(pg_get_serial_sequence('people', 'id')) WHERE match_id IS NULL`,
 			`UPDATE imp_people i SET same_unit = EXISTS (SELECT 1 FROM person_units m WHERE m.person_id = i.match_id
 				AND m.unit_id = i.unit_id AND m.valid_to IS NULL)
 			 WHERE match_id IS NOT NULL`,

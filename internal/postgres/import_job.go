@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"thidua/internal/domain"
 )
 
@@ -91,4 +93,19 @@ func (db *DB) FailInterruptedImports(ctx context.Context) (int64, error) {
 	tag, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = 'interrupted', updated_at = now()
 		WHERE status IN ('checking', 'importing')`)
 	return tag.RowsAffected(), err
+}
+
+// ReleaseImportFiles ends jobs whose dry run was never followed by an
+// import within a day, and returns the files of every ended job that still
+// has one, clearing them from the jobs: the caller removes the files.
+func (db *DB) ReleaseImportFiles(ctx context.Context) ([]string, error) {
+	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = 'expired', updated_at = now()
+		WHERE status = 'checked' AND updated_at < now() - interval '1 day'`); err != nil {
+		return nil, err
+	}
+	rows, err := db.Pool.Query(ctx, `UPDATE import_jobs SET file_path = '' WHERE status IN ('failed', 'done') AND file_path <> '' RETURNING file_path`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }

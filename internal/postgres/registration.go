@@ -86,7 +86,7 @@ func registrationOpen(ctx context.Context, tx pgx.Tx, campaignID, unitID int64, 
 		return domain.Errorf(domain.ECONFLICT, "registration.deadline_passed", deadline.Format("02/01/2006"))
 	}
 	var kind string
-	if err := tx.QueryRow(ctx, `SELECT kind FROM units WHERE id = $1 AND (valid_to IS NULL OR valid_to > $2)`, unitID, day).Scan(&kind); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT kind FROM units WHERE id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)`, unitID, day).Scan(&kind); err != nil {
 		return domain.Errorf(domain.EFORBIDDEN, "registration.unit_not_in_force")
 	}
 	if len(kinds) > 0 {
@@ -143,6 +143,15 @@ func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in
 		}
 		targets = append(targets, t)
 	}
+	seen := map[int64]bool{}
+	var people []int64
+	for _, p := range in.People {
+		if !seen[p] {
+			seen[p] = true
+			people = append(people, p)
+		}
+	}
+	in.People = people
 	if len(targets) > 20 || len(in.People) > 500 {
 		f.Add("targets", "field.too_long")
 	}

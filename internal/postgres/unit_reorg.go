@@ -94,10 +94,11 @@ func prefixFields(ve *domain.ValidationError, prefix string) error {
 
 // lockUnitsInForce locks the units (in ID order, so concurrent
 // reorganisations cannot deadlock) and checks that each was in force before
-// day and has no later change of name or parent already recorded.
+// day, has no end recorded (even a future one) and no later change of name
+// or parent already recorded.
 func lockUnitsInForce(ctx context.Context, tx pgx.Tx, ids []int64, day time.Time) error {
 	rows, err := tx.Query(ctx, `
-		SELECT u.id, u.name, u.valid_from < $2 AND (u.valid_to IS NULL OR u.valid_to > $2),
+		SELECT u.id, u.name, u.valid_from < $2 AND u.valid_to IS NULL,
 		       EXISTS (SELECT 1 FROM unit_versions v WHERE v.unit_id = u.id AND v.valid_from >= $2)
 		FROM units u WHERE u.id = ANY($1) ORDER BY u.id FOR UPDATE`, ids, day)
 	if err != nil {

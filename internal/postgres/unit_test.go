@@ -305,3 +305,38 @@ func TestDissolveNeedsEmptyUnit(t *testing.T) {
 	}
 	_ = fmt.Sprint()
 }
+
+func TestDissolvedInFutureIsNotChangedAgain(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	id := mustUnit(t, db, domain.UnitInput{Name: "Xã tương lai"})
+	if err := db.DissolveUnit(ctx, id, domain.Day(2030, 1, 1), ""); err != nil {
+		t.Fatal(err)
+	}
+	err := db.ChangeUnit(ctx, id, postgres.UnitChange{Kind: domain.EventRename, Date: domain.Day(2026, 1, 1), Name: "Tên mới"})
+	if domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("rename of a unit with a recorded end: %v", err)
+	}
+}
+
+func TestImportRefusesLoopThroughRegistry(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	pa := mustUnit(t, db, domain.UnitInput{Name: "PA", Code: "PA", Kind: domain.KindProvince})
+	mustUnit(t, db, domain.UnitInput{Name: "CB", Code: "CB", ParentID: &pa})
+	rows := []domain.UnitRow{{Line: 2, Code: "PA", Name: "PA", Kind: domain.KindProvince, ParentCode: "CB", ValidFrom: before}}
+	i := 0
+	report := &domain.ImportReport{}
+	err := db.ImportUnits(ctx, func() (*domain.UnitRow, error) {
+		if i == len(rows) {
+			return nil, nil
+		}
+		i++
+		return &rows[i-1], nil
+	}, report, false)
+	if err != nil || report.OK() || report.Problems[0].Message != "import.unit.cycle" {
+		t.Errorf("loop through the registry: %v %+v", err, report.Problems)
+	}
+}

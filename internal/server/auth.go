@@ -42,11 +42,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	view := web.LoginView{Email: email, Next: r.PostFormValue("next")}
 	addr := s.clientAddr(r)
 
+	// The attempt is recorded before it is counted, so parallel guesses at
+	// one account see each other and cannot all slip under the limit; a
+	// good password clears the account's record below.
+	if err := s.db.RecordLoginFailure(ctx, email, addr); err != nil {
+		return err
+	}
 	byAccount, byAddr, err := s.db.LoginFailures(ctx, email, addr, throttleWindow)
 	if err != nil {
 		return err
 	}
-	if byAccount >= maxAccountFailures || byAddr >= maxAddressFailures {
+	if byAccount > maxAccountFailures || byAddr > maxAddressFailures {
 		s.log.Warn("security: login throttled", "request_id", requestID(ctx), "account", email, "client", addr.String(),
 			"account_failures", byAccount, "address_failures", byAddr)
 		if err := s.db.Audit(ctx, domain.AuditLoginThrottled, "account", email, map[string]any{"account_failures": byAccount, "address_failures": byAddr}); err != nil {
@@ -72,9 +78,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		password.VerifyDummy(pw)
 	}
 	if !ok || u.Disabled() {
-		if err := s.db.RecordLoginFailure(ctx, email, addr); err != nil {
-			return err
-		}
 		reason := "bad_credentials"
 		if ok {
 			reason = "disabled"

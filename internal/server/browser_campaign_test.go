@@ -87,6 +87,21 @@ func TestBrowserQuangNgai(t *testing.T) {
 		chromedp.Navigate(a.ts.URL+page),
 		chromedp.WaitVisible("#lifecycle"),
 	)
+	// The criteria editor, with the PAR template loaded (before announcing).
+	run(chromedp.Navigate(a.ts.URL+page+"/criteria"),
+		chromedp.WaitVisible("#new-set"),
+		chromedp.SendKeys("#name", "Sở, ban, ngành tỉnh"),
+		chromedp.Click("#new-set button[type=submit]"),
+		chromedp.WaitVisible(".criteria-set"),
+		chromedp.Click(".criteria-set .tools form:first-child button"),
+		chromedp.WaitVisible("table.criteria-tree"),
+	)
+	total, _ := chromedp.Run(ctx, chromedp.Text(".criteria-set h2 .badge"))
+	if total != "Tổng 100 điểm" {
+		t.Errorf("criteria total %q", total)
+	}
+	screenshot(t, ctx, "criteria-editor")
+	run(chromedp.Navigate(a.ts.URL+page), chromedp.WaitVisible("#lifecycle"))
 	screenshot(t, ctx, "campaign-draft")
 	run(chromedp.Click(`#lifecycle button[value="announced"]`), chromedp.WaitVisible(".flash"))
 	status, _ := chromedp.Run(ctx, chromedp.Text(".status-line .badge"))
@@ -111,18 +126,4 @@ func TestBrowserQuangNgai(t *testing.T) {
 	}
 	screenshot(t, public, "campaign-public-page")
 
-	// The criteria editor, with the PAR template loaded.
-	run(chromedp.Navigate(a.ts.URL+page+"/criteria"),
-		chromedp.WaitVisible("#new-set"),
-		chromedp.SendKeys("#name", "Sở, ban, ngành tỉnh"),
-		chromedp.Click("#new-set button[type=submit]"),
-		chromedp.WaitVisible(".criteria-set"),
-		chromedp.Click(".criteria-set .tools form:first-child button"),
-		chromedp.WaitVisible("table.criteria-tree"),
-	)
-	total, _ := chromedp.Run(ctx, chromedp.Text(".criteria-set h2 .badge"))
-	if total != "Tổng 100 điểm" {
-		t.Errorf("criteria total %q", total)
-	}
-	screenshot(t, ctx, "criteria-editor")
 }

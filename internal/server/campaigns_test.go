@@ -225,3 +225,55 @@ func TestPhaseEditAndCriteriaFileRoundTrip(t *testing.T) {
 		t.Error("a refused import changed the tree")
 	}
 }
+
+// TestReviewFindings holds the regressions of the code review: each case
+// once answered 500 or let a rule slip.
+func TestReviewFindings(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	page := staff.post("/campaigns", campaignForm(newIdempotencyKey())).Header.Get("Location")
+	// A reason over the limit is a 422, not a 500.
+	resp := staff.post(page+"/transition", url.Values{"to": {"cancelled"}, "reason": {strings.Repeat("a", 2001)}})
+	if resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusConflict {
+		t.Errorf("long reason: %d", resp.StatusCode)
+	}
+	// After announcing, criteria cannot be deleted nor sets added.
+	wantStatus(t, staff.post(page+"/criteria/sets", url.Values{"name": {"Bộ"}}), http.StatusSeeOther)
+	var id int64
+	fmt.Sscanf(page, "/campaigns/%d", &id)
+	sets, _ := a.db.CriteriaSets(context.Background(), id)
+	set := fmt.Sprintf("%s/criteria/%d", page, sets[0].ID)
+	wantStatus(t, staff.post(set+"/template", url.Values{"template": {"papi"}}), http.StatusSeeOther)
+	wantStatus(t, staff.post(page+"/phases", url.Values{"name": {"Đợt 1"}, "start": {"2017-04-01"}, "end": {"2018-12-31"}, "review_kind": {"interim"}}), http.StatusSeeOther)
+	forms, _ := a.db.AwardForms(context.Background())
+	wantStatus(t, staff.post(page+"/awards", url.Values{"award_form_id": {fmt.Sprint(forms[2].ID)}, "min_band": {"good"}}), http.StatusSeeOther)
+	wantStatus(t, staff.post(page+"/transition", url.Values{"to": {"announced"}}), http.StatusSeeOther)
+	nodes, _ := a.db.Criteria(context.Background(), sets[0].ID)
+	resp = staff.post(fmt.Sprintf("%s/nodes/%d/delete", set, nodes[0].ID), nil)
+	wantStatus(t, resp, http.StatusConflict)
+	resp = staff.post(page+"/criteria/sets", url.Values{"name": {"Bộ mới"}})
+	if resp.StatusCode == http.StatusSeeOther {
+		t.Error("a set was added to an announced campaign")
+	}
+	// A new child that leaves its parent's sum short is refused once announced.
+	resp = staff.post(set+"/nodes", url.Values{"parent_code": {nodes[0].Code}, "code": {nodes[0].Code + ".1"}, "title": {"Con"}, "max": {"1"}, "method": {"points"}, "step": {"0,25"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	// A maximum its step cannot reach is refused.
+	if ps := domain.ValidateCriterion(&domain.Criterion{Code: "1", Title: "x", Max: 100, Method: domain.MethodPoints, Step: 30}); len(ps) == 0 {
+		t.Error("max 1 with step 0,3 accepted")
+	}
+}
+
+func TestCSVExportNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	if _, err := a.db.CreateUnit(context.Background(), domain.UnitInput{Name: "=HYPERLINK(\"http://x\")", Code: "F1", Kind: domain.KindOther}); err != nil {
+		t.Fatal(err)
+	}
+	body := bodyOf(staff.get("/units/export.csv"))
+	if strings.Contains(body, ",=HYPERLINK") || !strings.Contains(body, "'=HYPERLINK") {
+		t.Errorf("formula not neutralised:\n%s", body)
+	}
+}

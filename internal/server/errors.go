@@ -6,7 +6,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -48,7 +50,26 @@ var statusOf = map[string]int{
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := r.Context()
 	var tooLarge *http.MaxBytesError
+	var ve *domain.ValidationError
+	var te domain.TreeErrors
 	switch {
+	case errors.As(err, &ve):
+		// A form error that reached here (no form to show it beside): a
+		// 422 page listing the problems, never a 500.
+		var msgs []string
+		for _, key := range ve.Fields {
+			msgs = append(msgs, i18n.T(ctx, key))
+		}
+		sort.Strings(msgs)
+		s.renderErrorArgs(w, r, http.StatusUnprocessableEntity, "error.invalid_form", strings.Join(msgs, " "))
+		return
+	case errors.As(err, &te):
+		var msgs []string
+		for _, p := range te {
+			msgs = append(msgs, i18n.T(ctx, "criteria.node")+" "+p.Code+": "+i18n.T(ctx, p.Message, p.Args...))
+		}
+		s.renderErrorArgs(w, r, http.StatusUnprocessableEntity, "error.invalid_form", strings.Join(msgs, " · "))
+		return
 	case errors.As(err, &tooLarge):
 		s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 		return

@@ -22,8 +22,18 @@ type tableWriter interface {
 
 type csvTable struct{ w *csv.Writer }
 
-func (t csvTable) Write(row []string) error { return t.w.Write(row) }
-func (t csvTable) Close() error             { t.w.Flush(); return t.w.Error() }
+// Write writes a row; a cell that a spreadsheet would run as a formula
+// (starting with = + - @, or a tab or carriage return) is prefixed with an
+// apostrophe, so opening an export never runs what someone typed.
+func (t csvTable) Write(row []string) error {
+	for i, v := range row {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			row[i] = "'" + v
+		}
+	}
+	return t.w.Write(row)
+}
+func (t csvTable) Close() error { t.w.Flush(); return t.w.Error() }
 
 // xlsxTable streams rows into a sheet; excelize keeps them in a temporary
 // file, not in memory, and the workbook is written out at the end.

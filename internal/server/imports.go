@@ -156,6 +156,7 @@ func (s *Server) startImport(reqCtx context.Context, key, kind, path string, dry
 				msg = i18n.Translate(i18n.Vietnamese, "import.unreadable")
 			}
 			_ = s.db.FinishImportJob(context.WithoutCancel(ctx), key, "failed", nil, msg)
+			_ = os.Remove(path) // a failed job keeps no personal data on disk
 		}
 		r, err := tabular.Open(path)
 		if err != nil {

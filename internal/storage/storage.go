@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 )
 
 // Store is where files live. The local file system is the default; the
@@ -129,4 +130,40 @@ func (l *Local) CleanTemp() error {
 		_ = os.Remove(filepath.Join(l.Dir, "tmp", e.Name()))
 	}
 	return nil
+}
+
+// Sweep removes stored files no record points to (a process killed between
+// storing a file and committing its row leaves one), if they are older than
+// minAge, so uploads in flight in another process are spared. It returns
+// how many it removed.
+func (l *Local) Sweep(referenced map[string]bool, minAge time.Duration) (int, error) {
+	removed := 0
+	cutoff := time.Now().Add(-minAge)
+	err := filepath.WalkDir(l.Dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == "tmp" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if !hexSum.MatchString(name) || referenced[name] {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || info.ModTime().After(cutoff) {
+			return nil
+		}
+		if err := os.Remove(path); err == nil {
+			removed++
+		}
+		return nil
+	})
+	return removed, err
 }
