@@ -179,6 +179,18 @@ func (db *DB) checkWindow(a *Assessment) error {
 // every change is written to the history.
 func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreEdit) ([]Conflict, error) {
 	var conflicts []Conflict
+	touched := edits[:0:0]
+	for _, e := range edits {
+		e.Entry.Explanation = domain.CleanText(e.Entry.Explanation)
+		e.Orig.Explanation = domain.CleanText(e.Orig.Explanation)
+		if !sameEntry(e.Entry, e.Orig) {
+			touched = append(touched, e)
+		}
+	}
+	if len(touched) == 0 {
+		return nil, nil // nothing typed: nothing to save, whatever the form's state
+	}
+	edits = touched
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, assessmentID))
 		if err != nil {
@@ -210,11 +222,6 @@ func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreE
 			c, ok := leaves[e.CriterionID]
 			if !ok {
 				return domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
-			}
-			e.Entry.Explanation = domain.CleanText(e.Entry.Explanation)
-			e.Orig.Explanation = domain.CleanText(e.Orig.Explanation)
-			if sameEntry(e.Entry, e.Orig) {
-				continue // untouched by this user
 			}
 			cur, exists := stored[e.CriterionID]
 			if a.Status == domain.AssessReturned && !cur.Reopened {
@@ -479,4 +486,11 @@ func (db *DB) AssessmentsOf(ctx context.Context, campaignID, unitID int64) ([]As
 		out = append(out, *a)
 	}
 	return out, rows.Err()
+}
+
+// SubmitterName returns who submitted a form.
+func (db *DB) SubmitterName(ctx context.Context, id int64) (string, error) {
+	var name string
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(u.full_name, '') FROM assessments a LEFT JOIN users u ON u.id = a.submitted_by WHERE a.id = $1`, id).Scan(&name)
+	return name, err
 }

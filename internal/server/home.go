@@ -71,6 +71,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			{LabelKey: "dashboard.units", Value: strconv.Itoa(st.Units)},
 		}
 	}
+	if u.Role == domain.RoleFocalPoint && u.UnitID != nil {
+		campaigns, statuses, err := s.db.CampaignsForUnit(ctx, *u.UnitID)
+		if err != nil {
+			return err
+		}
+		for i, c := range campaigns {
+			v.Campaigns = append(v.Campaigns, web.MyCampaign{ID: c.ID, Title: c.Title, Plan: c.PlanNumber, Period: period(c.PeriodStart, c.PeriodEnd),
+				StatusKey: regStatusKey(statuses[i]), Href: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/registrations"})
+		}
+	}
 	s.render(w, r, http.StatusOK, web.Dashboard(s.chrome(r, i18n.T(ctx, "dashboard.title")), v))
 	return nil
 }

@@ -168,7 +168,8 @@ func uploadPath(path string) bool {
 	if path == "/units/import" || path == "/people/import" {
 		return true
 	}
-	return strings.HasPrefix(path, "/campaigns/") && (strings.HasSuffix(path, "/attachments") || strings.HasSuffix(path, "/import"))
+	return strings.HasPrefix(path, "/campaigns/") && (strings.HasSuffix(path, "/attachments") || strings.HasSuffix(path, "/import") ||
+		strings.HasSuffix(path, "/evidence"))
 }
 
 func cleanText(s string) bool {

@@ -52,7 +52,33 @@ func (s *Server) routes() http.Handler {
 		r.Get("/people/{personID}", s.handle(s.showPerson))
 
 		r.Group(func(r chi.Router) {
+			// Registration and self-assessment: staff, and focal points for
+			// their own unit (checked object by object in the handlers).
+			r.Use(s.requireRole(domain.RoleStaff, domain.RoleFocalPoint))
+			r.Get("/campaigns/{campaignID}/registrations", s.handle(s.registrations))
+			r.Post("/campaigns/{campaignID}/registrations", s.handle(s.saveRegistration))
+			r.Post("/campaigns/{campaignID}/registrations/{registrationID}/withdraw", s.handle(s.withdrawRegistration))
+			r.Get("/campaigns/{campaignID}/assessments", s.handle(s.assessments))
+			r.Post("/campaigns/{campaignID}/assessments", s.handle(s.startAssessment))
+			r.Get("/campaigns/{campaignID}/assessments/{assessmentID}", s.handle(s.showAssessment))
+			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}", s.handle(s.saveAssessment))
+			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/submit", s.handle(s.submitAssessment))
+			r.Get("/campaigns/{campaignID}/assessments/{assessmentID}/receipt", s.handle(s.receipt))
+			r.Get("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence", s.handle(s.evidencePage))
+			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence", s.handle(s.uploadEvidence))
+			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/reuse", s.handle(s.reuseEvidence))
+			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove", s.handle(s.removeEvidence))
+			r.Get("/evidence/{key}", s.handle(s.downloadEvidence))
+		})
+
+		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(domain.RoleStaff))
+			r.Post("/campaigns/{campaignID}/registrations/decide", s.handle(s.decideRegistrations))
+			r.Post("/campaigns/{campaignID}/registrations/all", s.handle(s.registerAll))
+			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/return", s.handle(s.returnAssessment))
+			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/extend", s.handle(s.extendAssessment))
+			r.Get("/campaigns/{campaignID}/assessments.csv", s.handle(s.exportAssessments("csv")))
+			r.Get("/campaigns/{campaignID}/assessments.xlsx", s.handle(s.exportAssessments("xlsx")))
 			r.Get("/units/new", s.handle(s.newUnitForm))
 			r.Post("/units", s.handle(s.createUnit))
 			r.Post("/units/{unitID}", s.handle(s.correctUnit))

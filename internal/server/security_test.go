@@ -67,31 +67,51 @@ var access = map[string]string{
 	"POST /imports/{key}/run":            "staff",
 	"GET /public/campaigns/{campaignID}": "public",
 	"GET /public/campaigns/{campaignID}/attachments/{key}": "public",
-	"GET /campaigns":                                                      "staff",
-	"GET /campaigns/new":                                                  "staff",
-	"POST /campaigns":                                                     "staff",
-	"GET /campaigns/{campaignID}":                                         "staff",
-	"GET /campaigns/{campaignID}/edit":                                    "staff",
-	"POST /campaigns/{campaignID}/edit":                                   "staff",
-	"POST /campaigns/{campaignID}/transition":                             "staff",
-	"GET /campaigns/{campaignID}/phases":                                  "staff",
-	"POST /campaigns/{campaignID}/phases":                                 "staff",
-	"GET /campaigns/{campaignID}/awards":                                  "staff",
-	"POST /campaigns/{campaignID}/awards":                                 "staff",
-	"POST /campaigns/{campaignID}/attachments":                            "staff",
-	"GET /campaigns/{campaignID}/attachments/{key}":                       "staff",
-	"GET /campaigns/{campaignID}/criteria":                                "staff",
-	"POST /campaigns/{campaignID}/criteria/sets":                          "staff",
-	"POST /campaigns/{campaignID}/criteria/{setID}/nodes":                 "staff",
-	"GET /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}":         "staff",
-	"POST /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}":        "staff",
-	"POST /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}/delete": "staff",
-	"POST /campaigns/{campaignID}/criteria/{setID}/template":              "staff",
-	"POST /campaigns/{campaignID}/criteria/{setID}/copy":                  "staff",
-	"POST /campaigns/{campaignID}/criteria/{setID}/import":                "staff",
-	"GET /campaigns/{campaignID}/criteria/{setID}/export.xlsx":            "staff",
-	"GET /campaigns/{campaignID}/phases/{phaseID}":                        "staff",
-	"POST /campaigns/{campaignID}/phases/{phaseID}":                       "staff",
+	"GET /campaigns":                                                                                 "staff",
+	"GET /campaigns/new":                                                                             "staff",
+	"POST /campaigns":                                                                                "staff",
+	"GET /campaigns/{campaignID}":                                                                    "staff",
+	"GET /campaigns/{campaignID}/edit":                                                               "staff",
+	"POST /campaigns/{campaignID}/edit":                                                              "staff",
+	"POST /campaigns/{campaignID}/transition":                                                        "staff",
+	"GET /campaigns/{campaignID}/phases":                                                             "staff",
+	"POST /campaigns/{campaignID}/phases":                                                            "staff",
+	"GET /campaigns/{campaignID}/awards":                                                             "staff",
+	"POST /campaigns/{campaignID}/awards":                                                            "staff",
+	"POST /campaigns/{campaignID}/attachments":                                                       "staff",
+	"GET /campaigns/{campaignID}/attachments/{key}":                                                  "staff",
+	"GET /campaigns/{campaignID}/criteria":                                                           "staff",
+	"POST /campaigns/{campaignID}/criteria/sets":                                                     "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/nodes":                                            "staff",
+	"GET /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}":                                    "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}":                                   "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}/delete":                            "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/template":                                         "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/copy":                                             "staff",
+	"POST /campaigns/{campaignID}/criteria/{setID}/import":                                           "staff",
+	"GET /campaigns/{campaignID}/criteria/{setID}/export.xlsx":                                       "staff",
+	"GET /campaigns/{campaignID}/phases/{phaseID}":                                                   "staff",
+	"POST /campaigns/{campaignID}/phases/{phaseID}":                                                  "staff",
+	"GET /campaigns/{campaignID}/registrations":                                                      "work",
+	"POST /campaigns/{campaignID}/registrations":                                                     "fp",
+	"POST /campaigns/{campaignID}/registrations/{registrationID}/withdraw":                           "work",
+	"GET /campaigns/{campaignID}/assessments":                                                        "work",
+	"POST /campaigns/{campaignID}/assessments":                                                       "fp",
+	"GET /campaigns/{campaignID}/assessments/{assessmentID}":                                         "work",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}":                                        "work",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}/submit":                                 "work",
+	"GET /campaigns/{campaignID}/assessments/{assessmentID}/receipt":                                 "work",
+	"GET /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence":         "work",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence":        "work",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/reuse":  "work",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove": "work",
+	"GET /evidence/{key}":                                                                            "work",
+	"POST /campaigns/{campaignID}/registrations/decide":                                              "staff",
+	"POST /campaigns/{campaignID}/registrations/all":                                                 "staff",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}/return":                                 "staff",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}/extend":                                 "staff",
+	"GET /campaigns/{campaignID}/assessments.csv":                                                    "staff",
+	"GET /campaigns/{campaignID}/assessments.xlsx":                                                   "staff",
 }
 
 type route struct{ method, pattern string }
@@ -123,7 +143,8 @@ type ids struct {
 func (r route) path(o ids) string {
 	return strings.NewReplacer("{userID}", fmt.Sprint(o.user.ID), "{unitID}", fmt.Sprint(o.unit),
 		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "{campaignID}", fmt.Sprint(o.campaign),
-		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "{phaseID}", "1", "*", "style.css").Replace(r.pattern)
+		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "{phaseID}", "1",
+		"{registrationID}", "1", "{assessmentID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
 }
 
 // objects makes the objects the matrix tests use: a focal point of the test
@@ -185,10 +206,11 @@ func TestRouteAccessMatrix(t *testing.T) {
 				resp = c.post(r.path(target), url.Values{"disabled": {"true"}, "role": {"admin"}, "full_name": {"X"}, "version": {"1"}})
 			}
 			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
-			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people"
+			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp"
 			forbidden := (kind == "admin" && role != domain.RoleAdmin) ||
 				(kind == "staff" && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
-				(kind == "people" && role == domain.RoleLeader)
+				((kind == "people" || kind == "work") && role == domain.RoleLeader) ||
+				(kind == "fp" && role != domain.RoleFocalPoint)
 			switch {
 			case signedIn && role == "":
 				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {

@@ -1,0 +1,609 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/criteria"
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/postgres"
+	"thidua/web"
+)
+
+// windowLabel describes a self-assessment window with its extension.
+func windowLabel(r *http.Request, from, to, extended *time.Time) string {
+	ctx := r.Context()
+	if from == nil && to == nil {
+		return i18n.T(ctx, "assessment.window.none")
+	}
+	var label string
+	switch {
+	case from != nil && to != nil:
+		label = period(*from, *to)
+	case to != nil:
+		label = i18n.T(ctx, "phase.until", i18n.Day(*to))
+	default:
+		label = i18n.Day(*from) + " –"
+	}
+	label = i18n.T(ctx, "assessment.window", label)
+	if extended != nil {
+		label += " " + i18n.T(ctx, "assessment.extended", i18n.Day(*extended))
+	}
+	return label
+}
+
+// assessmentParam loads {assessmentID} of the campaign in the URL if the
+// user may see it: staff, or the focal point of its unit. Anyone else gets
+// the 404 of a missing form.
+func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*postgres.Assessment, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
+	}
+	a, err := s.db.AssessmentByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if a.CampaignID != c.ID || !domain.CanSeeUnitWork(userFrom(r.Context()), a.UnitID) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
+	}
+	return a, nil
+}
+
+// editableAssessment is assessmentParam for writes: only the unit's own
+// focal point fills its form.
+func (s *Server) editableAssessment(r *http.Request) (*domain.Campaign, *postgres.Assessment, error) {
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := s.assessmentParam(r, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !domain.CanEditUnitWork(userFrom(r.Context()), a.UnitID) {
+		return nil, nil, domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
+	}
+	return c, a, nil
+}
+
+// startAssessment opens the form of the focal point's unit for a phase.
+func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return err
+	}
+	u := userFrom(ctx)
+	if u.Role != domain.RoleFocalPoint || u.UnitID == nil {
+		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
+	}
+	phase, err := strconv.ParseInt(r.PostFormValue("phase_id"), 10, 64)
+	if err != nil {
+		return domain.Errorf(domain.EINVALID, "field.invalid")
+	}
+	id, err := s.db.StartAssessment(ctx, c.ID, phase, *u.UnitID)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			key, args := domain.ErrorMessage(err)
+			return s.renderRegistration(w, r, http.StatusConflict, c, nil, []string{i18n.T(ctx, key, args...)})
+		}
+		return err
+	}
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// typedEntry is what the user sent for a criterion, kept as text so a
+// refused form shows exactly what was typed.
+type typedEntry struct {
+	points, measured, expl string
+	na                     bool
+}
+
+// formState is what re-rendering a form needs besides the stored data.
+type formState struct {
+	typed     map[int64]typedEntry
+	problems  map[int64]string
+	conflicts map[int64]postgres.Conflict
+	list      []string
+}
+
+func pointsText(p *domain.Points) string {
+	if p == nil {
+		return ""
+	}
+	return p.String()
+}
+
+func measuredText(m *int64) string {
+	if m == nil {
+		return ""
+	}
+	return domain.Points(*m).String()
+}
+
+// renderAssessment shows a form: editable for its focal point within the
+// window, read-only (with return and extend tools) for staff.
+func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, st formState) error {
+	ctx := r.Context()
+	u := userFrom(ctx)
+	nodes, err := s.db.Criteria(ctx, a.SetID)
+	if err != nil {
+		return err
+	}
+	stored, err := s.db.Scores(ctx, a)
+	if err != nil {
+		return err
+	}
+	evidence, err := s.db.AssessmentEvidence(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	byCriterion := map[int64][]web.EvidenceItem{}
+	counts := map[int64]int{}
+	for _, e := range evidence {
+		byCriterion[e.CriterionID] = append(byCriterion[e.CriterionID], web.EvidenceItem{Key: e.Key, Name: e.FileName, Size: humanSize(e.Size),
+			Reference: e.Reference, Href: "/evidence/" + e.Key})
+		counts[e.CriterionID]++
+	}
+	entries := map[int64]domain.Entry{}
+	for id, sc := range stored {
+		entries[id] = domain.Entry{Points: sc.Points, Measured: sc.Measured, NA: sc.NA, Explanation: sc.Explanation, Evidence: counts[id]}
+	}
+	totals := domain.ComputeTotals(nodes, entries)
+	open, msg, args := a.Open(s.today())
+	base := "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(a.ID, 10)
+	v := web.AssessmentView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName, Status: string(a.Status),
+		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
+		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),
+		Scored: strconv.Itoa(totals.Scored) + "/" + strconv.Itoa(totals.Leaves), Problems: st.list, Conflicts: len(st.conflicts),
+		Staff: domain.HasRole(u, domain.RoleStaff)}
+	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && a.Status != domain.AssessSubmitted && open
+	if !open && a.Status != domain.AssessSubmitted {
+		v.Closed = i18n.T(ctx, msg, args...)
+	}
+	if a.Status == domain.AssessSubmitted {
+		v.ReceiptHref = base + "/receipt"
+	}
+	parents := map[int64]bool{}
+	for _, n := range nodes {
+		if n.ParentID != nil {
+			parents[*n.ParentID] = true
+		}
+	}
+	depth := map[int64]int{}
+	subtotals := subtotalsOf(nodes, entries)
+	for _, n := range nodes {
+		d := 0
+		if n.ParentID != nil {
+			d = depth[*n.ParentID] + 1
+		}
+		depth[n.ID] = d
+		row := web.FormRow{ID: n.ID, Depth: d, Leaf: !parents[n.ID], Code: n.Code, Title: n.Title, Guidance: n.Guidance, Max: n.Max.String()}
+		if !row.Leaf {
+			row.Subtotal = subtotals[n.ID].String()
+			v.Rows = append(v.Rows, row)
+			continue
+		}
+		sc := stored[n.ID]
+		row.Measured = n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare
+		row.AllowNA, row.EvidenceReq, row.Evidence = n.AllowNA, n.EvidenceRequired, byCriterion[n.ID]
+		row.MethodHint = methodHint(ctx, n)
+		row.EvidenceURL = base + "/criteria/" + strconv.FormatInt(n.ID, 10) + "/evidence"
+		row.Points, row.MeasuredValue, row.Explanation, row.NA = pointsText(sc.Points), measuredText(sc.Measured), sc.Explanation, sc.NA
+		row.OrigPoints, row.OrigMeasured, row.OrigExpl, row.OrigNA = row.Points, row.MeasuredValue, row.Explanation, row.NA
+		row.Version = sc.Version
+		if row.Measured && sc.Points != nil {
+			row.Computed = sc.Points.String()
+		}
+		row.Locked = a.Status == domain.AssessReturned && !sc.Reopened
+		if a.Status == domain.AssessReturned && sc.Reopened {
+			row.Returned = sc.ReturnedReason
+		}
+		if t, ok := st.typed[n.ID]; ok {
+			row.Points, row.MeasuredValue, row.Explanation, row.NA = t.points, t.measured, t.expl, t.na
+		}
+		row.Problem = st.problems[n.ID]
+		if cf, ok := st.conflicts[n.ID]; ok {
+			row.Conflict = &web.ConflictView{MinePoints: pointsText(cf.Mine.Points), MineMeasured: measuredText(cf.Mine.Measured), MineExpl: cf.Mine.Explanation,
+				TheirPoints: pointsText(cf.Theirs.Points), TheirMeasured: measuredText(cf.Theirs.Measured), TheirExpl: cf.Theirs.Explanation,
+				By: cf.Theirs.UpdatedBy, At: i18n.DateTime(cf.Theirs.UpdatedAt)}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if v.Staff || domain.CanEditUnitWork(u, a.UnitID) {
+		history, err := s.db.AssessmentHistory(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, h := range history {
+			v.History = append(v.History, historyLine(ctx, h))
+		}
+	}
+	s.render(w, r, status, web.Assessment(s.chrome(r, i18n.T(ctx, "assessment.title", a.PhaseName)), v))
+	return nil
+}
+
+// subtotalsOf sums the points under each node.
+func subtotalsOf(nodes []domain.Criterion, entries map[int64]domain.Entry) map[int64]domain.Points {
+	sums := map[int64]domain.Points{}
+	for _, leaf := range domain.Leaves(nodes) {
+		e := entries[leaf.ID]
+		if e.Points == nil || e.NA {
+			continue
+		}
+		byID := map[int64]domain.Criterion{}
+		for _, n := range nodes {
+			byID[n.ID] = n
+		}
+		for p := leaf.ParentID; p != nil; {
+			sums[*p] += *e.Points
+			p = byID[*p].ParentID
+		}
+	}
+	return sums
+}
+
+func methodHint(ctx context.Context, n domain.Criterion) string {
+	switch n.Method {
+	case domain.MethodTiers:
+		return i18n.T(ctx, "method.tiers") + ": " + criteria.FormatTiers(n.Tiers)
+	case domain.MethodTargetShare:
+		return i18n.T(ctx, "method.target_share") + ": " + domain.Points(n.Target).String()
+	case domain.MethodYesNo:
+		return i18n.T(ctx, "method.yes_no") + ": 0 / " + n.Max.String()
+	}
+	return i18n.T(ctx, "method.points") + ": 0 – " + n.Max.String() + " (" + i18n.T(ctx, "criteria.step") + " " + n.Step.String() + ")"
+}
+
+func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
+	when := i18n.DateTime(h.At)
+	who := h.ActorName
+	if who == "" {
+		who = i18n.T(ctx, "audit.system")
+	}
+	if h.Action == "score" {
+		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(h.Old), entryText(h.New))
+	}
+	return i18n.T(ctx, "assessment.history.other", when, who, h.Action, h.Code)
+}
+
+func entryText(raw []byte) string {
+	var e struct {
+		Points      *domain.Points `json:"points"`
+		Measured    *int64         `json:"measured"`
+		NA          bool           `json:"na"`
+		Explanation string         `json:"explanation"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &e) != nil {
+		return "—"
+	}
+	switch {
+	case e.NA:
+		return "N/A"
+	case e.Measured != nil:
+		return domain.Points(*e.Measured).String()
+	case e.Points != nil:
+		return e.Points.String()
+	}
+	return "—"
+}
+
+// showAssessment shows a form.
+func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.assessmentParam(r, c)
+	if err != nil {
+		return err
+	}
+	return s.renderAssessment(w, r, http.StatusOK, c, a, formState{})
+}
+
+// parseScores reads the form's criteria. Criteria whose inputs were not sent
+// (locked ones) are left out; numbers that cannot be read are problems.
+func parseScores(r *http.Request, nodes []domain.Criterion) ([]postgres.ScoreEdit, formState) {
+	st := formState{typed: map[int64]typedEntry{}, problems: map[int64]string{}}
+	var edits []postgres.ScoreEdit
+	num := func(s string) (*int64, bool) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil, true
+		}
+		p, ok := domain.ParsePoints(s)
+		v := int64(p)
+		return &v, ok
+	}
+	for _, n := range domain.Leaves(nodes) {
+		id := strconv.FormatInt(n.ID, 10)
+		if _, sent := r.PostForm["e_"+id]; !sent {
+			continue
+		}
+		t := typedEntry{points: r.PostFormValue("p_" + id), measured: r.PostFormValue("m_" + id), expl: r.PostFormValue("e_" + id),
+			na: r.PostFormValue("na_"+id) == "1"}
+		st.typed[n.ID] = t
+		e := postgres.ScoreEdit{CriterionID: n.ID}
+		e.Version, _ = strconv.Atoi(r.PostFormValue("v_" + id))
+		var okP, okM, okOP, okOM bool
+		var p, m, op, om *int64
+		p, okP = num(t.points)
+		m, okM = num(t.measured)
+		op, okOP = num(r.PostFormValue("op_" + id))
+		om, okOM = num(r.PostFormValue("om_" + id))
+		if !okP || !okM || !okOP || !okOM {
+			st.problems[n.ID] = "score.invalid_number"
+			continue
+		}
+		toPoints := func(v *int64) *domain.Points {
+			if v == nil {
+				return nil
+			}
+			x := domain.Points(*v)
+			return &x
+		}
+		e.Entry = domain.Entry{Points: toPoints(p), Measured: m, NA: t.na, Explanation: t.expl}
+		e.Orig = domain.Entry{Points: toPoints(op), Measured: om, NA: r.PostFormValue("ona_"+id) == "1", Explanation: r.PostFormValue("oe_" + id)}
+		if n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare {
+			e.Entry.Points, e.Orig.Points = nil, nil // computed from the measured value
+		} else {
+			e.Entry.Measured, e.Orig.Measured = nil, nil
+		}
+		edits = append(edits, e)
+	}
+	return edits, st
+}
+
+// saveForm saves what the user changed and reports whether to go on (no
+// problem, no conflict); otherwise it has rendered the form again with
+// what was typed.
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment) (bool, error) {
+	ctx := r.Context()
+	nodes, err := s.db.Criteria(ctx, a.SetID)
+	if err != nil {
+		return false, err
+	}
+	edits, st := parseScores(r, nodes)
+	codes := map[int64]string{}
+	for _, n := range nodes {
+		codes[n.ID] = n.Code
+	}
+	if len(st.problems) > 0 {
+		for id, key := range st.problems {
+			st.problems[id] = i18n.T(ctx, key)
+			st.list = append(st.list, i18n.T(ctx, "criteria.node")+" "+codes[id]+": "+i18n.T(ctx, key))
+		}
+		return false, s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
+	}
+	conflicts, err := s.db.SaveScores(ctx, a.ID, edits)
+	var te domain.TreeErrors
+	switch {
+	case errors.As(err, &te):
+		for _, p := range te {
+			msg := i18n.T(ctx, p.Message, p.Args...)
+			for id, code := range codes {
+				if code == p.Code {
+					st.problems[id] = msg
+				}
+			}
+			st.list = append(st.list, i18n.T(ctx, "criteria.node")+" "+p.Code+": "+msg)
+		}
+		return false, s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
+	case domain.ErrorCode(err) == domain.ECONFLICT:
+		key, args := domain.ErrorMessage(err)
+		st.list = []string{i18n.T(ctx, key, args...)}
+		return false, s.renderAssessment(w, r, http.StatusConflict, c, a, st)
+	case err != nil:
+		return false, err
+	}
+	if len(conflicts) > 0 {
+		st.conflicts = map[int64]postgres.Conflict{}
+		for _, cf := range conflicts {
+			st.conflicts[cf.CriterionID] = cf
+		}
+		// The others were saved: show the form as stored, with the user's
+		// input kept only where it clashed.
+		for id := range st.typed {
+			if _, clash := st.conflicts[id]; !clash {
+				delete(st.typed, id)
+			}
+		}
+		fresh, err := s.db.AssessmentByID(ctx, a.ID)
+		if err != nil {
+			return false, err
+		}
+		return false, s.renderAssessment(w, r, http.StatusConflict, c, fresh, st)
+	}
+	return true, nil
+}
+
+// saveAssessment saves a form as a draft.
+func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
+	c, a, err := s.editableAssessment(r)
+	if err != nil {
+		return err
+	}
+	ok, err := s.saveForm(w, r, c, a)
+	if !ok || err != nil {
+		return err
+	}
+	s.flash(r.Context(), "assessment.flash.saved")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// submitAssessment saves what was typed, then checks and locks the form.
+// A second click finds it submitted and shows the same receipt.
+func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, a, err := s.editableAssessment(r)
+	if err != nil {
+		return err
+	}
+	base := "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(a.ID, 10)
+	if a.Status == domain.AssessSubmitted {
+		http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
+		return nil
+	}
+	ok, err := s.saveForm(w, r, c, a)
+	if !ok || err != nil {
+		return err
+	}
+	if _, err := s.db.SubmitAssessment(ctx, a.ID); err != nil {
+		var te domain.TreeErrors
+		if errors.As(err, &te) || domain.ErrorCode(err) == domain.ECONFLICT {
+			st := formState{problems: map[int64]string{}}
+			if te != nil {
+				nodes, _ := s.db.Criteria(ctx, a.SetID)
+				for _, p := range te {
+					msg := i18n.T(ctx, p.Message, p.Args...)
+					for _, n := range nodes {
+						if n.Code == p.Code {
+							st.problems[n.ID] = msg
+						}
+					}
+					st.list = append(st.list, i18n.T(ctx, "criteria.node")+" "+p.Code+": "+msg)
+				}
+			} else {
+				key, args := domain.ErrorMessage(err)
+				st.list = []string{i18n.T(ctx, key, args...)}
+			}
+			fresh, ferr := s.db.AssessmentByID(ctx, a.ID)
+			if ferr != nil {
+				return ferr
+			}
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, fresh, st)
+		}
+		return err
+	}
+	s.flash(ctx, "assessment.flash.submitted")
+	http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
+	return nil
+}
+
+// receipt shows the proof of a submission.
+func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.assessmentParam(r, c)
+	if err != nil {
+		return err
+	}
+	if a.Status != domain.AssessSubmitted || a.SubmittedAt == nil {
+		return domain.Errorf(domain.ENOTFOUND, "assessment.not_submitted")
+	}
+	nodes, err := s.db.Criteria(ctx, a.SetID)
+	if err != nil {
+		return err
+	}
+	stored, err := s.db.Scores(ctx, a)
+	if err != nil {
+		return err
+	}
+	entries := map[int64]domain.Entry{}
+	for id, sc := range stored {
+		entries[id] = domain.Entry{Points: sc.Points, NA: sc.NA}
+	}
+	t := domain.ComputeTotals(nodes, entries)
+	v := web.ReceiptView{AssessmentView: web.AssessmentView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName,
+		Total: t.Points.String(), Max: t.ApplicableMax.String(), Converted: t.Converted.String(), Scored: strconv.Itoa(t.Scored) + "/" + strconv.Itoa(t.Leaves)},
+		SubmittedAt: i18n.DateTime(*a.SubmittedAt)}
+	if by, err := s.db.SubmitterName(ctx, a.ID); err == nil {
+		v.SubmittedBy = by
+	}
+	for _, n := range nodes {
+		if n.ParentID == nil {
+			area := t.Areas[n.ID]
+			v.Areas = append(v.Areas, web.ReceiptArea{Code: n.Code, Title: n.Title, Points: area.Points.String(), Max: area.ApplicableMax.String()})
+		}
+	}
+	s.render(w, r, http.StatusOK, web.Receipt(s.chrome(r, i18n.T(ctx, "assessment.receipt.title")), v))
+	return nil
+}
+
+// returnAssessment sends a submitted form back with reasons per criterion.
+func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.assessmentParam(r, c)
+	if err != nil {
+		return err
+	}
+	reasons := map[int64]string{}
+	for key, vals := range r.PostForm {
+		if !strings.HasPrefix(key, "r_") || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(key[2:], 10, 64)
+		if err != nil {
+			return domain.Errorf(domain.EINVALID, "field.invalid")
+		}
+		reasons[id] = vals[0]
+	}
+	if err := s.db.ReturnAssessment(ctx, a.ID, reasons); err != nil {
+		var ve *domain.ValidationError
+		if errors.As(err, &ve) || domain.ErrorCode(err) == domain.ECONFLICT {
+			errs := map[string]string{}
+			formError(ctx, err, errs)
+			var msgs []string
+			for _, m := range errs {
+				if i18n.Has(m) {
+					m = i18n.T(ctx, m)
+				}
+				msgs = append(msgs, m)
+			}
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: msgs})
+		}
+		return err
+	}
+	s.flash(ctx, "assessment.flash.returned")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// extendAssessment moves one unit's deadline.
+func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.assessmentParam(r, c)
+	if err != nil {
+		return err
+	}
+	until, ok := domain.ParseDate(r.PostFormValue("until"))
+	if !ok {
+		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []string{i18n.T(ctx, "date.out_of_range")}})
+	}
+	if err := s.db.ExtendAssessment(ctx, a.ID, until, r.PostFormValue("reason")); err != nil {
+		var ve *domain.ValidationError
+		if errors.As(err, &ve) {
+			var msgs []string
+			for _, m := range ve.Fields {
+				msgs = append(msgs, i18n.T(ctx, m))
+			}
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: msgs})
+		}
+		return err
+	}
+	s.flash(ctx, "assessment.flash.extended")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,132 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/postgres"
+	"thidua/web"
+)
+
+// late reports whether a form's window has closed without a submission.
+func (s *Server) late(a postgres.Assessment) bool {
+	if a.Status == domain.AssessSubmitted {
+		return false
+	}
+	open, _, _ := a.Open(s.today())
+	return !open && (a.WindowFrom == nil || !s.today().Before(*a.WindowFrom))
+}
+
+// assessments is the staff dashboard of a campaign's forms, or the focal
+// point's own list.
+func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return err
+	}
+	u := userFrom(ctx)
+	staff := domain.HasRole(u, domain.RoleStaff)
+	var unit int64
+	if !staff {
+		if u.UnitID == nil {
+			return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
+		}
+		unit = *u.UnitID
+	}
+	forms, err := s.db.AssessmentsOf(ctx, c.ID, unit)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	statusFilter, phaseFilter := q.Get("status"), q.Get("phase")
+	v := web.AssessmentsView{CampaignID: c.ID, Campaign: c.Title, Staff: staff, Filter: statusFilter}
+	counts := map[string]int{}
+	for _, a := range forms {
+		counts[string(a.Status)]++
+		late := s.late(a)
+		if late {
+			counts["late"]++
+		}
+		if statusFilter == "late" && !late || statusFilter != "" && statusFilter != "late" && string(a.Status) != statusFilter {
+			continue
+		}
+		if phaseFilter != "" && strconv.FormatInt(a.PhaseID, 10) != phaseFilter {
+			continue
+		}
+		row := web.DashboardRow{Href: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(a.ID, 10),
+			Unit: a.UnitName, Phase: a.PhaseName, Status: string(a.Status), StatusKey: "assessment.status." + string(a.Status),
+			Converted: a.Converted.String(), Progress: strconv.Itoa(a.Scored), Late: late}
+		if a.SubmittedAt != nil {
+			row.Submitted = i18n.DateTime(*a.SubmittedAt)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if staff {
+		regs, err := s.db.ListRegistrations(ctx, c.ID, domain.RegApproved)
+		if err != nil {
+			return err
+		}
+		v.Counts = []web.Stat{
+			{LabelKey: "assessment.count.registered", Value: strconv.Itoa(len(regs))},
+			{LabelKey: "assessment.count.draft", Value: strconv.Itoa(counts["draft"])},
+			{LabelKey: "assessment.count.submitted", Value: strconv.Itoa(counts["submitted"])},
+			{LabelKey: "assessment.count.returned", Value: strconv.Itoa(counts["returned"])},
+			{LabelKey: "assessment.count.late", Value: strconv.Itoa(counts["late"])},
+		}
+		for _, st := range []string{"draft", "submitted", "returned"} {
+			v.Statuses = append(v.Statuses, web.Option{Value: st, Label: i18n.T(ctx, "assessment.status."+st), Selected: st == statusFilter})
+		}
+		v.Statuses = append(v.Statuses, web.Option{Value: "late", Label: i18n.T(ctx, "assessment.late"), Selected: statusFilter == "late"})
+		phases, err := s.db.Phases(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range phases {
+			id := strconv.FormatInt(p.ID, 10)
+			v.Phases = append(v.Phases, web.Option{Value: id, Label: p.Name, Selected: id == phaseFilter})
+		}
+	}
+	s.render(w, r, http.StatusOK, web.Assessments(s.chrome(r, i18n.T(ctx, "assessment.list")), v))
+	return nil
+}
+
+// exportAssessments downloads the status table of a campaign's forms.
+func (s *Server) exportAssessments(format string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		c, err := s.campaignParam(r)
+		if err != nil {
+			return err
+		}
+		forms, err := s.db.AssessmentsOf(ctx, c.ID, 0)
+		if err != nil {
+			return err
+		}
+		t, err := newTable(w, format, "ho-so-tu-cham-"+strconv.FormatInt(c.ID, 10))
+		if err != nil {
+			return err
+		}
+		tr := func(k string) string { return i18n.T(ctx, k) }
+		if err := t.Write([]string{tr("users.col.unit"), tr("phase.name"), tr("campaigns.col.status"), tr("assessment.scored"),
+			tr("assessment.total"), tr("assessment.applicable_max"), tr("assessment.converted"), tr("assessment.submitted_at"), tr("assessment.late")}); err != nil {
+			return err
+		}
+		for _, a := range forms {
+			submitted, late := "", ""
+			if a.SubmittedAt != nil {
+				submitted = i18n.DateTime(*a.SubmittedAt)
+			}
+			if s.late(a) {
+				late = tr("assessment.late")
+			}
+			if err := t.Write([]string{a.UnitName, a.PhaseName, tr("assessment.status." + string(a.Status)), strconv.Itoa(a.Scored),
+				a.Points.String(), a.ApplicableMax.String(), a.Converted.String(), submitted, late}); err != nil {
+				return err
+			}
+		}
+		return t.Close()
+	}
+}

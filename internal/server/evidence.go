@@ -1,0 +1,197 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/postgres"
+	"thidua/internal/storage"
+	"thidua/web"
+)
+
+// evidenceTarget loads the form and the leaf of an evidence route, for the
+// unit's own focal point only.
+func (s *Server) evidenceTarget(r *http.Request) (*domain.Campaign, *postgres.Assessment, domain.Criterion, error) {
+	c, a, err := s.editableAssessment(r)
+	if err != nil {
+		return nil, nil, domain.Criterion{}, err
+	}
+	id, _ := strconv.ParseInt(chi.URLParam(r, "criterionID"), 10, 64)
+	nodes, err := s.db.Criteria(r.Context(), a.SetID)
+	if err != nil {
+		return nil, nil, domain.Criterion{}, err
+	}
+	for _, n := range domain.Leaves(nodes) {
+		if n.ID == id {
+			return c, a, n, nil
+		}
+	}
+	return nil, nil, domain.Criterion{}, domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
+}
+
+// evidencePage shows a criterion's evidence with the upload and reuse forms.
+func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request) error {
+	c, a, n, err := s.evidenceTarget(r)
+	if err != nil {
+		return err
+	}
+	return s.renderEvidence(w, r, http.StatusOK, c, a, n, "")
+}
+
+func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, problem string) error {
+	ctx := r.Context()
+	v := web.EvidencePageView{CampaignID: c.ID, AssessmentID: a.ID, CriterionID: n.ID, Code: n.Code, Title: n.Title,
+		MaxMB: s.cfg.MaxUploadBytes >> 20, Error: problem}
+	attached, err := s.db.AssessmentEvidence(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range attached {
+		if e.CriterionID == n.ID {
+			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: e.FileName, Size: humanSize(e.Size), Reference: e.Reference, Href: "/evidence/" + e.Key})
+		}
+	}
+	library, err := s.db.UnitEvidence(ctx, a.UnitID)
+	if err != nil {
+		return err
+	}
+	for _, f := range library {
+		v.Library = append(v.Library, web.Option{Value: f.Key, Label: f.FileName + " (" + humanSize(f.Size) + ", " + i18n.DateTime(f.CreatedAt) + ")"})
+	}
+	s.render(w, r, status, web.EvidencePage(s.chrome(r, i18n.T(ctx, "assessment.evidence.title", n.Code)), v))
+	return nil
+}
+
+// uploadEvidence streams a file into the store (hashing it on the way,
+// checking its type by content), then records it against the criterion.
+// The heap stays small whatever the size: nothing is held whole.
+func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, a, n, err := s.evidenceTarget(r)
+	if err != nil {
+		return err
+	}
+	// The form's fields come before the file, and are small.
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+64<<10)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return domain.Errorf(domain.EINVALID, "import.upload.bad")
+	}
+	reference := ""
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "import.upload.missing"))
+		}
+		if err != nil {
+			return uploadError(err)
+		}
+		switch part.FormName() {
+		case "reference":
+			b, _ := io.ReadAll(io.LimitReader(part, 4096))
+			reference = string(b)
+			if !domain.ValidText(reference) {
+				return domain.Errorf(domain.EINVALID, "error.bad_text")
+			}
+			continue
+		case "file":
+		default:
+			continue
+		}
+		name := cleanFileName(part.FileName())
+		var contentType string
+		sum, size, err := s.store.Put(part, s.cfg.MaxUploadBytes, func(path string) error {
+			var err error
+			contentType, err = storage.SniffEvidence(path)
+			return err
+		})
+		switch {
+		case errors.Is(err, storage.ErrTooLarge):
+			return domain.Errorf(domain.ETOOLARGE, "error.too_large")
+		case errors.Is(err, storage.ErrUnsupported):
+			return domain.Errorf(domain.EUNSUPPORTED, "assessment.evidence.unsupported")
+		case err != nil:
+			return uploadError(err)
+		}
+		if size == 0 {
+			return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "import.upload.missing"))
+		}
+		key := newIdempotencyKey() + newIdempotencyKey()[:16]
+		if err := s.db.AddEvidence(ctx, a.ID, n.ID, postgres.EvidenceFile{Key: key, SHA256: sum, Size: size, ContentType: contentType, FileName: name}, reference); err != nil {
+			if domain.ErrorCode(err) == domain.ECONFLICT {
+				key, args := domain.ErrorMessage(err)
+				return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
+			}
+			return err
+		}
+		s.flash(ctx, "assessment.evidence.flash.added")
+		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+		return nil
+	}
+}
+
+// reuseEvidence attaches a file of the unit's library to this criterion.
+func (s *Server) reuseEvidence(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, a, n, err := s.evidenceTarget(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.ReuseEvidence(ctx, a.ID, n.ID, r.PostFormValue("key"), r.PostFormValue("reference")); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			key, args := domain.ErrorMessage(err)
+			return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
+		}
+		return err
+	}
+	s.flash(ctx, "assessment.evidence.flash.added")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
+	return nil
+}
+
+// removeEvidence detaches a file from this criterion.
+func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, a, n, err := s.evidenceTarget(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.RemoveEvidence(ctx, a.ID, n.ID, r.PostFormValue("key")); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			key, args := domain.ErrorMessage(err)
+			return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
+		}
+		return err
+	}
+	s.flash(ctx, "assessment.evidence.flash.removed")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
+	return nil
+}
+
+// downloadEvidence serves an evidence file to staff and to its unit's focal
+// point, as an attachment that never renders in the portal's origin.
+func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	f, err := s.db.EvidenceByKey(ctx, chi.URLParam(r, "key"))
+	if err != nil {
+		return err
+	}
+	if !domain.CanSeeUnitWork(userFrom(ctx), f.UnitID) {
+		return domain.Errorf(domain.ENOTFOUND, "evidence.not_found")
+	}
+	rc, err := s.store.Open(f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	attachment(w, f.ContentType, f.FileName)
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	http.ServeContent(w, r, "", f.CreatedAt, rc)
+	return nil
+}

@@ -1,0 +1,290 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/postgres"
+	"thidua/web"
+)
+
+// workCampaign loads the campaign of a registration or assessment route: a
+// focal point sees only public campaigns; staff see all.
+func (s *Server) workCampaign(r *http.Request) (*domain.Campaign, error) {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return nil, err
+	}
+	if !domain.HasRole(userFrom(r.Context()), domain.RoleStaff) && !c.Status.Public() {
+		return nil, domain.Errorf(domain.ENOTFOUND, "campaign.not_found")
+	}
+	return c, nil
+}
+
+func regStatusKey(st domain.RegistrationStatus) string {
+	if st == "" {
+		return "registration.status.none"
+	}
+	return "registration.status." + string(st)
+}
+
+// registrations is the unit's registration page for a focal point, and the
+// list of registrations for staff.
+func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return err
+	}
+	u := userFrom(r.Context())
+	if domain.HasRole(u, domain.RoleStaff) {
+		return s.renderRegistrationList(w, r, http.StatusOK, c, "")
+	}
+	return s.renderRegistration(w, r, http.StatusOK, c, nil, nil)
+}
+
+// renderRegistration shows a focal point their unit's registration; typed
+// holds what was sent when it could not be saved.
+func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, typed *postgres.RegistrationInput, problems []string) error {
+	ctx := r.Context()
+	u := userFrom(ctx)
+	if u.UnitID == nil {
+		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
+	}
+	v := web.RegistrationView{CampaignID: c.ID, Campaign: c.Title, Plan: c.PlanNumber, UnitName: u.UnitName, Errors: problems}
+	reg, err := s.db.RegistrationOf(ctx, c.ID, *u.UnitID)
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		return err
+	}
+	chosen := map[int64]bool{}
+	if reg != nil {
+		v.ID, v.Status, v.Pledge, v.Version = reg.ID, string(reg.Status), reg.Pledge, reg.Version
+		if reg.Status == domain.RegRejected {
+			v.Reason = reg.Reason
+		}
+		for _, t := range reg.Targets {
+			v.Targets = append(v.Targets, web.TargetRow{Label: t.Label, Value: t.Value})
+		}
+		for _, p := range reg.People {
+			chosen[p] = true
+		}
+	}
+	v.StatusKey = regStatusKey(domain.RegistrationStatus(v.Status))
+	if typed != nil {
+		v.Pledge, v.Targets, chosen = typed.Pledge, nil, map[int64]bool{}
+		for _, t := range typed.Targets {
+			v.Targets = append(v.Targets, web.TargetRow{Label: t.Label, Value: t.Value})
+		}
+		for _, p := range typed.People {
+			chosen[p] = true
+		}
+	}
+	for len(v.Targets) < 5 {
+		v.Targets = append(v.Targets, web.TargetRow{})
+	}
+	people, err := s.db.SearchPeople(ctx, postgres.PeopleFilter{UnitID: u.UnitID, Day: s.today(), Limit: 500})
+	if err != nil {
+		return err
+	}
+	for _, p := range people.People {
+		v.People = append(v.People, web.PersonChoice{ID: p.ID, Name: p.FullName, Position: p.Position, Chosen: chosen[p.ID]})
+	}
+	v.Editable = c.Status == domain.StatusAnnounced && (reg == nil || reg.Status != domain.RegApproved)
+	if c.Status != domain.StatusAnnounced {
+		v.Closed = i18n.T(ctx, "registration.campaign_closed")
+	}
+	if reg != nil && reg.Status == domain.RegApproved {
+		phases, err := s.db.Phases(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		forms, err := s.db.AssessmentsOf(ctx, c.ID, *u.UnitID)
+		if err != nil {
+			return err
+		}
+		for _, p := range phases {
+			pa := web.PhaseAssessment{PhaseID: p.ID, Name: p.Name, Window: windowLabel(r, p.AssessmentFrom, p.AssessmentTo, nil),
+				CanStart: c.Status == domain.StatusAnnounced}
+			for _, f := range forms {
+				if f.PhaseID == p.ID {
+					pa.FormHref = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(f.ID, 10)
+					pa.StatusKey = "assessment.status." + string(f.Status)
+				}
+			}
+			v.Phases = append(v.Phases, pa)
+		}
+	}
+	s.render(w, r, status, web.Registration(s.chrome(r, c.Title), v))
+	return nil
+}
+
+// saveRegistration saves or sends a focal point's registration.
+func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return err
+	}
+	u := userFrom(ctx)
+	if u.Role != domain.RoleFocalPoint || u.UnitID == nil {
+		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
+	}
+	in := postgres.RegistrationInput{Pledge: r.PostFormValue("pledge"), Submit: r.PostFormValue("action") == "submit"}
+	in.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	labels, values := r.PostForm["target_label"], r.PostForm["target_value"]
+	if len(labels) > 50 {
+		return domain.Errorf(domain.EINVALID, "field.invalid")
+	}
+	for i := range labels {
+		t := postgres.Target{Label: labels[i]}
+		if i < len(values) {
+			t.Value = values[i]
+		}
+		in.Targets = append(in.Targets, t)
+	}
+	for _, raw := range r.PostForm["people"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return domain.Errorf(domain.EINVALID, "field.invalid")
+		}
+		in.People = append(in.People, id)
+	}
+	if _, err := s.db.SaveRegistration(ctx, c.ID, *u.UnitID, in); err != nil {
+		errs := map[string]string{}
+		if !formError(ctx, err, errs) {
+			return err
+		}
+		var msgs []string
+		for _, m := range errs {
+			if i18n.Has(m) {
+				m = i18n.T(ctx, m)
+			}
+			msgs = append(msgs, m)
+		}
+		status := http.StatusUnprocessableEntity
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			status = http.StatusConflict
+		}
+		return s.renderRegistration(w, r, status, c, &in, msgs)
+	}
+	if in.Submit {
+		s.flash(ctx, "registration.flash.sent")
+	} else {
+		s.flash(ctx, "registration.flash.saved")
+	}
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	return nil
+}
+
+// withdrawRegistration lets a focal point withdraw their unit's registration.
+func (s *Server) withdrawRegistration(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.workCampaign(r)
+	if err != nil {
+		return err
+	}
+	id, _ := strconv.ParseInt(chi.URLParam(r, "registrationID"), 10, 64)
+	reg, err := s.db.RegistrationByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if reg.CampaignID != c.ID || !domain.CanEditUnitWork(userFrom(ctx), reg.UnitID) {
+		return domain.Errorf(domain.ENOTFOUND, "registration.not_found")
+	}
+	if err := s.db.WithdrawRegistration(ctx, id); err != nil {
+		return err
+	}
+	s.flash(ctx, "registration.flash.withdrawn")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) renderRegistrationList(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problem string) error {
+	ctx := r.Context()
+	filter := domain.RegistrationStatus(r.URL.Query().Get("status"))
+	all, err := s.db.ListRegistrations(ctx, c.ID, "")
+	if err != nil {
+		return err
+	}
+	v := web.RegistrationsView{CampaignID: c.ID, Campaign: c.Title, Error: problem, Filter: string(filter)}
+	counts := map[domain.RegistrationStatus]int{}
+	for _, reg := range all {
+		counts[reg.Status]++
+		if filter != "" && reg.Status != filter {
+			continue
+		}
+		var targets []string
+		for _, t := range reg.Targets {
+			targets = append(targets, t.Label+": "+t.Value)
+		}
+		row := web.RegistrationRow{ID: reg.ID, UnitName: reg.UnitName, Status: string(reg.Status), StatusKey: regStatusKey(reg.Status),
+			Pledge: reg.Pledge, Targets: strings.Join(targets, "; "), Reason: reg.Reason}
+		if reg.SubmittedAt != nil {
+			row.Submitted = i18n.DateTime(*reg.SubmittedAt)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for _, st := range []domain.RegistrationStatus{domain.RegPending, domain.RegApproved, domain.RegRejected} {
+		v.Counts = append(v.Counts, web.Stat{LabelKey: "registration.count." + string(st), Value: strconv.Itoa(counts[st])})
+	}
+	for _, st := range []domain.RegistrationStatus{domain.RegDraft, domain.RegPending, domain.RegApproved, domain.RegRejected, domain.RegWithdrawn} {
+		v.Statuses = append(v.Statuses, web.Option{Value: string(st), Label: i18n.T(ctx, regStatusKey(st)), Selected: st == filter})
+	}
+	s.render(w, r, status, web.Registrations(s.chrome(r, i18n.T(ctx, "registration.list")), v))
+	return nil
+}
+
+// decideRegistrations approves or rejects the chosen registrations.
+func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, raw := range r.PostForm["ids"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return domain.Errorf(domain.EINVALID, "field.invalid")
+		}
+		ids = append(ids, id)
+	}
+	_, err = s.db.DecideRegistrations(ctx, c.ID, ids, r.PostFormValue("decision") == "approve", r.PostFormValue("reason"))
+	if err != nil {
+		errs := map[string]string{}
+		if !formError(ctx, err, errs) {
+			return err
+		}
+		var msgs []string
+		for _, m := range errs {
+			msgs = append(msgs, i18n.T(ctx, m))
+		}
+		return s.renderRegistrationList(w, r, http.StatusUnprocessableEntity, c, strings.Join(msgs, " "))
+	}
+	s.flash(ctx, "registration.flash.decided")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	return nil
+}
+
+// registerAll registers every unit of the campaign's scope.
+func (s *Server) registerAll(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.RegisterAll(ctx, c.ID); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			key, args := domain.ErrorMessage(err)
+			return s.renderRegistrationList(w, r, http.StatusConflict, c, i18n.T(ctx, key, args...))
+		}
+		return err
+	}
+	s.flash(ctx, "registration.flash.saved")
+	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	return nil
+}
