@@ -188,7 +188,7 @@ func TestFullPathThroughTheForms(t *testing.T) {
 	resp = fp.post(form, vals)
 	wantStatus(t, resp, http.StatusConflict)
 	// Staff see it on the dashboard.
-	dash := htmlOf(t, staff.get(wk.page + "/assessments"))
+	dash := htmlOf(t, staff.get(wk.page+"/assessments"))
 	if !strings.Contains(dash.Find("table.dashboard").Text(), "Đã nộp") {
 		t.Error("the dashboard does not show the submission")
 	}
