@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"thidua/internal/criteria"
+	"thidua/internal/domain"
+	"thidua/internal/password"
+	"thidua/internal/pgtest"
+	"thidua/internal/postgres"
+)
+
+// portal is a running `thidua serve` process.
+type portal struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+func startPortal(t *testing.T, bin string, env []string) *portal {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &portal{cmd: cmd}
+	for _, e := range env {
+		if strings.HasPrefix(e, "BASE_URL=") {
+			p.base = strings.TrimPrefix(e, "BASE_URL=")
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(p.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("the portal did not become ready")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestKilledMidUpload is acceptance 5 of the self-assessment feature: the
+// portal is killed (SIGKILL) while a large upload streams in; after a
+// restart no row points to a missing file, no temporary file is left, and
+// the form still holds what was saved before.
+func TestKilledMidUpload(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "thidua")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dbURL := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	// A unit, its focal point, an announced campaign with a form open today.
+	unit, _ := db.CreateUnit(ctx, domain.UnitInput{Name: "Sở Tư pháp", Code: "STP", Kind: domain.KindDepartment, ValidFrom: domain.Day(2020, 1, 1)})
+	hash, _ := password.Hash("Mật khẩu thử nghiệm 2026", password.Default)
+	if _, _, err := db.CreateUser(ctx, domain.NewUser{Email: "dm@example.vn", FullName: "Đầu mối", Role: domain.RoleFocalPoint, UnitID: &unit}, hash, ""); err != nil {
+		t.Fatal(err)
+	}
+	today := domain.DateOf(time.Now())
+	campaign, _ := db.CreateCampaign(ctx, &domain.Campaign{PlanNumber: "1/KH", Title: "Thử", IssuerName: "Sở Nội vụ", IssueDate: today,
+		Kind: domain.KindRegular, PeriodStart: today.AddDate(0, -1, 0), PeriodEnd: today.AddDate(0, 1, 0)}, "")
+	from, to := today.AddDate(0, 0, -1), today.AddDate(0, 0, 1)
+	phase := &domain.Phase{CampaignID: campaign, Name: "Đợt 1", Start: today.AddDate(0, -1, 0), End: today.AddDate(0, 1, 0), AssessmentFrom: &from, AssessmentTo: &to, ReviewKind: domain.ReviewAnnual}
+	if _, err := db.SavePhase(ctx, phase); err != nil {
+		t.Fatal(err)
+	}
+	forms, _ := db.AwardForms(ctx)
+	_ = db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: campaign, AwardFormID: forms[0].ID, MinBand: "good"})
+	set, _ := db.CreateCriteriaSet(ctx, campaign, "Bộ", nil, false)
+	tpl, _ := criteria.TemplateByKey("papi")
+	nodes, _ := criteria.Nodes(tpl.Rows)
+	if err := db.ReplaceCriteria(ctx, set, nodes, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Transition(ctx, campaign, domain.StatusAnnounced, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RegisterAll(ctx, campaign); err != nil {
+		t.Fatal(err)
+	}
+	assessment, err := db.StartAssessment(ctx, campaign, phase.ID, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves, _ := db.Criteria(ctx, set)
+
+	evidence := filepath.Join(dir, "evidence")
+	port := freePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	env := []string{"DATABASE_URL=" + dbURL, "LISTEN_ADDR=" + fmt.Sprintf("127.0.0.1:%d", port), "BASE_URL=" + base,
+		"SESSION_SECURE=false", "EVIDENCE_DIR=" + evidence, "MAX_UPLOAD_BYTES=" + fmt.Sprint(200<<20), "LOG_FORMAT=text"}
+	p := startPortal(t, bin, env)
+	defer func() { _ = p.cmd.Process.Kill(); _ = p.cmd.Wait() }()
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(base+"/login", url.Values{"email": {"dm@example.vn"}, "password": {"Mật khẩu thử nghiệm 2026"}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %v %v", err, resp)
+	}
+	form := fmt.Sprintf("%s/campaigns/%d/assessments/%d", base, campaign, assessment)
+	leaf := leaves[0].ID
+	resp, err = client.PostForm(form, url.Values{fmt.Sprintf("e_%d", leaf): {"Đã lưu trước khi mất điện"}, fmt.Sprintf("p_%d", leaf): {"10"}, fmt.Sprintf("v_%d", leaf): {"0"}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %v %v", err, resp.StatusCode)
+	}
+
+	// A 150 MB upload, sent by hand so it can stop half-way.
+	u, _ := url.Parse(base)
+	var cookie string
+	for _, c := range jar.Cookies(u) {
+		cookie += c.Name + "=" + c.Value + "; "
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	boundary := "thiduaboundary"
+	preamble := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lon.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+	w := bufio.NewWriter(conn)
+	fmt.Fprintf(w, "POST /campaigns/%d/assessments/%d/criteria/%d/evidence HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nContent-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n%s",
+		campaign, assessment, leaf, u.Host, cookie, boundary, 150<<20, preamble)
+	chunk := make([]byte, 1<<20)
+	for i := range chunk {
+		chunk[i] = 'a'
+	}
+	for range 20 {
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = w.Flush()
+	tmp := filepath.Join(evidence, "tmp")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		entries, _ := os.ReadDir(tmp)
+		if len(entries) > 0 {
+			if fi, err := entries[0].Info(); err == nil && fi.Size() > 10<<20 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the upload never reached the disk")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.cmd.Wait()
+	if entries, _ := os.ReadDir(tmp); len(entries) == 0 {
+		t.Fatal("the kill left no temporary file: the test did not interrupt an upload")
+	}
+
+	// Restart: the clean-up removes what the kill left.
+	p2 := startPortal(t, bin, env)
+	defer func() { _ = p2.cmd.Process.Signal(syscall.SIGTERM); _ = p2.cmd.Wait() }()
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("%d temporary files left after the restart", len(entries))
+	}
+	hashes, _ := db.EvidenceHashes(ctx)
+	for _, h := range hashes {
+		if _, err := os.Stat(filepath.Join(evidence, h[:2], h[2:4], h)); err != nil {
+			t.Errorf("row points to a missing file %s", h)
+		}
+	}
+	resp, err = client.Get(form)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("form after restart: %v %v", err, resp)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "Đã lưu trước khi mất điện") {
+		t.Error("the saved explanation is gone after the crash")
+	}
+	a, _ := db.AssessmentByID(ctx, assessment)
+	if a.Points != 1000 {
+		t.Errorf("total after the crash %s, want 10", a.Points)
+	}
+}
