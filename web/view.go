@@ -45,3 +45,10 @@ type Field struct {
 	Value string
 	Error string
 }
+
+// FormProblem is one line of the error summary above a long form. Href, when
+// set, is the fragment of the field it is about, so the line jumps there.
+type FormProblem struct {
+	Href string
+	Text string
+}

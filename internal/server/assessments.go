@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,7 +116,18 @@ type formState struct {
 	typed     map[int64]typedEntry
 	problems  map[int64]string
 	conflicts map[int64]postgres.Conflict
-	list      []string
+	list      []web.FormProblem
+}
+
+// note adds a problem to the summary at the top of the form, linked to the
+// criterion it is about when there is one (id 0 means the whole form).
+func (st *formState) note(ctx context.Context, id int64, code, msg string) {
+	p := web.FormProblem{Text: msg}
+	if id != 0 {
+		p.Text = i18n.T(ctx, "criteria.node") + " " + code + ": " + msg
+		p.Href = "#c-" + strconv.FormatInt(id, 10)
+	}
+	st.list = append(st.list, p)
 }
 
 func pointsText(p *domain.Points) string {
@@ -374,14 +387,16 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Camp
 		return false, err
 	}
 	edits, st := parseScores(r, nodes)
-	codes := map[int64]string{}
+	codes := map[string]int64{}
 	for _, n := range nodes {
-		codes[n.ID] = n.Code
+		codes[n.Code] = n.ID
 	}
 	if len(st.problems) > 0 {
-		for id, key := range st.problems {
-			st.problems[id] = i18n.T(ctx, key)
-			st.list = append(st.list, i18n.T(ctx, "criteria.node")+" "+codes[id]+": "+i18n.T(ctx, key))
+		for _, n := range nodes { // in the order of the form
+			if key, ok := st.problems[n.ID]; ok {
+				st.problems[n.ID] = i18n.T(ctx, key)
+				st.note(ctx, n.ID, n.Code, st.problems[n.ID])
+			}
 		}
 		return false, s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	}
@@ -391,17 +406,16 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Camp
 	case errors.As(err, &te):
 		for _, p := range te {
 			msg := i18n.T(ctx, p.Message, p.Args...)
-			for id, code := range codes {
-				if code == p.Code {
-					st.problems[id] = msg
-				}
+			id := codes[p.Code]
+			if id != 0 {
+				st.problems[id] = msg
 			}
-			st.list = append(st.list, i18n.T(ctx, "criteria.node")+" "+p.Code+": "+msg)
+			st.note(ctx, id, p.Code, msg)
 		}
 		return false, s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	case domain.ErrorCode(err) == domain.ECONFLICT:
 		key, args := domain.ErrorMessage(err)
-		st.list = []string{i18n.T(ctx, key, args...)}
+		st.note(ctx, 0, "", i18n.T(ctx, key, args...))
 		return false, s.renderAssessment(w, r, http.StatusConflict, c, a, st)
 	case err != nil:
 		return false, err
@@ -467,16 +481,18 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 				nodes, _ := s.db.Criteria(ctx, a.SetID)
 				for _, p := range te {
 					msg := i18n.T(ctx, p.Message, p.Args...)
+					var id int64
 					for _, n := range nodes {
 						if n.Code == p.Code {
+							id = n.ID
 							st.problems[n.ID] = msg
 						}
 					}
-					st.list = append(st.list, i18n.T(ctx, "criteria.node")+" "+p.Code+": "+msg)
+					st.note(ctx, id, p.Code, msg)
 				}
 			} else {
 				key, args := domain.ErrorMessage(err)
-				st.list = []string{i18n.T(ctx, key, args...)}
+				st.note(ctx, 0, "", i18n.T(ctx, key, args...))
 			}
 			fresh, ferr := s.db.AssessmentByID(ctx, a.ID)
 			if ferr != nil {
@@ -561,14 +577,15 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 		if errors.As(err, &ve) || domain.ErrorCode(err) == domain.ECONFLICT {
 			errs := map[string]string{}
 			formError(ctx, err, errs)
-			var msgs []string
-			for _, m := range errs {
+			var st formState
+			for _, field := range slices.Sorted(maps.Keys(errs)) {
+				m := errs[field]
 				if i18n.Has(m) {
 					m = i18n.T(ctx, m)
 				}
-				msgs = append(msgs, m)
+				st.note(ctx, 0, "", m)
 			}
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: msgs})
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 		}
 		return err
 	}
@@ -590,16 +607,16 @@ func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error 
 	}
 	until, ok := domain.ParseDate(r.PostFormValue("until"))
 	if !ok {
-		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []string{i18n.T(ctx, "date.out_of_range")}})
+		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []web.FormProblem{{Text: i18n.T(ctx, "date.out_of_range")}}})
 	}
 	if err := s.db.ExtendAssessment(ctx, a.ID, until, r.PostFormValue("reason")); err != nil {
 		var ve *domain.ValidationError
 		if errors.As(err, &ve) {
-			var msgs []string
-			for _, m := range ve.Fields {
-				msgs = append(msgs, i18n.T(ctx, m))
+			var st formState
+			for _, field := range slices.Sorted(maps.Keys(ve.Fields)) {
+				st.note(ctx, 0, "", i18n.T(ctx, ve.Fields[field]))
 			}
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: msgs})
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 		}
 		return err
 	}

@@ -93,6 +93,9 @@ func TestBrowserSelfAssessment(t *testing.T) {
 	if !strings.Contains(problem, "bội số") {
 		t.Errorf("validation error beside the criterion: %q", problem)
 	}
+	if _, err := chromedp.Run(ctx, chromedp.Text(fmt.Sprintf(`.error-summary a[href="#c-%d"]`, offStep.ID))); err != nil {
+		t.Errorf("the error summary does not link to criterion %s: %v", offStep.Code, err)
+	}
 	screenshot(t, ctx, "assessment-form-error")
 
 	// Fill everything properly and submit.
