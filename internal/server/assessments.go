@@ -100,7 +100,7 @@ func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, assessmentPath(c.ID, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -109,6 +109,11 @@ func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 type typedEntry struct {
 	points, measured, expl string
 	na                     bool
+}
+
+// assessmentPath is the address of one self-assessment form.
+func assessmentPath(campaignID, id int64) string {
+	return "/campaigns/" + strconv.FormatInt(campaignID, 10) + "/assessments/" + strconv.FormatInt(id, 10)
 }
 
 // formState is what re-rendering a form needs besides the stored data.
@@ -452,7 +457,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r.Context(), "assessment.flash.saved")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -590,7 +595,7 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.flash(ctx, "assessment.flash.returned")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -621,6 +626,6 @@ func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.flash(ctx, "assessment.flash.extended")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }

@@ -151,7 +151,7 @@ func (s *Server) reuseEvidence(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(ctx, "assessment.evidence.flash.added")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
+	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(ctx, "assessment.evidence.flash.removed")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/assessments/"+strconv.FormatInt(a.ID, 10)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
+	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
 	return nil
 }
 
