@@ -732,6 +732,7 @@ var catalogue = map[string]message{
 	"assessment.window.none":                    {"Không quy định thời hạn tự chấm", "No self-assessment window set"},
 	"assessment.extended":                       {"(gia hạn đến %s)", "(extended to %s)"},
 	"assessment.closed":                         {"Đã hết hạn tự chấm điểm (hạn cuối: hết ngày %s). Hồ sơ không nhận thay đổi nữa.", "The self-assessment closed at the end of %s. The form takes no more changes."},
+	"assessment.campaign_not_open":              {"Phong trào không còn ở giai đoạn phát động (đã kết thúc hoặc đã hủy), nên hồ sơ tự chấm điểm không nhận thay đổi.", "The campaign is no longer open (closed or cancelled), so self-assessments take no changes."},
 	"assessment.not_open":                       {"Chưa đến thời gian tự chấm điểm (bắt đầu từ ngày %s).", "The self-assessment opens on %s."},
 	"assessment.not_registered":                 {"Đơn vị chưa được duyệt đăng ký tham gia phong trào này.", "The unit's registration for this campaign is not approved."},
 	"assessment.no_criteria":                    {"Phong trào chưa có bộ tiêu chí cho loại đơn vị này.", "The campaign has no criteria for this kind of unit."},

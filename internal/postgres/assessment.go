@@ -30,17 +30,20 @@ type Assessment struct {
 	ApplicableMax domain.Points
 	Converted     domain.Points
 	Scored        int
+	// CampaignStatus is the campaign's: only an announced campaign takes
+	// self-assessments.
+	CampaignStatus domain.CampaignStatus
 }
 
 const assessmentColumns = `a.id, a.campaign_id, a.set_id, a.phase_id, a.unit_id, u.name, p.name, a.status, a.version, a.submitted_at,
-	a.deadline, p.assessment_from, p.assessment_to, a.total_points, a.applicable_max, a.converted, a.scored`
+	a.deadline, p.assessment_from, p.assessment_to, a.total_points, a.applicable_max, a.converted, a.scored, cp.status`
 
-const assessmentFrom = ` FROM assessments a JOIN units u ON u.id = a.unit_id JOIN phases p ON p.id = a.phase_id`
+const assessmentFrom = ` FROM assessments a JOIN units u ON u.id = a.unit_id JOIN phases p ON p.id = a.phase_id JOIN campaigns cp ON cp.id = a.campaign_id`
 
 func scanAssessment(row pgx.Row) (*Assessment, error) {
 	var a Assessment
 	err := row.Scan(&a.ID, &a.CampaignID, &a.SetID, &a.PhaseID, &a.UnitID, &a.UnitName, &a.PhaseName, &a.Status, &a.Version, &a.SubmittedAt,
-		&a.Deadline, &a.WindowFrom, &a.WindowTo, &a.Points, &a.ApplicableMax, &a.Converted, &a.Scored)
+		&a.Deadline, &a.WindowFrom, &a.WindowTo, &a.Points, &a.ApplicableMax, &a.Converted, &a.Scored, &a.CampaignStatus)
 	if err != nil {
 		return nil, notFound(err, "assessment.not_found")
 	}
@@ -52,8 +55,13 @@ func (db *DB) AssessmentByID(ctx context.Context, id int64) (*Assessment, error)
 	return scanAssessment(db.Pool.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1`, id))
 }
 
-// Open reports whether the form takes saves and submits on day.
+// Open reports whether the form takes saves and submits on day: its
+// campaign is still announced (not closed or cancelled) and day is within
+// the phase's window or the unit's extension.
 func (a *Assessment) Open(day time.Time) (bool, string, []any) {
+	if a.CampaignStatus != domain.StatusAnnounced {
+		return false, "assessment.campaign_not_open", nil
+	}
 	return domain.Window(a.WindowFrom, a.WindowTo, a.Deadline, day)
 }
 
@@ -62,6 +70,13 @@ func (a *Assessment) Open(day time.Time) (bool, string, []any) {
 func (db *DB) StartAssessment(ctx context.Context, campaignID, phaseID, unitID int64) (int64, error) {
 	var id int64
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var campaignStatus domain.CampaignStatus
+		if err := tx.QueryRow(ctx, `SELECT status FROM campaigns WHERE id = $1 FOR SHARE`, campaignID).Scan(&campaignStatus); err != nil {
+			return notFound(err, "campaign.not_found")
+		}
+		if campaignStatus != domain.StatusAnnounced {
+			return domain.Errorf(domain.ECONFLICT, "assessment.campaign_not_open")
+		}
 		var regID int64
 		var status domain.RegistrationStatus
 		if err := tx.QueryRow(ctx, `SELECT id, status FROM registrations WHERE campaign_id = $1 AND unit_id = $2`, campaignID, unitID).Scan(&regID, &status); err != nil || status != domain.RegApproved {
@@ -192,7 +207,7 @@ func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreE
 	}
 	edits = touched
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, assessmentID))
+		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, assessmentID))
 		if err != nil {
 			return err
 		}
@@ -332,7 +347,7 @@ func evidenceCounts(ctx context.Context, q querier, assessmentID int64) (map[int
 // form already submitted (a double click) does nothing and reports false.
 func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, err error) {
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, id))
+		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, id))
 		if err != nil {
 			return err
 		}

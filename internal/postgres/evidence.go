@@ -32,7 +32,7 @@ type AttachedEvidence struct {
 // attachable checks that a form may take evidence now: not submitted (or the
 // criterion reopened) and within its window.
 func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterionID int64) (*Assessment, error) {
-	a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, assessmentID))
+	a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, assessmentID))
 	if err != nil {
 		return nil, err
 	}

@@ -510,3 +510,45 @@ func TestOtherUnitCannotTouchWork(t *testing.T) {
 		}
 	}
 }
+
+// TestClosedCampaignTakesNoChanges: once staff close the campaign, a form
+// takes no more scores, submits or evidence, even within the unit's window.
+func TestClosedCampaignTakesNoChanges(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+	vals := formValues(htmlOf(t, fp.get(form)))
+	nodes, _ := a.db.Criteria(context.Background(), wk.set)
+	leaf := domain.Leaves(nodes)[0]
+	vals.Set(fmt.Sprintf("e_%d", leaf.ID), "Giải trình trước khi kết thúc")
+	wantStatus(t, fp.post(form, vals), http.StatusSeeOther)
+
+	if err := a.db.Transition(context.Background(), wk.campaign, domain.StatusClosed, "Kết thúc phong trào"); err != nil {
+		t.Fatal(err)
+	}
+	page := bodyOf(fp.get(form))
+	if !strings.Contains(page, "không còn ở giai đoạn phát động") {
+		t.Error("the form does not say the campaign is closed")
+	}
+	vals.Set(fmt.Sprintf("e_%d", leaf.ID), "Sửa sau khi kết thúc")
+	resp := fp.post(form, vals)
+	wantStatus(t, resp, http.StatusConflict)
+	if !strings.Contains(bodyOf(resp), "không còn ở giai đoạn phát động") {
+		t.Error("no closed-campaign message on save")
+	}
+	wantStatus(t, fp.post(form+"/submit", vals), http.StatusConflict)
+	ev := fmt.Sprintf("%s/criteria/%d/evidence", form, leaf.ID)
+	wantStatus(t, fp.upload(ev, "bao-cao.pdf", []byte("%PDF-1.4\n%%EOF\n")), http.StatusConflict)
+	as, err := a.db.AssessmentByID(context.Background(), mustAssessment(t, a, form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, _ := a.db.Scores(context.Background(), as)
+	if got := scores[leaf.ID].Explanation; got != "Giải trình trước khi kết thúc" {
+		t.Errorf("explanation after closing = %q", got)
+	}
+}
