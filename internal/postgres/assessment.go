@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -413,8 +415,8 @@ func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]
 			leaves[l.ID] = true
 		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)
-		for cid, reason := range reasons {
-			reason = domain.CleanText(reason)
+		for _, cid := range slices.Sorted(maps.Keys(reasons)) {
+			reason := domain.CleanText(reasons[cid])
 			if !leaves[cid] || reason == "" || domain.RuneLen(reason) > 2000 {
 				return &domain.ValidationError{Fields: domain.FieldErrors{"reasons": "assessment.return.reason"}}
 			}

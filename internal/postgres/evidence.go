@@ -42,19 +42,20 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 	if err := db.checkWindow(a); err != nil {
 		return nil, err
 	}
-	var leaf bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM criteria c WHERE c.id = $1 AND c.set_id = $2
-		AND NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id))`, criterionID, a.SetID).Scan(&leaf); err != nil {
-		return nil, err
-	}
-	if !leaf {
+	var code string
+	err = tx.QueryRow(ctx, `SELECT c.code FROM criteria c WHERE c.id = $1 AND c.set_id = $2
+		AND NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)`, criterionID, a.SetID).Scan(&code)
+	if err == pgx.ErrNoRows {
 		return nil, domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
+	}
+	if err != nil {
+		return nil, err
 	}
 	if a.Status == domain.AssessReturned {
 		var reopened bool
 		_ = tx.QueryRow(ctx, `SELECT reopened FROM scores WHERE campaign_id = $1 AND assessment_id = $2 AND criterion_id = $3`, a.CampaignID, a.ID, criterionID).Scan(&reopened)
 		if !reopened {
-			return nil, domain.Errorf(domain.ECONFLICT, "assessment.criterion_locked", "")
+			return nil, domain.Errorf(domain.ECONFLICT, "assessment.criterion_locked", code)
 		}
 	}
 	return a, nil

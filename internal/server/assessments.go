@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -290,12 +288,26 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 		who = i18n.T(ctx, "audit.system")
 	}
 	if h.Action == "score" {
-		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(h.Old), entryText(h.New))
+		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
 	}
-	return i18n.T(ctx, "assessment.history.other", when, who, h.Action, h.Code)
+	var action string
+	switch h.Action {
+	case "submit":
+		action = i18n.T(ctx, "assessment.history.submit")
+	case "return":
+		action = i18n.T(ctx, "assessment.history.return")
+	case "evidence":
+		action = i18n.T(ctx, "assessment.history.evidence")
+	default:
+		action = h.Action
+	}
+	if h.Code == "" {
+		return i18n.T(ctx, "assessment.history.other", when, who, action)
+	}
+	return i18n.T(ctx, "assessment.history.criterion", when, who, action, h.Code)
 }
 
-func entryText(raw []byte) string {
+func entryText(ctx context.Context, raw []byte) string {
 	var e struct {
 		Points      *domain.Points `json:"points"`
 		Measured    *int64         `json:"measured"`
@@ -307,7 +319,7 @@ func entryText(raw []byte) string {
 	}
 	switch {
 	case e.NA:
-		return "N/A"
+		return i18n.T(ctx, "score.na")
 	case e.Measured != nil:
 		return domain.Points(*e.Measured).String()
 	case e.Points != nil:
@@ -385,7 +397,7 @@ func parseScores(r *http.Request, nodes []domain.Criterion) ([]postgres.ScoreEdi
 // saveForm saves what the user changed and reports whether to go on (no
 // problem, no conflict); otherwise it has rendered the form again with
 // what was typed.
-func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment) (bool, error) {
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment, submitting bool) (bool, error) {
 	ctx := r.Context()
 	nodes, err := s.db.Criteria(ctx, a.SetID)
 	if err != nil {
@@ -420,6 +432,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Camp
 		return false, s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	case domain.ErrorCode(err) == domain.ECONFLICT:
 		key, args := domain.ErrorMessage(err)
+		if key == "assessment.submitted" && submitting {
+			// The first click of a double submit got there first.
+			http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/receipt", http.StatusSeeOther)
+			return false, nil
+		}
 		st.note(ctx, 0, "", i18n.T(ctx, key, args...))
 		return false, s.renderAssessment(w, r, http.StatusConflict, c, a, st)
 	case err != nil:
@@ -452,7 +469,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, err := s.saveForm(w, r, c, a)
+	ok, err := s.saveForm(w, r, c, a, false)
 	if !ok || err != nil {
 		return err
 	}
@@ -469,12 +486,12 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	base := "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(a.ID, 10)
+	base := assessmentPath(c.ID, a.ID)
 	if a.Status == domain.AssessSubmitted {
 		http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
 		return nil
 	}
-	ok, err := s.saveForm(w, r, c, a)
+	ok, err := s.saveForm(w, r, c, a, true)
 	if !ok || err != nil {
 		return err
 	}
@@ -583,11 +600,7 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 			errs := map[string]string{}
 			formError(ctx, err, errs)
 			var st formState
-			for _, field := range slices.Sorted(maps.Keys(errs)) {
-				m := errs[field]
-				if i18n.Has(m) {
-					m = i18n.T(ctx, m)
-				}
+			for _, m := range formMessages(ctx, errs) {
 				st.note(ctx, 0, "", m)
 			}
 			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
@@ -618,8 +631,8 @@ func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error 
 		var ve *domain.ValidationError
 		if errors.As(err, &ve) {
 			var st formState
-			for _, field := range slices.Sorted(maps.Keys(ve.Fields)) {
-				st.note(ctx, 0, "", i18n.T(ctx, ve.Fields[field]))
+			for _, m := range formMessages(ctx, ve.Fields) {
+				st.note(ctx, 0, "", m)
 			}
 			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 		}

@@ -158,13 +158,7 @@ func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) error 
 		if !formError(ctx, err, errs) {
 			return err
 		}
-		var msgs []string
-		for _, m := range errs {
-			if i18n.Has(m) {
-				m = i18n.T(ctx, m)
-			}
-			msgs = append(msgs, m)
-		}
+		msgs := formMessages(ctx, errs)
 		status := http.StatusUnprocessableEntity
 		if domain.ErrorCode(err) == domain.ECONFLICT {
 			status = http.StatusConflict
@@ -259,10 +253,7 @@ func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) err
 		if !formError(ctx, err, errs) {
 			return err
 		}
-		var msgs []string
-		for _, m := range errs {
-			msgs = append(msgs, i18n.T(ctx, m))
-		}
+		msgs := formMessages(ctx, errs)
 		return s.renderRegistrationList(w, r, http.StatusUnprocessableEntity, c, strings.Join(msgs, " "))
 	}
 	s.flash(ctx, "registration.flash.decided")

@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -431,6 +433,20 @@ func formError(ctx context.Context, err error, into map[string]string) bool {
 		return true
 	}
 	return false
+}
+
+// formMessages turns the errors formError collected into one list for a
+// summary, translated where they are catalogue keys, in a stable order.
+func formMessages(ctx context.Context, errs map[string]string) []string {
+	var msgs []string
+	for _, field := range slices.Sorted(maps.Keys(errs)) {
+		m := errs[field]
+		if i18n.Has(m) {
+			m = i18n.T(ctx, m)
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
 }
 
 // correctUnit corrects a unit's code and kind (not history: no date).
