@@ -394,17 +394,36 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 
 // ReturnAssessment sends a submitted form back to its unit with a reason per
 // criterion; only those criteria reopen.
-func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]string) error {
+//
+// until is the day by which the unit must resubmit. It is required when the
+// form's window has already closed (the unit could not save otherwise) and
+// is recorded as an extension; when the window is still open it may be nil.
+func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]string, until *time.Time) error {
 	if len(reasons) == 0 {
 		return &domain.ValidationError{Fields: domain.FieldErrors{"reasons": "assessment.return.none"}}
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, id))
+		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, id))
 		if err != nil {
 			return err
 		}
 		if a.Status != domain.AssessSubmitted {
 			return domain.Errorf(domain.ECONFLICT, "assessment.not_submitted")
+		}
+		if a.CampaignStatus != domain.StatusAnnounced {
+			return domain.Errorf(domain.ECONFLICT, "assessment.campaign_not_open")
+		}
+		today := domain.DateOf(db.Now())
+		if until != nil && (!domain.ValidDate(*until) || until.Before(today)) {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"until": "assessment.return.until_past"}}
+		}
+		if open, _, _ := a.Open(today); !open && until == nil {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"until": "assessment.return.until_needed"}}
+		}
+		if until != nil {
+			if err := extend(ctx, tx, a.ID, *until, "Hạn nộp bổ sung khi trả lại hồ sơ"); err != nil {
+				return err
+			}
 		}
 		nodes, err := loadCriteria(ctx, tx, a.SetID)
 		if err != nil {
@@ -449,20 +468,30 @@ func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, r
 		return &domain.ValidationError{Fields: domain.FieldErrors{"until": "date.out_of_range"}}
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		var status domain.AssessmentStatus
-		if err := tx.QueryRow(ctx, `SELECT status FROM assessments WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
-			return notFound(err, "assessment.not_found")
-		}
-		actor := nullID(domain.ActorFrom(ctx).UserID)
-		if _, err := tx.Exec(ctx, `UPDATE assessments SET deadline = $2, version = version + 1, updated_at = now() WHERE id = $1`, id, until); err != nil {
+		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, id))
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO assessment_extensions (assessment_id, until, reason, actor_id) VALUES ($1, $2, $3, $4)`, id, until, reason, actor); err != nil {
-			return err
+		// An extension that ends before today or before the phase's own
+		// closing day would change nothing: refuse it rather than record it.
+		if until.Before(domain.DateOf(db.Now())) || (a.WindowTo != nil && !until.After(*a.WindowTo)) {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"until": "assessment.extend.too_early"}}
 		}
-		return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentExtend, ObjectType: "assessment", ObjectID: strconv.FormatInt(id, 10),
-			Details: map[string]any{"until": until.Format(time.DateOnly), "reason": reason}})
+		return extend(ctx, tx, id, until, reason)
 	})
+}
+
+// extend records a unit's new deadline for a form.
+func extend(ctx context.Context, tx pgx.Tx, id int64, until time.Time, reason string) error {
+	actor := nullID(domain.ActorFrom(ctx).UserID)
+	if _, err := tx.Exec(ctx, `UPDATE assessments SET deadline = $2, version = version + 1, updated_at = now() WHERE id = $1`, id, until); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO assessment_extensions (assessment_id, until, reason, actor_id) VALUES ($1, $2, $3, $4)`, id, until, reason, actor); err != nil {
+		return err
+	}
+	return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentExtend, ObjectType: "assessment", ObjectID: strconv.FormatInt(id, 10),
+		Details: map[string]any{"until": until.Format(time.DateOnly), "reason": reason}})
 }
 
 // HistoryRecord is a line of a form's history.

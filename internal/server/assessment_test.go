@@ -252,20 +252,7 @@ func TestDeadlineAndExtension(t *testing.T) {
 	// An extension for unit A only.
 	until := domain.DateOf(time.Now()).AddDate(0, 0, 15).Format("2006-01-02")
 	wantStatus(t, staff.post(formA+"/extend", url.Values{"until": {until}, "reason": {"Mất điện trong ngày cuối"}}), http.StatusSeeOther)
-	fill := func(c *client, form string) url.Values {
-		vals := formValues(htmlOf(t, c.get(form)))
-		nodes, _ := a.db.Criteria(context.Background(), wk.set)
-		for _, n := range domain.Leaves(nodes) {
-			id := fmt.Sprint(n.ID)
-			vals.Set("e_"+id, "Giải trình")
-			if n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare {
-				vals.Set("m_"+id, "100")
-			} else {
-				vals.Set("p_"+id, n.Max.String())
-			}
-		}
-		return vals
-	}
+	fill := func(c *client, form string) url.Values { return fullMarks(t, c, wk, form) }
 	resp := fpA.post(formA+"/submit", fill(fpA, formA))
 	wantStatus(t, resp, http.StatusSeeOther)
 	wantStatus(t, fpB.post(formB+"/submit", fill(fpB, formB)), http.StatusConflict)
@@ -551,4 +538,63 @@ func TestClosedCampaignTakesNoChanges(t *testing.T) {
 	if got := scores[leaf.ID].Explanation; got != "Giải trình trước khi kết thúc" {
 		t.Errorf("explanation after closing = %q", got)
 	}
+}
+
+// fullMarks reads a form and fills every criterion with full marks and an
+// explanation, as a unit without evidence requirements would.
+func fullMarks(t *testing.T, c *client, wk work, form string) url.Values {
+	t.Helper()
+	vals := formValues(htmlOf(t, c.get(form)))
+	nodes, _ := c.a.db.Criteria(context.Background(), wk.set)
+	for _, n := range domain.Leaves(nodes) {
+		id := fmt.Sprint(n.ID)
+		vals.Set("e_"+id, "Giải trình")
+		if n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare {
+			vals.Set("m_"+id, "100")
+		} else {
+			vals.Set("p_"+id, n.Max.String())
+		}
+	}
+	return vals
+}
+
+// TestReturnAfterDeadline: a form returned after its window closed needs a
+// resubmission date, and with one the unit can revise and resubmit; an
+// extension that would change nothing is refused.
+func TestReturnAfterDeadline(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir()})
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+	wantStatus(t, fp.post(form+"/submit", fullMarks(t, fp, wk, form)), http.StatusSeeOther)
+
+	a.db.Now = func() time.Time { return time.Now().AddDate(0, 0, 10) } // the window closed a week ago
+	nodes, _ := a.db.Criteria(context.Background(), wk.set)
+	leaf := domain.Leaves(nodes)[0]
+	reason := url.Values{fmt.Sprintf("r_%d", leaf.ID): {"Thiếu kế hoạch CCHC năm"}}
+	resp := staff.post(form+"/return", reason)
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if !strings.Contains(bodyOf(resp), "hãy cho hạn nộp bổ sung") {
+		t.Error("no message asking for a resubmission date")
+	}
+	past := url.Values{fmt.Sprintf("r_%d", leaf.ID): {"Thiếu kế hoạch"}, "until": {time.Now().AddDate(0, 0, 5).Format("2006-01-02")}}
+	wantStatus(t, staff.post(form+"/return", past), http.StatusUnprocessableEntity)
+	reason.Set("until", time.Now().AddDate(0, 0, 15).Format("2006-01-02"))
+	wantStatus(t, staff.post(form+"/return", reason), http.StatusSeeOther)
+
+	vals := formValues(htmlOf(t, fp.get(form)))
+	vals.Set(fmt.Sprintf("e_%d", leaf.ID), "Đã bổ sung kế hoạch CCHC năm")
+	wantStatus(t, fp.post(form, vals), http.StatusSeeOther)
+	wantStatus(t, fp.post(form+"/submit", formValues(htmlOf(t, fp.get(form)))), http.StatusSeeOther)
+	as, err := a.db.AssessmentByID(context.Background(), mustAssessment(t, a, form))
+	if err != nil || as.Status != domain.AssessSubmitted {
+		t.Fatalf("after resubmitting: %v %v", as, err)
+	}
+
+	// An extension ending on the phase's own closing day changes nothing.
+	closing := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	wantStatus(t, staff.post(form+"/extend", url.Values{"until": {closing}, "reason": {"Thử"}}), http.StatusUnprocessableEntity)
 }

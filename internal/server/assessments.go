@@ -594,7 +594,15 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 		}
 		reasons[id] = vals[0]
 	}
-	if err := s.db.ReturnAssessment(ctx, a.ID, reasons); err != nil {
+	var until *time.Time
+	if v := strings.TrimSpace(r.PostFormValue("until")); v != "" {
+		d, ok := domain.ParseDate(v)
+		if !ok {
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []web.FormProblem{{Text: i18n.T(ctx, "date.out_of_range")}}})
+		}
+		until = &d
+	}
+	if err := s.db.ReturnAssessment(ctx, a.ID, reasons, until); err != nil {
 		var ve *domain.ValidationError
 		if errors.As(err, &ve) || domain.ErrorCode(err) == domain.ECONFLICT {
 			errs := map[string]string{}
