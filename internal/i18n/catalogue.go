@@ -713,6 +713,7 @@ var catalogue = map[string]message{
 	"registration.flash.saved":                  {"Đã lưu đăng ký.", "Registration saved."},
 	"registration.flash.sent":                   {"Đã gửi đăng ký, đang chờ duyệt.", "Registration sent for approval."},
 	"registration.flash.withdrawn":              {"Đã rút đăng ký.", "Registration withdrawn."},
+	"registration.decide.skipped":               {"Đã xử lý %d đăng ký. %d đăng ký khác đã được đơn vị sửa hoặc đã được xử lý sau khi trang này được mở, nên chưa được xử lý: hãy xem lại nội dung rồi chọn lại.", "%d registrations decided. %d others were changed by their unit or decided since this page was opened and were left alone: review them and choose again."},
 	"registration.flash.decided":                {"Đã cập nhật các đăng ký đã chọn.", "The selected registrations were updated."},
 	"registration.flash.all":                    {"Đã đăng ký %d đơn vị.", "%d units registered."},
 	"registration.count.pending":                {"Chờ duyệt", "Pending"},

@@ -241,10 +241,18 @@ func (db *DB) WithdrawRegistration(ctx context.Context, id int64) error {
 	})
 }
 
+// RegistrationChoice is a registration staff chose to decide, with the
+// version their page showed.
+type RegistrationChoice struct {
+	ID      int64
+	Version int
+}
+
 // DecideRegistrations approves or rejects pending registrations of a
 // campaign, one or many; a rejection needs its reason. It returns how many
-// changed (registrations no longer pending are left as they are).
-func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, ids []int64, approve bool, reason string) (int, error) {
+// changed: a registration no longer pending, or changed by its unit since
+// staff saw it (another version), is left as it is.
+func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, chosen []RegistrationChoice, approve bool, reason string) (int, error) {
 	reason = domain.CleanText(reason)
 	if !approve && reason == "" {
 		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"reason": "registration.reason_required"}}
@@ -262,9 +270,15 @@ func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, ids []i
 		if a := domain.ActorFrom(ctx); a.UserID != 0 {
 			actor = &a.UserID
 		}
-		rows, err := tx.Query(ctx, `UPDATE registrations SET status = $3, reason = $4, decided_at = now(), decided_by = $5,
-			version = version + 1, updated_at = now()
-			WHERE campaign_id = $1 AND id = ANY($2) AND status = 'pending' RETURNING id`, campaignID, ids, status, reason, actor)
+		ids, versions := make([]int64, len(chosen)), make([]int32, len(chosen))
+		for i, c := range chosen {
+			ids[i], versions[i] = c.ID, int32(c.Version)
+		}
+		rows, err := tx.Query(ctx, `UPDATE registrations r SET status = $4, reason = $5, decided_at = now(), decided_by = $6,
+			version = r.version + 1, updated_at = now()
+			FROM unnest($2::bigint[], $3::int[]) AS x(id, version)
+			WHERE r.campaign_id = $1 AND r.id = x.id AND r.version = x.version AND r.status = 'pending' RETURNING r.id`,
+			campaignID, ids, versions, status, reason, actor)
 		if err != nil {
 			return err
 		}

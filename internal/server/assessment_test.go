@@ -70,9 +70,9 @@ func (wk work) register(t *testing.T, fp, staff *client) {
 	resp := fp.post(wk.page+"/registrations", url.Values{"action": {"submit"}, "pledge": {"Hoàn thành 100% kế hoạch CCHC"},
 		"target_label": {"Mức độ hài lòng"}, "target_value": {"≥ 95%"}, "version": {"0"}})
 	wantStatus(t, resp, http.StatusSeeOther)
-	var id int64
-	_ = fp.a.db.Pool.QueryRow(context.Background(), `SELECT id FROM registrations WHERE campaign_id = $1 ORDER BY id DESC LIMIT 1`, wk.campaign).Scan(&id)
-	wantStatus(t, staff.post(wk.page+"/registrations/decide", url.Values{"ids": {fmt.Sprint(id)}, "decision": {"approve"}}), http.StatusSeeOther)
+	var id, version int64
+	_ = fp.a.db.Pool.QueryRow(context.Background(), `SELECT id, version FROM registrations WHERE campaign_id = $1 ORDER BY id DESC LIMIT 1`, wk.campaign).Scan(&id, &version)
+	wantStatus(t, staff.post(wk.page+"/registrations/decide", url.Values{"ids": {fmt.Sprintf("%d:%d", id, version)}, "decision": {"approve"}}), http.StatusSeeOther)
 }
 
 // start opens the form and returns its URL.
@@ -597,4 +597,40 @@ func TestReturnAfterDeadline(t *testing.T) {
 	// An extension ending on the phase's own closing day changes nothing.
 	closing := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
 	wantStatus(t, staff.post(form+"/extend", url.Values{"until": {closing}, "reason": {"Thử"}}), http.StatusUnprocessableEntity)
+}
+
+// TestStaleRegistrationDecision: staff decide on what their page showed; a
+// pledge changed since then is not approved unseen.
+func TestStaleRegistrationDecision(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	send := func(pledge, version string) {
+		t.Helper()
+		wantStatus(t, fp.post(wk.page+"/registrations", url.Values{"action": {"submit"}, "pledge": {pledge}, "version": {version}}), http.StatusSeeOther)
+	}
+	send("Hoàn thành 100% kế hoạch CCHC", "0")
+	seen, ok := htmlOf(t, staff.get(wk.page+"/registrations")).Find(`input[name=ids]`).Attr("value")
+	if !ok {
+		t.Fatal("no registration to choose on the staff list")
+	}
+	var version int
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT version FROM registrations WHERE campaign_id = $1`, wk.campaign).Scan(&version)
+	send("Hoàn thành 80% kế hoạch CCHC", fmt.Sprint(version)) // the unit lowers its pledge meanwhile
+
+	resp := staff.post(wk.page+"/registrations/decide", url.Values{"ids": {seen}, "decision": {"approve"}})
+	wantStatus(t, resp, http.StatusConflict)
+	if !strings.Contains(bodyOf(resp), "chưa được xử lý") {
+		t.Error("no message about the registration left alone")
+	}
+	var status string
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT status FROM registrations WHERE campaign_id = $1`, wk.campaign).Scan(&status)
+	if status != "pending" {
+		t.Fatalf("a registration changed since staff saw it was decided: %s", status)
+	}
+	fresh, _ := htmlOf(t, staff.get(wk.page+"/registrations")).Find(`input[name=ids]`).Attr("value")
+	wantStatus(t, staff.post(wk.page+"/registrations/decide", url.Values{"ids": {fresh}, "decision": {"approve"}}), http.StatusSeeOther)
+	wantStatus(t, staff.post(wk.page+"/registrations/decide", url.Values{"ids": {"abc"}, "decision": {"approve"}}), http.StatusBadRequest)
 }

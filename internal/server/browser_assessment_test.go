@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"thidua/internal/domain"
+	"thidua/internal/postgres"
 )
 
 // TestBrowserSelfAssessment walks a focal point's day in Chromium: the
@@ -49,9 +50,9 @@ func TestBrowserSelfAssessment(t *testing.T) {
 	screenshot(t, ctx, "registration-page")
 
 	// Staff approve (the list page works too; the storage call keeps this short).
-	var reg int64
-	_ = a.db.Pool.QueryRow(context.Background(), `SELECT id FROM registrations`).Scan(&reg)
-	if _, err := a.db.DecideRegistrations(domain.WithActor(context.Background(), domain.Actor{UserID: staff.ID}), wk.campaign, []int64{reg}, true, ""); err != nil {
+	var reg postgres.RegistrationChoice
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT id, version FROM registrations`).Scan(&reg.ID, &reg.Version)
+	if _, err := a.db.DecideRegistrations(domain.WithActor(context.Background(), domain.Actor{UserID: staff.ID}), wk.campaign, []postgres.RegistrationChoice{reg}, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	run(chromedp.Reload(), chromedp.WaitVisible("#forms"), chromedp.Click("#forms button"), chromedp.WaitVisible("form.assessment-form"))

@@ -215,7 +215,7 @@ func (s *Server) renderRegistrationList(w http.ResponseWriter, r *http.Request, 
 		for _, t := range reg.Targets {
 			targets = append(targets, t.Label+": "+t.Value)
 		}
-		row := web.RegistrationRow{ID: reg.ID, UnitName: reg.UnitName, Status: string(reg.Status), StatusKey: regStatusKey(reg.Status),
+		row := web.RegistrationRow{ID: reg.ID, Version: reg.Version, UnitName: reg.UnitName, Status: string(reg.Status), StatusKey: regStatusKey(reg.Status),
 			Pledge: reg.Pledge, Targets: strings.Join(targets, "; "), Reason: reg.Reason}
 		if reg.SubmittedAt != nil {
 			row.Submitted = i18n.DateTime(*reg.SubmittedAt)
@@ -239,15 +239,17 @@ func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	var ids []int64
+	var chosen []postgres.RegistrationChoice
 	for _, raw := range r.PostForm["ids"] {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
+		idText, versionText, _ := strings.Cut(raw, ":")
+		id, err1 := strconv.ParseInt(idText, 10, 64)
+		version, err2 := strconv.Atoi(versionText)
+		if err1 != nil || err2 != nil {
 			return domain.Errorf(domain.EINVALID, "field.invalid")
 		}
-		ids = append(ids, id)
+		chosen = append(chosen, postgres.RegistrationChoice{ID: id, Version: version})
 	}
-	_, err = s.db.DecideRegistrations(ctx, c.ID, ids, r.PostFormValue("decision") == "approve", r.PostFormValue("reason"))
+	n, err := s.db.DecideRegistrations(ctx, c.ID, chosen, r.PostFormValue("decision") == "approve", r.PostFormValue("reason"))
 	if err != nil {
 		errs := map[string]string{}
 		if !formError(ctx, err, errs) {
@@ -255,6 +257,11 @@ func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) err
 		}
 		msgs := formMessages(ctx, errs)
 		return s.renderRegistrationList(w, r, http.StatusUnprocessableEntity, c, strings.Join(msgs, " "))
+	}
+	if n < len(chosen) {
+		// Some changed or were decided by someone else since the page was
+		// drawn: say so on the fresh list rather than decide them unseen.
+		return s.renderRegistrationList(w, r, http.StatusConflict, c, i18n.T(ctx, "registration.decide.skipped", n, len(chosen)-n))
 	}
 	s.flash(ctx, "registration.flash.decided")
 	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
