@@ -61,6 +61,16 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 	return a, nil
 }
 
+// CheckAttachable reports, without changing anything, whether a form may
+// take evidence for a criterion now; the upload asks before it reads a byte
+// of the file. AddEvidence checks again, under lock.
+func (db *DB) CheckAttachable(ctx context.Context, assessmentID, criterionID int64) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := db.attachable(ctx, tx, assessmentID, criterionID)
+		return err
+	})
+}
+
 // AddEvidence records a stored file in the unit's library and attaches it
 // to a criterion of the form, in one transaction. It runs only once the
 // file is safe in the store, so no row ever points to a missing file.

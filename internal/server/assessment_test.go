@@ -502,7 +502,8 @@ func TestOtherUnitCannotTouchWork(t *testing.T) {
 // takes no more scores, submits or evidence, even within the unit's window.
 func TestClosedCampaignTakesNoChanges(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
+	store := t.TempDir()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": store})
 	wk := newWork(t, a)
 	staff, _ := a.loggedIn(domain.RoleStaff)
 	fp, _ := a.loggedIn(domain.RoleFocalPoint)
@@ -530,6 +531,12 @@ func TestClosedCampaignTakesNoChanges(t *testing.T) {
 	wantStatus(t, fp.post(form+"/submit", vals), http.StatusConflict)
 	ev := fmt.Sprintf("%s/criteria/%d/evidence", form, leaf.ID)
 	wantStatus(t, fp.upload(ev, "bao-cao.pdf", []byte("%PDF-1.4\n%%EOF\n")), http.StatusConflict)
+	_ = filepath.WalkDir(store, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			t.Errorf("a refused upload left %s in the store", p)
+		}
+		return nil
+	})
 	as, err := a.db.AssessmentByID(context.Background(), mustAssessment(t, a, form))
 	if err != nil {
 		t.Fatal(err)

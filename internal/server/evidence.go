@@ -77,6 +77,15 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Refuse before reading the file when the form takes no evidence now
+	// (submitted, closed, criterion not reopened).
+	if err := s.db.CheckAttachable(ctx, a.ID, n.ID); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			key, args := domain.ErrorMessage(err)
+			return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
+		}
+		return err
+	}
 	// The form's fields come before the file, and are small.
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+64<<10)
 	mr, err := r.MultipartReader()
@@ -98,6 +107,9 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			reference = string(b)
 			if !domain.ValidText(reference) {
 				return domain.Errorf(domain.EINVALID, "error.bad_text")
+			}
+			if domain.RuneLen(domain.CleanText(reference)) > 300 {
+				return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "field.too_long"))
 			}
 			continue
 		case "file":

@@ -90,6 +90,10 @@ func (l *Local) Put(r io.Reader, limit int64, check func(path string) error) (st
 	}
 	if _, err := os.Stat(dst); err == nil {
 		os.Remove(f.Name()) // the same content is already stored
+		// Freshen it, so a sweep of old unreferenced files running now does
+		// not take it before the caller's row that refers to it commits.
+		now := time.Now()
+		_ = os.Chtimes(dst, now, now)
 		committed = true
 		return sum, n, nil
 	}
