@@ -85,7 +85,18 @@ func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, 
 			return err
 		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)
+		// The same file under the same name already in the unit's library
+		// (a double submit, or an upload again) is that entry, not a new
+		// one; the form's row lock above orders two such uploads.
 		var id int64
+		err = tx.QueryRow(ctx, `SELECT id FROM evidence_files WHERE unit_id = $1 AND sha256 = $2 AND file_name = $3 ORDER BY id LIMIT 1`,
+			a.UnitID, f.SHA256, f.FileName).Scan(&id)
+		if err == nil {
+			return attach(ctx, tx, a, criterionID, id, reference)
+		}
+		if err != pgx.ErrNoRows {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO evidence_files (key, unit_id, sha256, size, content_type, file_name, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, f.Key, a.UnitID, f.SHA256, f.Size, f.ContentType, f.FileName, actor).Scan(&id); err != nil {
 			return err

@@ -281,6 +281,12 @@ func TestEvidenceUploads(t *testing.T) {
 	wantStatus(t, fp.upload(ev, "../../x.pdf", pdf), http.StatusSeeOther)
 	wantStatus(t, fp.upload(ev, "ban-sao.pdf", pdf), http.StatusSeeOther)
 	wantStatus(t, fp.upload(ev, "bao-cao.docx", storagetest.SmallDOCX(t)), http.StatusSeeOther)
+	wantStatus(t, fp.upload(ev, "bao-cao.docx", storagetest.SmallDOCX(t)), http.StatusSeeOther) // a double submit
+	var library int
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM evidence_files`).Scan(&library)
+	if library != 3 {
+		t.Errorf("library entries after a double submit: %d, want 3", library)
+	}
 
 	// Stored under its hash, once; names never reach the file system.
 	var files []string
