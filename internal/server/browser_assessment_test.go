@@ -129,4 +129,14 @@ func TestBrowserSelfAssessment(t *testing.T) {
 		}
 	}
 	screenshot(t, sctx, "staff-dashboard")
+
+	// The submitted form as staff see it, with the return and extension tools.
+	for _, s := range []chromedp.Action[chromedp.Void]{
+		chromedp.Click("table.dashboard tbody a"), chromedp.WaitVisible("#return_until"),
+	} {
+		if err := chromedp.Do(sctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	screenshot(t, sctx, "staff-form")
 }
