@@ -209,3 +209,78 @@ func seedCampaigns(ctx context.Context, db *postgres.DB, units map[string]int64)
 	}
 	return nil
 }
+
+// seedCurrent adds one campaign that is running on the day the demo data is
+// loaded, so that registration and self-assessment can be tried at once:
+// Sở Tư pháp is approved and has opened its form, Sở Y tế waits for
+// approval, and UBND xã Mỹ Thọ has not registered yet. It is marked as an
+// illustration; the five campaigns above are the real ones.
+func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, staffID int64) error {
+	today := domain.DateOf(db.Now())
+	start, end := today.AddDate(0, -2, 0), today.AddDate(0, 3, 0)
+	issuer := units["SNV"]
+	c := domain.Campaign{PlanNumber: "Minh họa", Title: fmt.Sprintf("Thi đua thực hiện nhiệm vụ cải cách hành chính năm %d (phong trào minh họa)", today.Year()),
+		IssuerName: "Sở Nội vụ tỉnh Đồng Tháp", IssuerUnitID: &issuer, SignerPosition: "Giám đốc Sở Nội vụ", IssueDate: start, Kind: domain.KindRegular,
+		Purposes:    "Phong trào minh họa để dùng thử cổng: đăng ký thi đua, tự chấm điểm theo Bộ chỉ số CCHC, nộp hồ sơ và tài liệu kiểm chứng.",
+		Content:     "Hoàn thành các nhiệm vụ CCHC năm theo kế hoạch của UBND tỉnh.\nTự chấm điểm theo Bộ chỉ số CCHC, có tài liệu kiểm chứng cho từng tiêu chí.",
+		TargetKinds: []string{"department", "commune", "ward"}, TargetCategories: allStaff,
+		TargetNote:  "Dữ liệu minh họa, không có trong các văn bản gốc: thời hạn tính theo ngày nạp dữ liệu mẫu.",
+		PeriodStart: start, PeriodEnd: end, Bands: domain.DefaultBands}
+	id, err := db.CreateCampaign(ctx, &c, "")
+	if err != nil {
+		return err
+	}
+	from, to := today.AddDate(0, 0, -7), today.AddDate(0, 0, 14)
+	p := domain.Phase{CampaignID: id, Name: "Đợt 1", Start: start, End: end, AssessmentFrom: &from, AssessmentTo: &to, ReviewKind: domain.ReviewAnnual}
+	if _, err := db.SavePhase(ctx, &p); err != nil {
+		return err
+	}
+	forms, err := db.AwardForms(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range forms {
+		if f.Code == "giay_khen" {
+			if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: id, AwardFormID: f.ID, MinBand: "good", NoPendingDiscipline: true, NotAlreadyAwarded: true}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, s := range []demoSet{
+		{name: "Sở, ban, ngành tỉnh", kinds: []string{"department"}, template: "par-department"},
+		{name: "UBND xã, phường", kinds: []string{"commune", "ward"}, template: "par-commune"},
+	} {
+		setID, err := db.CreateCriteriaSet(ctx, id, s.name, s.kinds, false)
+		if err != nil {
+			return err
+		}
+		tpl, _ := criteria.TemplateByKey(s.template)
+		nodes, _ := criteria.Nodes(tpl.Rows)
+		if err := db.ReplaceCriteria(ctx, setID, nodes, "seed"); err != nil {
+			return err
+		}
+	}
+	if err := db.Transition(ctx, id, domain.StatusAnnounced, ""); err != nil {
+		return err
+	}
+	pledge := postgres.RegistrationInput{Pledge: "Hoàn thành 100% nhiệm vụ CCHC năm; không có hồ sơ thủ tục hành chính trễ hạn.",
+		Targets: []postgres.Target{{Label: "Mức độ hài lòng của người dân, tổ chức", Value: "≥ 95%"}, {Label: "Hồ sơ TTHC giải quyết đúng hạn", Value: "100%"}},
+		Submit:  true}
+	stp, err := db.SaveRegistration(ctx, id, units["STP"], pledge)
+	if err != nil {
+		return err
+	}
+	reg, err := db.RegistrationByID(ctx, stp)
+	if err != nil {
+		return err
+	}
+	staff := domain.WithActor(ctx, domain.Actor{UserID: staffID})
+	if _, err := db.DecideRegistrations(staff, id, []postgres.RegistrationChoice{{ID: reg.ID, Version: reg.Version}}, true, ""); err != nil {
+		return err
+	}
+	if _, err := db.StartAssessment(ctx, id, p.ID, units["STP"]); err != nil {
+		return err
+	}
+	_, err = db.SaveRegistration(ctx, id, units["SYT"], pledge)
+	return err
+}

@@ -130,6 +130,7 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	var staffID int64
 	for _, l := range demoLogins {
 		n := domain.NewUser{Email: l.email, FullName: l.name, Role: l.role}
 		if l.unitCode != "" {
@@ -140,9 +141,16 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 		if err := n.Validate(); err != nil {
 			return nil, false, err
 		}
-		if _, _, err := db.CreateUser(ctx, n, hash, ""); err != nil {
+		u, _, err := db.CreateUser(ctx, n, hash, "")
+		if err != nil {
 			return nil, false, err
 		}
+		if l.role == domain.RoleStaff {
+			staffID = u.ID
+		}
+	}
+	if err := seedCurrent(ctx, db, ids, staffID); err != nil {
+		return nil, false, fmt.Errorf("current campaign: %w", err)
 	}
 	return logins, true, nil
 }

@@ -37,8 +37,17 @@ func TestDemoOnce(t *testing.T) {
 	}
 	var campaigns, public, sets int
 	_ = db.Pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE status IN ('announced', 'closed')), (SELECT count(*) FROM criteria_sets) FROM campaigns`).Scan(&campaigns, &public, &sets)
-	if campaigns != 5 || public != 5 || sets != 4 {
-		t.Errorf("demo campaigns: %d, public %d, criteria sets %d", campaigns, public, sets)
+	if campaigns != 6 || public != 6 || sets != 6 {
+		t.Errorf("demo campaigns: %d, public %d, criteria sets %d (the five of the articles and one running now)", campaigns, public, sets)
+	}
+	// The running one can be tried at once: a form opened within its window,
+	// and a registration waiting for staff.
+	var forms, pending int
+	_ = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM assessments a JOIN phases p ON p.id = a.phase_id
+		WHERE a.status = 'draft' AND p.assessment_from <= current_date AND current_date <= p.assessment_to),
+		(SELECT count(*) FROM registrations WHERE status = 'pending')`).Scan(&forms, &pending)
+	if forms != 1 || pending != 1 {
+		t.Errorf("running campaign: %d open forms, %d pending registrations; want 1 and 1", forms, pending)
 	}
 	var qnCollective, qnIndividual, qnPhases int
 	err = db.Pool.QueryRow(ctx, `SELECT p.collective_quota, p.individual_quota, (SELECT count(*) FROM phases WHERE campaign_id = c.id)
