@@ -5,10 +5,7 @@ package i18n
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
-
-	"golang.org/x/text/language"
 
 	"thidua/internal/domain"
 )
@@ -60,21 +57,6 @@ func Translate(locale, key string, args ...any) string {
 func Has(key string) bool {
 	_, ok := catalogue[key]
 	return ok
-}
-
-var matcher = language.NewMatcher([]language.Tag{language.Vietnamese, language.English})
-
-// FromRequest picks the locale from the Accept-Language header.
-func FromRequest(r *http.Request) string {
-	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	if err != nil || len(tags) == 0 {
-		return Vietnamese
-	}
-	_, idx, conf := matcher.Match(tags...)
-	if conf == language.No || idx == 0 {
-		return Vietnamese
-	}
-	return English
 }
 
 // Zone is the time zone every date is shown in.

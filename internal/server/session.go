@@ -97,7 +97,9 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 }
 
 // localeFor picks the language: the user's setting, else the visitor's
-// cookie, else the browser's Accept-Language.
+// cookie, else Vietnamese. The browser's Accept-Language is not followed:
+// many officials' computers run an English system, and the portal speaks
+// Vietnamese unless someone chooses English in the footer.
 func (s *Server) localeFor(r *http.Request, u *domain.User) string {
 	if u != nil {
 		return u.Locale
@@ -105,7 +107,7 @@ func (s *Server) localeFor(r *http.Request, u *domain.User) string {
 	if c, err := r.Cookie(localeCookie); err == nil && (c.Value == i18n.Vietnamese || c.Value == i18n.English) {
 		return c.Value
 	}
-	return i18n.FromRequest(r)
+	return i18n.Vietnamese
 }
 
 // requireUser sends anonymous visitors to the login page, keeping where
