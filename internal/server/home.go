@@ -37,8 +37,8 @@ var roleTasks = map[domain.Role][]web.Task{
 	},
 	domain.RoleFocalPoint: {
 		{TitleKey: "task.my_unit", TextKey: "task.my_unit.text", Href: "/people"},
-		{TitleKey: "task.register", TextKey: "task.register.text"},
-		{TitleKey: "task.assess", TextKey: "task.assess.text"},
+		{TitleKey: "task.register", TextKey: "task.register.text", Href: "#my-campaigns"},
+		{TitleKey: "task.assess", TextKey: "task.assess.text", Href: "#my-campaigns"},
 		{TitleKey: "task.nominate", TextKey: "task.nominate.text"},
 		{TitleKey: "task.account", TextKey: "task.account.text", Href: "/account"},
 	},
