@@ -191,3 +191,13 @@ func CanSeeUnitWork(u *User, unitID int64) bool { return CanSeePeopleOf(u, unitI
 func CanEditUnitWork(u *User, unitID int64) bool {
 	return u != nil && u.Role == RoleFocalPoint && u.UnitID != nil && *u.UnitID == unitID
 }
+
+// EvidenceReference cleans where in a file the evidence is (page, section)
+// and checks its length.
+func EvidenceReference(s string) (string, error) {
+	s = CleanText(s)
+	if RuneLen(s) > 300 {
+		return "", &ValidationError{Fields: FieldErrors{"reference": "field.too_long"}}
+	}
+	return s, nil
+}

@@ -75,9 +75,9 @@ func (db *DB) CheckAttachable(ctx context.Context, assessmentID, criterionID int
 // to a criterion of the form, in one transaction. It runs only once the
 // file is safe in the store, so no row ever points to a missing file.
 func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, f EvidenceFile, reference string) error {
-	reference = domain.CleanText(reference)
-	if domain.RuneLen(reference) > 300 {
-		return &domain.ValidationError{Fields: domain.FieldErrors{"reference": "field.too_long"}}
+	reference, err := domain.EvidenceReference(reference)
+	if err != nil {
+		return err
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		a, err := db.attachable(ctx, tx, assessmentID, criterionID)
@@ -122,9 +122,9 @@ func attach(ctx context.Context, tx pgx.Tx, a *Assessment, criterionID, evidence
 
 // ReuseEvidence attaches a file of the unit's library to another criterion.
 func (db *DB) ReuseEvidence(ctx context.Context, assessmentID, criterionID int64, key, reference string) error {
-	reference = domain.CleanText(reference)
-	if domain.RuneLen(reference) > 300 {
-		return &domain.ValidationError{Fields: domain.FieldErrors{"reference": "field.too_long"}}
+	reference, err := domain.EvidenceReference(reference)
+	if err != nil {
+		return err
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		a, err := db.attachable(ctx, tx, assessmentID, criterionID)

@@ -122,6 +122,23 @@ type formState struct {
 	list      []web.FormProblem
 }
 
+// noteTree adds the problems of a tree check, each beside its criterion
+// and in the summary.
+func (st *formState) noteTree(ctx context.Context, te domain.TreeErrors, nodes []domain.Criterion) {
+	ids := make(map[string]int64, len(nodes))
+	for _, n := range nodes {
+		ids[n.Code] = n.ID
+	}
+	for _, p := range te {
+		msg := i18n.T(ctx, p.Message, p.Args...)
+		id := ids[p.Code]
+		if id != 0 {
+			st.problems[id] = msg
+		}
+		st.note(ctx, id, p.Code, msg)
+	}
+}
+
 // note adds a problem to the summary at the top of the form, linked to the
 // criterion it is about when there is one (id 0 means the whole form).
 func (st *formState) note(ctx context.Context, id int64, code, msg string) {
@@ -404,10 +421,6 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Camp
 		return false, err
 	}
 	edits, st := parseScores(r, nodes)
-	codes := map[string]int64{}
-	for _, n := range nodes {
-		codes[n.Code] = n.ID
-	}
 	if len(st.problems) > 0 {
 		for _, n := range nodes { // in the order of the form
 			if key, ok := st.problems[n.ID]; ok {
@@ -421,14 +434,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Camp
 	var te domain.TreeErrors
 	switch {
 	case errors.As(err, &te):
-		for _, p := range te {
-			msg := i18n.T(ctx, p.Message, p.Args...)
-			id := codes[p.Code]
-			if id != 0 {
-				st.problems[id] = msg
-			}
-			st.note(ctx, id, p.Code, msg)
-		}
+		st.noteTree(ctx, te, nodes)
 		return false, s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	case domain.ErrorCode(err) == domain.ECONFLICT:
 		key, args := domain.ErrorMessage(err)
@@ -499,19 +505,14 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 		var te domain.TreeErrors
 		if errors.As(err, &te) || domain.ErrorCode(err) == domain.ECONFLICT {
 			st := formState{problems: map[int64]string{}}
+			status := http.StatusConflict
 			if te != nil {
-				nodes, _ := s.db.Criteria(ctx, a.SetID)
-				for _, p := range te {
-					msg := i18n.T(ctx, p.Message, p.Args...)
-					var id int64
-					for _, n := range nodes {
-						if n.Code == p.Code {
-							id = n.ID
-							st.problems[n.ID] = msg
-						}
-					}
-					st.note(ctx, id, p.Code, msg)
+				nodes, err := s.db.Criteria(ctx, a.SetID)
+				if err != nil {
+					return err
 				}
+				st.noteTree(ctx, te, nodes)
+				status = http.StatusUnprocessableEntity
 			} else {
 				key, args := domain.ErrorMessage(err)
 				st.note(ctx, 0, "", i18n.T(ctx, key, args...))
@@ -520,7 +521,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 			if ferr != nil {
 				return ferr
 			}
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, fresh, st)
+			return s.renderAssessment(w, r, status, c, fresh, st)
 		}
 		return err
 	}

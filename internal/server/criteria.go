@@ -158,11 +158,7 @@ func (s *Server) createSet(w http.ResponseWriter, r *http.Request) error {
 		if !formError(ctx, err, errs) {
 			return err
 		}
-		var list []string
-		for _, k := range errs {
-			list = append(list, i18n.T(ctx, k))
-		}
-		return s.renderCriteria(w, r, http.StatusUnprocessableEntity, c, 0, web.CriterionForm{}, "", list)
+		return s.renderCriteria(w, r, http.StatusUnprocessableEntity, c, 0, web.CriterionForm{}, "", formMessages(ctx, errs))
 	}
 	s.flash(ctx, "criteria.flash.set_created")
 	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/criteria", http.StatusSeeOther)
@@ -221,15 +217,7 @@ func treeProblems(ctx context.Context, err error) ([]string, bool) {
 	}
 	errs := map[string]string{}
 	if formError(ctx, err, errs) {
-		var out []string
-		for k, v := range errs {
-			if k == "form" {
-				out = append(out, v)
-			} else {
-				out = append(out, i18n.T(ctx, v))
-			}
-		}
-		return out, true
+		return formMessages(ctx, errs), true
 	}
 	return nil, false
 }

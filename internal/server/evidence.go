@@ -80,11 +80,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	// Refuse before reading the file when the form takes no evidence now
 	// (submitted, closed, criterion not reopened).
 	if err := s.db.CheckAttachable(ctx, a.ID, n.ID); err != nil {
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			key, args := domain.ErrorMessage(err)
-			return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
-		}
-		return err
+		return s.evidenceDone(w, r, c, a, n, err, "")
 	}
 	// The form's fields come before the file, and are small.
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+64<<10)
@@ -108,7 +104,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			if !domain.ValidText(reference) {
 				return domain.Errorf(domain.EINVALID, "error.bad_text")
 			}
-			if domain.RuneLen(domain.CleanText(reference)) > 300 {
+			if _, err := domain.EvidenceReference(reference); err != nil {
 				return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "field.too_long"))
 			}
 			continue
@@ -135,17 +131,26 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "import.upload.missing"))
 		}
 		key := newIdempotencyKey() + newIdempotencyKey()[:16]
-		if err := s.db.AddEvidence(ctx, a.ID, n.ID, postgres.EvidenceFile{Key: key, SHA256: sum, Size: size, ContentType: contentType, FileName: name}, reference); err != nil {
-			if domain.ErrorCode(err) == domain.ECONFLICT {
-				key, args := domain.ErrorMessage(err)
-				return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
-			}
-			return err
-		}
-		s.flash(ctx, "assessment.evidence.flash.added")
-		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
-		return nil
+		err = s.db.AddEvidence(ctx, a.ID, n.ID, postgres.EvidenceFile{Key: key, SHA256: sum, Size: size, ContentType: contentType, FileName: name}, reference)
+		return s.evidenceDone(w, r, c, a, n, err, "assessment.evidence.flash.added")
 	}
+}
+
+// evidenceDone finishes a change to a criterion's evidence: a conflict (the
+// form no longer takes evidence) is shown on the evidence page, success
+// goes back to it with flashKey.
+func (s *Server) evidenceDone(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, err error, flashKey string) error {
+	ctx := r.Context()
+	if domain.ErrorCode(err) == domain.ECONFLICT {
+		key, args := domain.ErrorMessage(err)
+		return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(ctx, flashKey)
+	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
+	return nil
 }
 
 // reuseEvidence attaches a file of the unit's library to this criterion.
@@ -155,16 +160,7 @@ func (s *Server) reuseEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.ReuseEvidence(ctx, a.ID, n.ID, r.PostFormValue("key"), r.PostFormValue("reference")); err != nil {
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			key, args := domain.ErrorMessage(err)
-			return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
-		}
-		return err
-	}
-	s.flash(ctx, "assessment.evidence.flash.added")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
-	return nil
+	return s.evidenceDone(w, r, c, a, n, s.db.ReuseEvidence(ctx, a.ID, n.ID, r.PostFormValue("key"), r.PostFormValue("reference")), "assessment.evidence.flash.added")
 }
 
 // removeEvidence detaches a file from this criterion.
@@ -174,16 +170,7 @@ func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RemoveEvidence(ctx, a.ID, n.ID, r.PostFormValue("key")); err != nil {
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			key, args := domain.ErrorMessage(err)
-			return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
-		}
-		return err
-	}
-	s.flash(ctx, "assessment.evidence.flash.removed")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
-	return nil
+	return s.evidenceDone(w, r, c, a, n, s.db.RemoveEvidence(ctx, a.ID, n.ID, r.PostFormValue("key")), "assessment.evidence.flash.removed")
 }
 
 // downloadEvidence serves an evidence file to staff and to its unit's focal
