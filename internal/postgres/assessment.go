@@ -175,6 +175,16 @@ func sameEntry(a, b domain.Entry) bool {
 	return eqP && eqM && a.NA == b.NA && a.Explanation == b.Explanation
 }
 
+// holds reports whether the stored score is what entry would store.
+func (s StoredScore) holds(c *domain.Criterion, e domain.Entry) bool {
+	pts, err := domain.EntryPoints(c, e)
+	if err != nil {
+		return false
+	}
+	return sameEntry(domain.Entry{Points: pts, Measured: e.Measured, NA: e.NA, Explanation: e.Explanation},
+		domain.Entry{Points: s.Points, Measured: s.Measured, NA: s.NA, Explanation: s.Explanation})
+}
+
 func entryJSON(e domain.Entry) []byte {
 	b, _ := json.Marshal(map[string]any{"points": e.Points, "measured": e.Measured, "na": e.NA, "explanation": e.Explanation})
 	return b
@@ -245,6 +255,9 @@ func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreE
 				return domain.Errorf(domain.ECONFLICT, "assessment.criterion_locked", c.Code)
 			}
 			if exists && cur.Version != e.Version || !exists && e.Version != 0 {
+				if exists && cur.holds(c, e.Entry) {
+					continue // already saved as typed (a double click): nothing to save, no conflict
+				}
 				conflicts = append(conflicts, Conflict{CriterionID: e.CriterionID, Mine: e.Entry, Theirs: cur})
 				continue
 			}
