@@ -46,11 +46,27 @@ func Translate(locale, key string, args ...any) string {
 	s := m.vi
 	if locale == English {
 		s = m.en
+		if one, ok := englishOne[key]; ok && len(args) > 0 && isOne(args[0]) {
+			s = one
+		}
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+// isOne reports whether a message's first argument is the count 1.
+func isOne(v any) bool {
+	switch n := v.(type) {
+	case int:
+		return n == 1
+	case int64:
+		return n == 1
+	case int32:
+		return n == 1
+	}
+	return false
 }
 
 // Has reports whether key is in the catalogue.

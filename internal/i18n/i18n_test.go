@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -13,25 +14,68 @@ import (
 )
 
 func TestCatalogueComplete(t *testing.T) {
-	for key, m := range catalogue {
-		if strings.TrimSpace(m.vi) == "" || strings.TrimSpace(m.en) == "" {
-			t.Errorf("%s: missing a language", key)
+	for _, p := range incomplete(catalogue) {
+		t.Error(p)
+	}
+	if len(duplicateKeys) > 0 {
+		t.Errorf("keys defined in more than one catalogue file: %v", duplicateKeys)
+	}
+	for key, one := range englishOne {
+		m, ok := catalogue[key]
+		if !ok {
+			t.Errorf("englishOne: %s is not in the catalogue", key)
+			continue
 		}
-		if strings.Count(m.vi, "%") != strings.Count(m.en, "%") {
-			t.Errorf("%s: the two languages take different arguments", key)
+		if !strings.HasPrefix(strings.TrimLeft(m.en, "0123456789 "), "%d") && !strings.Contains(m.en, "%d") ||
+			strings.Count(one, "%") != strings.Count(m.en, "%") {
+			t.Errorf("englishOne: %s: the singular must take the same arguments, a count first", key)
 		}
 	}
 }
 
-// keyLiteral matches string literals shaped like catalogue keys.
-var keyLiteral = regexp.MustCompile(`"((?:app|layout|footer|nav|role|home|step|dashboard|task|login|logout|session|users?|account|password|audit|form|field|error|import|unit|units|person|people|date|kind|category|gender|reorg|registry|campaign|campaigns|phase|award|criteria|method|band|review|score|attachment|public|pager|assessment|registration|evidence)\.[a-z0-9_.]*[a-z0-9_])"`)
+// incomplete lists the entries of c missing a language or whose languages
+// take different arguments.
+func incomplete(c map[string]message) []string {
+	var out []string
+	for key, m := range c {
+		if strings.TrimSpace(m.vi) == "" || strings.TrimSpace(m.en) == "" {
+			out = append(out, key+": missing a language")
+		}
+		if strings.Count(m.vi, "%") != strings.Count(m.en, "%") {
+			out = append(out, key+": the two languages take different arguments")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
-// TestEveryUsedKeyExists reads the Go and templ sources and checks that each
-// key-shaped literal is in the catalogue, so no page shows a raw key.
-func TestEveryUsedKeyExists(t *testing.T) {
-	root := filepath.Join("..", "..")
-	seen := 0
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+func TestIncompleteEntryFails(t *testing.T) {
+	got := incomplete(map[string]message{"x.ok": {"có", "yes"}, "x.no_en": {"có", ""}, "x.args": {"%d cái", "items"}})
+	want := []string{"x.args: the two languages take different arguments", "x.no_en: missing a language"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("incomplete = %q, want %q", got, want)
+	}
+}
+
+// keyLiteral matches string literals shaped like catalogue keys.
+var keyLiteral = regexp.MustCompile(`"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
+
+// keyCall matches a key given to a translating call (T, Translate, a flash
+// message or a domain error), whatever its first segment.
+var keyCall = regexp.MustCompile(`(?:\bT|Translate|flash|Errorf|Invalid|Conflict|NotFound|Forbidden)\([^"\n]*?"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
+
+// missingKeys walks the Go and templ sources under root and returns the keys
+// they use that the catalogue lacks: every literal given to a translating
+// call, and every key-shaped literal whose first segment is one the
+// catalogue uses (so keys of a new feature are caught as soon as one of its
+// texts is in the catalogue, and keys passed through variables are caught by
+// their shape). It also returns how many keys it saw.
+func missingKeys(root string) (missing []string, seen int, err error) {
+	prefixes := map[string]bool{}
+	for k := range catalogue {
+		prefixes[k[:strings.IndexByte(k, '.')]] = true
+	}
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -39,7 +83,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 			return filepath.SkipDir
 		}
 		if strings.HasSuffix(path, "_templ.go") || !(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".templ")) ||
-			strings.HasSuffix(path, "catalogue.go") || strings.HasSuffix(path, "_test.go") ||
+			strings.HasPrefix(filepath.Base(path), "catalogue") || strings.HasSuffix(path, "_test.go") ||
 			strings.HasSuffix(path, filepath.Join("domain", "audit.go")) {
 			return nil
 		}
@@ -47,18 +91,38 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		keys := map[string]bool{}
+		for _, m := range keyCall.FindAllStringSubmatch(string(src), -1) {
+			keys[m[1]] = true
+		}
 		for _, m := range keyLiteral.FindAllStringSubmatch(string(src), -1) {
+			if prefixes[m[1][:strings.IndexByte(m[1], '.')]] {
+				keys[m[1]] = true
+			}
+		}
+		for k := range keys {
 			seen++
-			if !Has(m[1]) {
-				t.Errorf("%s: key %q is not in the catalogue", path, m[1])
+			if !Has(k) {
+				missing = append(missing, path+": "+k)
 			}
 		}
 		return nil
 	})
+	sort.Strings(missing)
+	return missing, seen, err
+}
+
+// TestEveryUsedKeyExists reads the Go and templ sources and checks that each
+// key they use is in the catalogue, so no page shows a raw key.
+func TestEveryUsedKeyExists(t *testing.T) {
+	missing, seen, err := missingKeys(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if seen < 50 {
+	for _, m := range missing {
+		t.Errorf("not in the catalogue: %s", m)
+	}
+	if seen < 500 {
 		t.Errorf("only %d keys found in the sources: the scan is broken", seen)
 	}
 	// Keys built at run time.
@@ -130,6 +194,25 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	}
 }
 
+// TestMissingKeyInTemplateFails adds a template using a key of a feature the
+// catalogue has never heard of, and one using a new key of a known feature,
+// and expects the check to name both.
+func TestMissingKeyInTemplateFails(t *testing.T) {
+	dir := t.TempDir()
+	src := "package web\n\ntempl X() {\n\t<p>{ i18n.T(ctx, \"nomination.form.title\") }</p>\n\t<p>{ i18n.T(ctx, \"campaign.brand_new\") }</p>\n\t<p>{ i18n.T(ctx, \"app.name\") }</p>\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "x.templ"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing, seen, err := missingKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "x.templ") + ": campaign.brand_new", filepath.Join(dir, "x.templ") + ": nomination.form.title"}
+	if strings.Join(missing, "|") != strings.Join(want, "|") || seen != 3 {
+		t.Errorf("missing = %q (seen %d), want %q", missing, seen, want)
+	}
+}
+
 func TestTranslate(t *testing.T) {
 	ctx := WithLocale(context.Background(), English)
 	if got := T(ctx, "users.count", 3); got != "3 accounts" {
@@ -137,6 +220,12 @@ func TestTranslate(t *testing.T) {
 	}
 	if got := T(context.Background(), "users.count", 3); got != "3 tài khoản" {
 		t.Errorf("default Vietnamese: %q", got)
+	}
+	if got := T(ctx, "users.count", 1); got != "1 account" {
+		t.Errorf("English singular: %q", got)
+	}
+	if got := T(context.Background(), "users.count", 1); got != "1 tài khoản" {
+		t.Errorf("Vietnamese, one: %q", got)
 	}
 	if got := T(ctx, "no.such.key"); got != "no.such.key" {
 		t.Errorf("unknown key: %q", got)
