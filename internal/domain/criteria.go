@@ -10,7 +10,7 @@ import (
 // Method is how a criterion is scored.
 type Method string
 
-// Scoring methods of DESIGN.md section 3.
+// Scoring methods, described in docs/domain.md.
 const (
 	MethodPoints      Method = "points"       // points in [0, max] with a step
 	MethodYesNo       Method = "yes_no"       // 0 or max

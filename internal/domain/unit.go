@@ -9,7 +9,7 @@ import (
 // UnitKind is what kind of body a unit is.
 type UnitKind string
 
-// Unit kinds of DESIGN.md section 3.
+// Unit kinds, described in docs/domain.md.
 const (
 	KindProvince    UnitKind = "province"     // tỉnh / thành phố
 	KindDepartment  UnitKind = "department"   // sở / ban / ngành

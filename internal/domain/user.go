@@ -9,7 +9,7 @@ import (
 // Role is what a user may do in the portal.
 type Role string
 
-// The roles of DESIGN.md section 2.
+// The roles, described in docs/domain.md.
 const (
 	RoleAdmin      Role = "admin"
 	RoleStaff      Role = "staff"

@@ -58,7 +58,7 @@ func yearly(from, to int, final domain.ReviewKind) []domain.Phase {
 
 var allStaff = []string{string(domain.CategoryCanBo), string(domain.CategoryCongChuc), string(domain.CategoryVienChuc)}
 
-// demoCampaigns are the campaigns of shared/seeds, with their real numbers.
+// demoCampaigns are five real campaign plans (docs/domain.md), with their real numbers.
 func demoCampaigns() []demoCampaign {
 	thachThat := []criteria.Row{
 		{Code: "1", Title: "Mức độ hài lòng của người dân, tổ chức, doanh nghiệp về giải quyết thủ tục hành chính (chỉ tiêu tối thiểu 95%)", Max: "30", Method: domain.MethodTiers, Tiers: "95:30;90:15", Evidence: true},

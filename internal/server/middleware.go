@@ -92,7 +92,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // contentSecurityPolicy allows no inline script and no framing.
 const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-// securityHeaders sets the headers of QUALITY.md on every response. Pages
+// securityHeaders sets the security headers (docs/architecture.md) on every response. Pages
 // are not stored by caches; static files override that.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	https := s.cfg.BaseURL != nil && s.cfg.BaseURL.Scheme == "https"
