@@ -33,10 +33,10 @@ var UnitColumns = []Column{
 	{"ma", false, "Mã đơn vị (mã ĐVHC nếu có), duy nhất trong tệp; dùng để nhận ra đơn vị khi nhập lại"},
 	{"ten", true, "Tên đầy đủ, ví dụ: Ủy ban nhân dân xã Mỹ Thọ"},
 	{"ten_viet_tat", false, "Tên viết tắt, ví dụ: UBND xã Mỹ Thọ"},
-	{"loai", true, "Loại: tỉnh, sở, huyện, xã, phường, đặc khu, cơ quan, phòng, khác"},
+	{"loai", true, "Loại: tỉnh, sở, huyện, xã, phường, thị trấn, đặc khu, cơ quan, phòng, khác"},
 	{"ma_cap_tren", false, "Mã của đơn vị cấp trên (trong tệp hoặc đã có); để trống nếu là cấp cao nhất"},
-	{"hieu_luc_tu", true, "Ngày bắt đầu hiệu lực, dd/mm/yyyy"},
-	{"hieu_luc_den", false, "Ngày hết hiệu lực (không tính ngày này), dd/mm/yyyy; để trống nếu còn hiệu lực"},
+	{"hieu_luc_tu", true, "Ngày bắt đầu hiệu lực, dd/mm/yyyy (hoặc yyyy-mm-dd)"},
+	{"hieu_luc_den", false, "Ngày hết hiệu lực (không tính ngày này), dd/mm/yyyy (hoặc yyyy-mm-dd); để trống nếu còn hiệu lực"},
 }
 
 // PersonColumns is the documented layout of a people file.
@@ -48,7 +48,7 @@ var PersonColumns = []Column{
 	{"chuc_vu", false, "Chức vụ"},
 	{"phan_loai", true, "Cán bộ, công chức, viên chức hoặc người lao động"},
 	{"ma_don_vi", true, "Mã đơn vị công tác"},
-	{"tu_ngay", true, "Ngày bắt đầu công tác tại đơn vị, dd/mm/yyyy"},
+	{"tu_ngay", true, "Ngày bắt đầu công tác tại đơn vị, dd/mm/yyyy (hoặc yyyy-mm-dd)"},
 }
 
 // header maps the columns of a file to their positions, reporting unknown
@@ -290,16 +290,20 @@ func People(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool,
 	return report, err
 }
 
-// TemplateCSV returns the header and one example row of a layout.
-func TemplateCSV(kind string) (string, error) {
+// Template returns the layout of an import and example rows, typed as the
+// exports type them (dates as dates, years as numbers).
+func Template(kind string) ([]Column, [][]any, error) {
+	from := tabular.Date(domain.Day(2025, 7, 1))
 	switch kind {
 	case "units":
-		return "ma,ten,ten_viet_tat,loai,ma_cap_tren,hieu_luc_tu,hieu_luc_den\n" +
-			"87,Ủy ban nhân dân tỉnh Đồng Tháp,UBND tỉnh Đồng Tháp,tỉnh,,01/07/2025,\n" +
-			"29500,Ủy ban nhân dân xã Mỹ Thọ,UBND xã Mỹ Thọ,xã,87,01/07/2025,\n", nil
+		return UnitColumns, [][]any{
+			{"87", "Ủy ban nhân dân tỉnh Đồng Tháp", "UBND tỉnh Đồng Tháp", domain.KindProvince.Word(), "", from, nil},
+			{"29500", "Ủy ban nhân dân xã Mỹ Thọ", "UBND xã Mỹ Thọ", domain.KindCommune.Word(), "87", from, nil},
+		}, nil
 	case "people":
-		return "ma_can_bo,ho_ten,gioi_tinh,nam_sinh,chuc_vu,phan_loai,ma_don_vi,tu_ngay\n" +
-			"CB0001,Nguyễn Văn An,Nam,1985,Chủ tịch UBND xã,cán bộ,29500,01/07/2025\n", nil
+		return PersonColumns, [][]any{
+			{"CB0001", "Nguyễn Văn An", "Nam", 1985, "Chủ tịch UBND xã", domain.CategoryCanBo.Word(), "29500", from},
+		}, nil
 	}
-	return "", fmt.Errorf("unknown template %q", kind)
+	return nil, nil, fmt.Errorf("unknown template %q", kind)
 }

@@ -448,15 +448,15 @@ func (s *Server) exportTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := newTable(w, "xlsx", "tieu-chi-"+strconv.FormatInt(set.ID, 10))
+	t, err := newTable(w, "xlsx", "tieu-chi-"+strconv.FormatInt(set.ID, 10), "tieu-chi")
 	if err != nil {
 		return err
 	}
-	if err := t.Write(criteria.Columns); err != nil {
+	if err := t.Header(criteria.Columns...); err != nil {
 		return err
 	}
 	for _, n := range nodes {
-		if err := t.Write(criteria.Record(criteria.RowOf(n))); err != nil {
+		if err := t.Row(criteria.Cells(criteria.RowOf(n))...); err != nil {
 			return err
 		}
 	}
