@@ -186,7 +186,7 @@ func TestXLSXExportsAreTyped(t *testing.T) {
 	}
 
 	for _, kind := range []string{"units", "people"} {
-		tpl := openXLSX(t, staff.get("/" + kind + "/template.xlsx"))
+		tpl := openXLSX(t, staff.get("/"+kind+"/template.xlsx"))
 		sheet = tpl.GetSheetName(0)
 		last := map[string]string{"units": "F2", "people": "H2"}[kind]
 		if got := numFmt(t, tpl, sheet, last); got != "dd/mm/yyyy" {
@@ -218,7 +218,7 @@ func TestXLSXExportsAreTyped(t *testing.T) {
 		t.Errorf("criteria methods %v", methods)
 	}
 
-	forms := openXLSX(t, staff.get(fx.wk.page + "/assessments.xlsx"))
+	forms := openXLSX(t, staff.get(fx.wk.page+"/assessments.xlsx"))
 	if got := forms.GetSheetList(); len(got) != 2 {
 		t.Fatalf("assessment export sheets %v, want the forms and the scores by criterion", got)
 	}
@@ -313,7 +313,7 @@ func TestCSVExportsForMachines(t *testing.T) {
 		}
 	}
 
-	forms := csvRows(t, fx.staff.get(fx.wk.page + "/assessments.csv"))
+	forms := csvRows(t, fx.staff.get(fx.wk.page+"/assessments.csv"))
 	if forms[0][0] != "Mã đơn vị" || forms[1][0] != "TEST-STP" {
 		t.Errorf("forms export without the unit code: %q / %q", forms[0], forms[1])
 	}
@@ -325,7 +325,7 @@ func TestCSVExportsForMachines(t *testing.T) {
 		t.Errorf("submission time %q is not ISO 8601", forms[1][8])
 	}
 
-	scores := csvRows(t, fx.staff.get(fx.wk.page + "/assessments-criteria.csv"))
+	scores := csvRows(t, fx.staff.get(fx.wk.page+"/assessments-criteria.csv"))
 	var sum float64
 	for _, r := range scores[1:] {
 		if r[0] != "TEST-STP" {
