@@ -56,6 +56,9 @@ var PersonColumns = []Column{
 type header map[string]int
 
 func readHeader(r tabular.Reader, layout []Column, report *domain.ImportReport) (header, bool) {
+	if tabular.Charset(r) == tabular.Windows1258 {
+		report.AddNotice(domain.ImportProblem{Line: 1, Message: "import.file.windows1258"})
+	}
 	h := header{}
 	known := map[string]bool{}
 	for _, c := range layout {
@@ -149,7 +152,11 @@ func (c *cells) date(name string, required bool) (time.Time, bool) {
 }
 
 // rows turns a tabular reader into the row function the database pulls
-// from; parse returns nil for a row with problems (already reported).
+// from. Rows with problems in their cells (already reported, and marked
+// Invalid by parse) go to the database too, so its checks of the file as a
+// set (unknown parent or unit, repeated code) report on them as well: a
+// dry run lists every problem of a row at once. A file with any problem
+// writes nothing.
 func rows[T any](r tabular.Reader, report *domain.ImportReport, progress func(int), parse func(*cells) *T) func() (*T, error) {
 	read := 0
 	return func() (*T, error) {
@@ -174,7 +181,7 @@ func rows[T any](r tabular.Reader, report *domain.ImportReport, progress func(in
 				progress(read)
 			}
 			c := &cells{row: row, line: r.Line(), report: report}
-			if v := parse(c); v != nil && !c.bad {
+			if v := parse(c); v != nil {
 				return v, nil
 			}
 		}
@@ -209,11 +216,14 @@ func Units(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, 
 		if domain.RuneLen(u.ShortName) > 100 {
 			c.problem("ten_viet_tat", "field.too_long")
 		}
+		// A code already reported as invalid is not checked again as a set.
 		if u.Code != "" && !domain.ValidCode(u.Code) {
 			c.problem("ma", "unit.code.invalid")
+			u.Code = ""
 		}
 		if u.ParentCode != "" && !domain.ValidCode(u.ParentCode) {
 			c.problem("ma_cap_tren", "unit.code.invalid")
+			u.ParentCode = ""
 		}
 		kind := c.get("loai")
 		if k, ok := domain.ParseUnitKind(kind); ok {
@@ -230,6 +240,7 @@ func Units(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, 
 				c.problem("hieu_luc_den", "unit.valid_to.before_from")
 			}
 		}
+		u.Invalid = c.bad
 		return u
 	})
 	err := db.ImportUnits(ctx, next, report, dryRun)
@@ -254,6 +265,7 @@ func People(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool,
 		}
 		if p.Code != "" && !domain.ValidCode(p.Code) {
 			c.problem("ma_can_bo", "person.code.invalid")
+			p.Code = ""
 		}
 		if domain.RuneLen(p.Position) > 200 {
 			c.problem("chuc_vu", "field.too_long")
@@ -284,6 +296,7 @@ func People(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool,
 			c.problem("ma_don_vi", "field.required")
 		}
 		p.From, _ = c.date("tu_ngay", true)
+		p.Invalid = c.bad
 		return p
 	})
 	err := db.ImportPeople(ctx, next, report, dryRun)

@@ -427,7 +427,13 @@ func (s *Server) readCriteriaUpload(w http.ResponseWriter, r *http.Request) ([]c
 		}
 		t, err := tabular.Open(path)
 		if err != nil {
-			return nil, []domain.ImportProblem{{Line: 1, Message: "import.unreadable"}}, nil
+			msg := "import.unreadable"
+			if errors.Is(err, tabular.ErrEncoding) {
+				msg = "import.file.not_utf8"
+			} else if errors.Is(err, tabular.ErrUnpackTooLarge) {
+				msg = "import.unpack_too_large"
+			}
+			return nil, []domain.ImportProblem{{Line: 1, Message: msg}}, nil
 		}
 		defer t.Close()
 		return criteria.Read(t)
