@@ -1,6 +1,7 @@
 package server
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -382,4 +383,64 @@ func TestImportTakesWordsAndCodes(t *testing.T) {
 	if doc := waitJob(t, staff, job); doc.Find("table.problems").Length() != 0 {
 		t.Fatalf("people: %s", doc.Find("table.problems").Text())
 	}
+}
+
+// TestImportPageEncodingsAndBomb is issue 8 points 11 and 29 through the
+// pages: a Windows-1258 file is checked with a notice saying so, a file in
+// no known encoding fails with how to save it as UTF-8, and an XLSX that
+// would unpack to far more than its size fails without being unpacked.
+func TestImportPageEncodingsAndBomb(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"IMPORT_DIR": t.TempDir()})
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	check := func(name string, content []byte) *goqueryDoc {
+		t.Helper()
+		resp := staff.upload("/units/import", name, content)
+		wantStatus(t, resp, http.StatusSeeOther)
+		return waitJob(t, staff, resp.Header.Get("Location"))
+	}
+	// "UBND thị trấn Mỹ An" in Windows-1258: ị is i + dot below (0xF2),
+	// ấ is â (0xE2) + acute (0xEC), ỹ is y + tilde (0xDE).
+	cp1258 := []byte("ma,ten,loai,hieu_luc_tu\nTT9,UBND th\x69\xf2 tr\xe2\xecn M\x79\xde An,th\x69\xf2 tr\xe2\xecn,01/07/2025\n")
+	doc := check("don-vi-1258.csv", cp1258)
+	if doc.Find("table.problems").Length() != 0 || !strings.Contains(doc.Text(), "Windows-1258") {
+		t.Errorf("Windows-1258 file: problems %q, notice present %v", doc.Find("table.problems").Text(), strings.Contains(doc.Text(), "Windows-1258"))
+	}
+	doc = check("don-vi-la.csv", []byte("ma,ten,loai,hieu_luc_tu\nX1,\x81\x8d\xe0,xa,01/07/2025\n"))
+	if !strings.Contains(doc.Find(".error-summary").Text(), "CSV UTF-8") {
+		t.Errorf("unknown encoding: %q", doc.Find(".error-summary").Text())
+	}
+	doc = check("bom.xlsx", bombWorkbook(t, 16<<20))
+	if !strings.Contains(doc.Find(".error-summary").Text(), "giải nén") {
+		t.Errorf("bomb: %q", doc.Find(".error-summary").Text())
+	}
+}
+
+// bombWorkbook is a minimal valid XLSX whose one sheet holds n bytes of a
+// repeated letter: a few kilobytes that unpack to n.
+func bombWorkbook(t *testing.T, n int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	parts := map[string]string{
+		"[Content_Types].xml":        `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+	}
+	for name, content := range parts {
+		w, _ := zw.Create(name)
+		_, _ = w.Write([]byte(content))
+	}
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`))
+	chunk := bytes.Repeat([]byte("A"), 64<<10)
+	for written := 0; written < n; written += len(chunk) {
+		_, _ = w.Write(chunk)
+	}
+	_, _ = w.Write([]byte(`</t></is></c></row></sheetData></worksheet>`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
