@@ -36,6 +36,19 @@ browser:
 		echo "  sudo apt-get install -y chromium fonts-liberation2"; exit 1; \
 	fi
 
+## office: make sure LibreOffice Calc is here for the export test (apt-get as root)
+.PHONY: office
+office:
+	@if command -v libreoffice >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "LibreOffice missing: installing Debian's libreoffice-calc-nogui for the export test"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	else \
+		echo "The export test opens XLSX files in LibreOffice. Install it with:"; \
+		echo "  sudo apt-get install -y libreoffice-calc-nogui"; exit 1; \
+	fi
+
 ## build: build bin/thidua
 .PHONY: build
 build:
@@ -48,8 +61,8 @@ run: postgres build
 
 ## test: the whole suite against a real throwaway PostgreSQL
 .PHONY: test
-test: postgres browser
-	$(GO) test -count=1 -timeout 20m ./...
+test: postgres browser office
+	THIDUA_NEED_LIBREOFFICE=1 $(GO) test -count=1 -timeout 20m ./...
 
 ## bench: the benchmarks (real PostgreSQL)
 .PHONY: bench

@@ -21,6 +21,20 @@ var methodWords = map[string]domain.Method{
 	"target_share": domain.MethodTargetShare, "ty le chi tieu": domain.MethodTargetShare, "ti le chi tieu": domain.MethodTargetShare,
 }
 
+// methodWord is the word files use for each method, one methodWords reads.
+var methodWord = map[domain.Method]string{
+	domain.MethodPoints: "chấm điểm", domain.MethodYesNo: "đạt/không đạt",
+	domain.MethodTiers: "theo mức", domain.MethodTargetShare: "tỷ lệ chỉ tiêu",
+}
+
+// MethodWord is the Vietnamese word a criteria file uses for m.
+func MethodWord(m domain.Method) string {
+	if w, ok := methodWord[m]; ok {
+		return w
+	}
+	return string(m)
+}
+
 func yes(s string) bool {
 	switch domain.SearchKey(s) {
 	case "co", "x", "yes", "true", "1":
@@ -37,7 +51,25 @@ func Record(r Row) []string {
 		}
 		return "không"
 	}
-	return []string{r.Code, r.Title, r.Guidance, r.Max, string(r.Method), r.Step, r.Tiers, r.Target, b(r.Evidence), b(r.NA)}
+	return []string{r.Code, r.Title, r.Guidance, r.Max, MethodWord(r.Method), r.Step, r.Tiers, r.Target, b(r.Evidence), b(r.NA)}
+}
+
+// Cells is one row of a criteria file as typed cells for a spreadsheet:
+// points, steps and targets as numbers, the rest as text.
+func Cells(r Row) []any {
+	rec := Record(r)
+	out := make([]any, len(rec))
+	for i, v := range rec {
+		out[i] = v
+	}
+	for i, v := range map[int]string{3: r.Max, 5: r.Step, 7: r.Target} {
+		if p, ok := domain.ParsePoints(v); ok {
+			out[i] = tabular.Hundredths(p)
+		} else if v == "" {
+			out[i] = nil
+		}
+	}
+	return out
 }
 
 // Read reads a criteria file into rows, reporting problems by line.

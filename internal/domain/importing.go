@@ -48,8 +48,11 @@ func (r *ImportReport) AddNotice(p ImportProblem) {
 // OK reports whether the file has no problem.
 func (r *ImportReport) OK() bool { return len(r.Problems) == 0 && !r.Truncated }
 
-// UnitRow is one valid row of a units file.
+// UnitRow is one row of a units file. An Invalid row had problems in its
+// cells (already reported); it is still checked with the others as a set,
+// and a file with any such row writes nothing.
 type UnitRow struct {
+	Invalid    bool
 	Line       int
 	Code       string
 	Name       string
@@ -60,8 +63,9 @@ type UnitRow struct {
 	ValidTo    *time.Time
 }
 
-// PersonRow is one valid row of a people file.
+// PersonRow is one row of a people file; Invalid as for UnitRow.
 type PersonRow struct {
+	Invalid   bool
 	Line      int
 	Code      string
 	FullName  string

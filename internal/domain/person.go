@@ -30,6 +30,22 @@ func (c Category) Valid() bool {
 	return false
 }
 
+// Word is the Vietnamese word files use for the category ("công chức"),
+// the one ParseCategory reads back.
+func (c Category) Word() string {
+	switch c {
+	case CategoryCanBo:
+		return "cán bộ"
+	case CategoryCongChuc:
+		return "công chức"
+	case CategoryVienChuc:
+		return "viên chức"
+	case CategoryNguoiLaoDong:
+		return "người lao động"
+	}
+	return string(c)
+}
+
 // ParseCategory reads a category as written in a file, with or without accents.
 func ParseCategory(s string) (Category, bool) {
 	switch SearchKey(s) {

@@ -16,6 +16,7 @@ const (
 	KindDistrict    UnitKind = "district"     // huyện (historic since 01/07/2025)
 	KindCommune     UnitKind = "commune"      // xã
 	KindWard        UnitKind = "ward"         // phường
+	KindTown        UnitKind = "town"         // thị trấn (historic since 01/07/2025)
 	KindSpecialZone UnitKind = "special_zone" // đặc khu
 	KindAgency      UnitKind = "agency"       // cơ quan / đơn vị sự nghiệp
 	KindDivision    UnitKind = "division"     // phòng / ban
@@ -23,7 +24,7 @@ const (
 )
 
 // UnitKinds lists the kinds in the order forms offer them.
-var UnitKinds = []UnitKind{KindProvince, KindDepartment, KindDistrict, KindCommune, KindWard, KindSpecialZone, KindAgency, KindDivision, KindOther}
+var UnitKinds = []UnitKind{KindProvince, KindDepartment, KindDistrict, KindCommune, KindWard, KindTown, KindSpecialZone, KindAgency, KindDivision, KindOther}
 
 // Valid reports whether k is a known kind.
 func (k UnitKind) Valid() bool {
@@ -42,10 +43,26 @@ var unitKindWords = map[string]UnitKind{
 	"district": KindDistrict, "huyen": KindDistrict,
 	"commune": KindCommune, "xa": KindCommune,
 	"ward": KindWard, "phuong": KindWard,
+	"town": KindTown, "thi tran": KindTown,
 	"special_zone": KindSpecialZone, "dac khu": KindSpecialZone,
 	"agency": KindAgency, "co quan": KindAgency, "don vi su nghiep": KindAgency, "co quan/don vi su nghiep": KindAgency,
 	"division": KindDivision, "phong": KindDivision, "phong/ban": KindDivision,
 	"other": KindOther, "khac": KindOther,
+}
+
+// unitKindWord is the word import files and exports use for each kind.
+var unitKindWord = map[UnitKind]string{
+	KindProvince: "tỉnh", KindDepartment: "sở", KindDistrict: "huyện", KindCommune: "xã", KindWard: "phường",
+	KindTown: "thị trấn", KindSpecialZone: "đặc khu", KindAgency: "cơ quan", KindDivision: "phòng", KindOther: "khác",
+}
+
+// Word is the Vietnamese word files use for the kind ("xã", "thị trấn"),
+// the one ParseUnitKind reads back.
+func (k UnitKind) Word() string {
+	if w, ok := unitKindWord[k]; ok {
+		return w
+	}
+	return string(k)
 }
 
 // ParseUnitKind reads a kind as written in a file: the code ("commune") or

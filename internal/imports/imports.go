@@ -33,10 +33,10 @@ var UnitColumns = []Column{
 	{"ma", false, "Mã đơn vị (mã ĐVHC nếu có), duy nhất trong tệp; dùng để nhận ra đơn vị khi nhập lại"},
 	{"ten", true, "Tên đầy đủ, ví dụ: Ủy ban nhân dân xã Mỹ Thọ"},
 	{"ten_viet_tat", false, "Tên viết tắt, ví dụ: UBND xã Mỹ Thọ"},
-	{"loai", true, "Loại: tỉnh, sở, huyện, xã, phường, đặc khu, cơ quan, phòng, khác"},
+	{"loai", true, "Loại: tỉnh, sở, huyện, xã, phường, thị trấn, đặc khu, cơ quan, phòng, khác"},
 	{"ma_cap_tren", false, "Mã của đơn vị cấp trên (trong tệp hoặc đã có); để trống nếu là cấp cao nhất"},
-	{"hieu_luc_tu", true, "Ngày bắt đầu hiệu lực, dd/mm/yyyy"},
-	{"hieu_luc_den", false, "Ngày hết hiệu lực (không tính ngày này), dd/mm/yyyy; để trống nếu còn hiệu lực"},
+	{"hieu_luc_tu", true, "Ngày bắt đầu hiệu lực, dd/mm/yyyy (hoặc yyyy-mm-dd)"},
+	{"hieu_luc_den", false, "Ngày hết hiệu lực (không tính ngày này), dd/mm/yyyy (hoặc yyyy-mm-dd); để trống nếu còn hiệu lực"},
 }
 
 // PersonColumns is the documented layout of a people file.
@@ -48,7 +48,7 @@ var PersonColumns = []Column{
 	{"chuc_vu", false, "Chức vụ"},
 	{"phan_loai", true, "Cán bộ, công chức, viên chức hoặc người lao động"},
 	{"ma_don_vi", true, "Mã đơn vị công tác"},
-	{"tu_ngay", true, "Ngày bắt đầu công tác tại đơn vị, dd/mm/yyyy"},
+	{"tu_ngay", true, "Ngày bắt đầu công tác tại đơn vị, dd/mm/yyyy (hoặc yyyy-mm-dd)"},
 }
 
 // header maps the columns of a file to their positions, reporting unknown
@@ -56,6 +56,9 @@ var PersonColumns = []Column{
 type header map[string]int
 
 func readHeader(r tabular.Reader, layout []Column, report *domain.ImportReport) (header, bool) {
+	if tabular.Charset(r) == tabular.Windows1258 {
+		report.AddNotice(domain.ImportProblem{Line: 1, Message: "import.file.windows1258"})
+	}
 	h := header{}
 	known := map[string]bool{}
 	for _, c := range layout {
@@ -149,7 +152,11 @@ func (c *cells) date(name string, required bool) (time.Time, bool) {
 }
 
 // rows turns a tabular reader into the row function the database pulls
-// from; parse returns nil for a row with problems (already reported).
+// from. Rows with problems in their cells (already reported, and marked
+// Invalid by parse) go to the database too, so its checks of the file as a
+// set (unknown parent or unit, repeated code) report on them as well: a
+// dry run lists every problem of a row at once. A file with any problem
+// writes nothing.
 func rows[T any](r tabular.Reader, report *domain.ImportReport, progress func(int), parse func(*cells) *T) func() (*T, error) {
 	read := 0
 	return func() (*T, error) {
@@ -174,7 +181,7 @@ func rows[T any](r tabular.Reader, report *domain.ImportReport, progress func(in
 				progress(read)
 			}
 			c := &cells{row: row, line: r.Line(), report: report}
-			if v := parse(c); v != nil && !c.bad {
+			if v := parse(c); v != nil {
 				return v, nil
 			}
 		}
@@ -209,11 +216,14 @@ func Units(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, 
 		if domain.RuneLen(u.ShortName) > 100 {
 			c.problem("ten_viet_tat", "field.too_long")
 		}
+		// A code already reported as invalid is not checked again as a set.
 		if u.Code != "" && !domain.ValidCode(u.Code) {
 			c.problem("ma", "unit.code.invalid")
+			u.Code = ""
 		}
 		if u.ParentCode != "" && !domain.ValidCode(u.ParentCode) {
 			c.problem("ma_cap_tren", "unit.code.invalid")
+			u.ParentCode = ""
 		}
 		kind := c.get("loai")
 		if k, ok := domain.ParseUnitKind(kind); ok {
@@ -230,6 +240,7 @@ func Units(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, 
 				c.problem("hieu_luc_den", "unit.valid_to.before_from")
 			}
 		}
+		u.Invalid = c.bad
 		return u
 	})
 	err := db.ImportUnits(ctx, next, report, dryRun)
@@ -254,6 +265,7 @@ func People(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool,
 		}
 		if p.Code != "" && !domain.ValidCode(p.Code) {
 			c.problem("ma_can_bo", "person.code.invalid")
+			p.Code = ""
 		}
 		if domain.RuneLen(p.Position) > 200 {
 			c.problem("chuc_vu", "field.too_long")
@@ -284,22 +296,27 @@ func People(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool,
 			c.problem("ma_don_vi", "field.required")
 		}
 		p.From, _ = c.date("tu_ngay", true)
+		p.Invalid = c.bad
 		return p
 	})
 	err := db.ImportPeople(ctx, next, report, dryRun)
 	return report, err
 }
 
-// TemplateCSV returns the header and one example row of a layout.
-func TemplateCSV(kind string) (string, error) {
+// Template returns the layout of an import and example rows, typed as the
+// exports type them (dates as dates, years as numbers).
+func Template(kind string) ([]Column, [][]any, error) {
+	from := tabular.Date(domain.Day(2025, 7, 1))
 	switch kind {
 	case "units":
-		return "ma,ten,ten_viet_tat,loai,ma_cap_tren,hieu_luc_tu,hieu_luc_den\n" +
-			"87,Ủy ban nhân dân tỉnh Đồng Tháp,UBND tỉnh Đồng Tháp,tỉnh,,01/07/2025,\n" +
-			"29500,Ủy ban nhân dân xã Mỹ Thọ,UBND xã Mỹ Thọ,xã,87,01/07/2025,\n", nil
+		return UnitColumns, [][]any{
+			{"87", "Ủy ban nhân dân tỉnh Đồng Tháp", "UBND tỉnh Đồng Tháp", domain.KindProvince.Word(), "", from, nil},
+			{"29500", "Ủy ban nhân dân xã Mỹ Thọ", "UBND xã Mỹ Thọ", domain.KindCommune.Word(), "87", from, nil},
+		}, nil
 	case "people":
-		return "ma_can_bo,ho_ten,gioi_tinh,nam_sinh,chuc_vu,phan_loai,ma_don_vi,tu_ngay\n" +
-			"CB0001,Nguyễn Văn An,Nam,1985,Chủ tịch UBND xã,cán bộ,29500,01/07/2025\n", nil
+		return PersonColumns, [][]any{
+			{"CB0001", "Nguyễn Văn An", "Nam", 1985, "Chủ tịch UBND xã", domain.CategoryCanBo.Word(), "29500", from},
+		}, nil
 	}
-	return "", fmt.Errorf("unknown template %q", kind)
+	return nil, nil, fmt.Errorf("unknown template %q", kind)
 }

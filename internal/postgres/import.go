@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -25,18 +26,18 @@ func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, err
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE imp_units (
 			line int NOT NULL, code text NOT NULL, name text NOT NULL, short_name text NOT NULL, kind text NOT NULL,
-			parent_code text NOT NULL, valid_from date NOT NULL, valid_to date,
+			parent_code text NOT NULL, valid_from date, valid_to date, invalid boolean NOT NULL,
 			match_id bigint, new_id bigint, parent_id bigint, same boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"imp_units"},
-			[]string{"line", "code", "name", "short_name", "kind", "parent_code", "valid_from", "valid_to"},
+			[]string{"line", "code", "name", "short_name", "kind", "parent_code", "valid_from", "valid_to", "invalid"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				r, err := next()
 				if r == nil || err != nil {
 					return nil, err
 				}
-				return []any{r.Line, r.Code, r.Name, r.ShortName, string(r.Kind), r.ParentCode, r.ValidFrom, r.ValidTo}, nil
+				return []any{r.Line, r.Code, r.Name, r.ShortName, string(r.Kind), r.ParentCode, dayOrNil(r.ValidFrom), r.ValidTo, r.Invalid}, nil
 			}))
 		if err != nil {
 			return err
@@ -87,6 +88,14 @@ func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, err
 		return nil
 	}
 	return err
+}
+
+// dayOrNil is NULL for a date a row lacks (reported on the row already).
+func dayOrNil(d time.Time) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d
 }
 
 // problemsFrom adds a problem per row a query returns as (line, arg).
@@ -217,12 +226,12 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE imp_people (
 			line int NOT NULL, code text NOT NULL, full_name text NOT NULL, gender text, birth_year smallint,
-			position text NOT NULL, category text NOT NULL, unit_code text NOT NULL, valid_from date NOT NULL,
+			position text NOT NULL, category text NOT NULL, unit_code text NOT NULL, valid_from date, invalid boolean NOT NULL,
 			unit_id bigint, match_id bigint, new_id bigint, same boolean NOT NULL DEFAULT false, same_unit boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"imp_people"},
-			[]string{"line", "code", "full_name", "gender", "birth_year", "position", "category", "unit_code", "valid_from"},
+			[]string{"line", "code", "full_name", "gender", "birth_year", "position", "category", "unit_code", "valid_from", "invalid"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				r, err := next()
 				if r == nil || err != nil {
@@ -232,7 +241,7 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 				if r.Gender != "" {
 					gender = &r.Gender
 				}
-				return []any{r.Line, r.Code, r.FullName, gender, r.BirthYear, r.Position, string(r.Category), r.UnitCode, r.From}, nil
+				return []any{r.Line, r.Code, r.FullName, gender, r.BirthYear, r.Position, string(r.Category), r.UnitCode, dayOrNil(r.From), r.Invalid}, nil
 			}))
 		if err != nil {
 			return err
@@ -240,8 +249,10 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 		if _, err := tx.Exec(ctx, `CREATE INDEX ON imp_people (code); ANALYZE imp_people`); err != nil {
 			return err
 		}
+		// A row whose start date is unreadable (reported already) is only
+		// checked for a unit with that code at all.
 		if _, err := tx.Exec(ctx, `UPDATE imp_people i SET unit_id = (SELECT u.id FROM units u WHERE u.code = i.unit_code
-			AND u.valid_from <= i.valid_from AND (u.valid_to IS NULL OR u.valid_to > i.valid_from) LIMIT 1)`); err != nil {
+			AND (i.valid_from IS NULL OR u.valid_from <= i.valid_from AND (u.valid_to IS NULL OR u.valid_to > i.valid_from)) LIMIT 1)`); err != nil {
 			return err
 		}
 		checks := []struct{ column, message, sql string }{
@@ -249,7 +260,7 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 				SELECT line, first::text FROM (
 					SELECT line, min(line) OVER (PARTITION BY code) AS first FROM imp_people WHERE code <> '') d
 				WHERE line <> first ORDER BY line`},
-			{"ma_don_vi", "import.person.unit_missing", `SELECT line, unit_code FROM imp_people WHERE unit_id IS NULL ORDER BY line`},
+			{"ma_don_vi", "import.person.unit_missing", `SELECT line, unit_code FROM imp_people WHERE unit_id IS NULL AND unit_code <> '' ORDER BY line`},
 		}
 		for _, c := range checks {
 			if err := problemsFrom(ctx, tx, report, c.column, c.message, c.sql); err != nil {

@@ -9,6 +9,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"thidua/internal/domain"
 	"thidua/internal/password"
@@ -35,6 +36,19 @@ type oldDistrict struct {
 	kind       domain.UnitKind
 	province   string // code of the old province
 	communes   [][2]string
+}
+
+// historicKind reads an old commune-level unit's kind from its name
+// ("UBND Phường 1", "UBND thị trấn Mỹ Thọ", "UBND xã Mỹ Hội").
+func historicKind(name string) domain.UnitKind {
+	key := domain.SearchKey(name)
+	switch {
+	case strings.HasPrefix(key, "ubnd phuong "):
+		return domain.KindWard
+	case strings.HasPrefix(key, "ubnd thi tran "):
+		return domain.KindTown
+	}
+	return domain.KindCommune
 }
 
 var oldProvinces = [][2]string{{"87", "Ủy ban nhân dân tỉnh Đồng Tháp"}, {"82", "Ủy ban nhân dân tỉnh Tiền Giang"}}
@@ -199,10 +213,7 @@ func seedUnits(ctx context.Context, db *postgres.DB) (map[string]int64, error) {
 		}
 		district := ids[d.code]
 		for _, c := range d.communes {
-			kind := domain.KindCommune
-			if len(c[1]) > 8 && (c[1][:10] == "UBND Phườn" || c[1][:10] == "UBND phườn") {
-				kind = domain.KindWard
-			}
+			kind := historicKind(c[1])
 			if err := create(domain.UnitInput{Code: c[0], Name: c[1], Kind: kind, ParentID: &district, ValidFrom: before}); err != nil {
 				return nil, err
 			}

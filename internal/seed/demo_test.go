@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"thidua/internal/domain"
@@ -65,5 +66,42 @@ func TestDemoOnce(t *testing.T) {
 	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM units`).Scan(&after)
 	if after != units {
 		t.Errorf("second seed changed units: %d → %d", units, after)
+	}
+}
+
+// TestDemoHistoricKinds is issue 8 point 12: the communes, wards and towns
+// before 01/07/2025 carry their own kinds, as their names say.
+func TestDemoHistoricKinds(t *testing.T) {
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, _, err := Demo(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT name, kind FROM units WHERE valid_to IS NOT NULL AND kind IN ('commune', 'ward', 'town') ORDER BY code`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var name, kind string
+		if err := rows.Scan(&name, &kind); err != nil {
+			t.Fatal(err)
+		}
+		key := domain.SearchKey(name)
+		want := "commune"
+		switch {
+		case strings.Contains(key, "phuong"):
+			want = "ward"
+		case strings.Contains(key, "thi tran"):
+			want = "town"
+		}
+		if kind != want {
+			t.Errorf("%s is typed %s, want %s", name, kind, want)
+		}
+		counts[kind]++
+	}
+	if counts["ward"] == 0 || counts["town"] == 0 || counts["commune"] == 0 {
+		t.Errorf("historic kinds: %v", counts)
 	}
 }

@@ -427,7 +427,13 @@ func (s *Server) readCriteriaUpload(w http.ResponseWriter, r *http.Request) ([]c
 		}
 		t, err := tabular.Open(path)
 		if err != nil {
-			return nil, []domain.ImportProblem{{Line: 1, Message: "import.unreadable"}}, nil
+			msg := "import.unreadable"
+			if errors.Is(err, tabular.ErrEncoding) {
+				msg = "import.file.not_utf8"
+			} else if errors.Is(err, tabular.ErrUnpackTooLarge) {
+				msg = "import.unpack_too_large"
+			}
+			return nil, []domain.ImportProblem{{Line: 1, Message: msg}}, nil
 		}
 		defer t.Close()
 		return criteria.Read(t)
@@ -448,15 +454,15 @@ func (s *Server) exportTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := newTable(w, "xlsx", "tieu-chi-"+strconv.FormatInt(set.ID, 10))
+	t, err := newTable(w, "xlsx", "tieu-chi-"+strconv.FormatInt(set.ID, 10), "tieu-chi")
 	if err != nil {
 		return err
 	}
-	if err := t.Write(criteria.Columns); err != nil {
+	if err := t.Header(criteria.Columns...); err != nil {
 		return err
 	}
 	for _, n := range nodes {
-		if err := t.Write(criteria.Record(criteria.RowOf(n))); err != nil {
+		if err := t.Row(criteria.Cells(criteria.RowOf(n))...); err != nil {
 			return err
 		}
 	}

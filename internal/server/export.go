@@ -1,83 +1,27 @@
 package server
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"thidua/internal/domain"
+	"thidua/internal/i18n"
 	"thidua/internal/imports"
 	"thidua/internal/postgres"
+	"thidua/internal/tabular"
 )
 
-// tableWriter writes rows to CSV or XLSX.
-type tableWriter interface {
-	Write(row []string) error
-	Close() error
-}
-
-type csvTable struct{ w *csv.Writer }
-
-// Write writes a row; a cell that a spreadsheet would run as a formula
-// (starting with = + - @, or a tab or carriage return) is prefixed with an
-// apostrophe, so opening an export never runs what someone typed.
-func (t csvTable) Write(row []string) error {
-	for i, v := range row {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			row[i] = "'" + v
-		}
-	}
-	return t.w.Write(row)
-}
-func (t csvTable) Close() error { t.w.Flush(); return t.w.Error() }
-
-// xlsxTable streams rows into a sheet; excelize keeps them in a temporary
-// file, not in memory, and the workbook is written out at the end.
-type xlsxTable struct {
-	f   *excelize.File
-	sw  *excelize.StreamWriter
-	row int
-	w   http.ResponseWriter
-}
-
-func (t *xlsxTable) Write(row []string) error {
-	t.row++
-	cells := make([]any, len(row))
-	for i, v := range row {
-		cells[i] = v
-	}
-	cell, _ := excelize.CoordinatesToCellName(1, t.row)
-	return t.sw.SetRow(cell, cells)
-}
-
-func (t *xlsxTable) Close() error {
-	defer t.f.Close()
-	if err := t.sw.Flush(); err != nil {
-		return err
-	}
-	_, err := t.f.WriteTo(t.w)
-	return err
-}
-
-// newTable starts a download of format ("csv" or "xlsx") named base.
-func newTable(w http.ResponseWriter, format, base string) (tableWriter, error) {
+// newTable starts a download of format ("csv" or "xlsx") named base: CSV
+// for machines, XLSX for people (see tabular.Writer). The XLSX's first sheet
+// is named sheet.
+func newTable(w http.ResponseWriter, format, base, sheet string) (tabular.Writer, error) {
 	if format == "xlsx" {
 		attachment(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base+".xlsx")
-		f := excelize.NewFile()
-		sw, err := f.NewStreamWriter("Sheet1")
-		if err != nil {
-			return nil, err
-		}
-		return &xlsxTable{f: f, sw: sw, w: w}, nil
+		return tabular.NewXLSX(w, sheet)
 	}
 	attachment(w, "text/csv; charset=utf-8", base+".csv")
-	// A byte-order mark lets Excel open the UTF-8 file with its accents.
-	_, _ = w.Write([]byte("\xef\xbb\xbf"))
-	return csvTable{csv.NewWriter(w)}, nil
+	return tabular.NewCSV(w)
 }
 
 func header(cols []imports.Column) []string {
@@ -88,35 +32,28 @@ func header(cols []imports.Column) []string {
 	return h
 }
 
-// importTemplate serves the empty layout of an import, with an example row.
+// importTemplate serves the empty layout of an import, with example rows
+// typed as the exports type them.
 func (s *Server) importTemplate(kind, format string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		sample, err := imports.TemplateCSV(kind)
+		layout, rows, err := imports.Template(kind)
 		if err != nil {
 			return err
 		}
-		rows, err := csv.NewReader(strings.NewReader(sample)).ReadAll()
+		t, err := newTable(w, format, "mau-nhap-"+kind, "mau-nhap-"+kind)
 		if err != nil {
 			return err
 		}
-		t, err := newTable(w, format, "mau-nhap-"+kind)
-		if err != nil {
+		if err := t.Header(header(layout)...); err != nil {
 			return err
 		}
 		for _, row := range rows {
-			if err := t.Write(row); err != nil {
+			if err := t.Row(row...); err != nil {
 				return err
 			}
 		}
 		return t.Close()
 	}
-}
-
-func dayCell(d *time.Time) string {
-	if d == nil {
-		return ""
-	}
-	return d.Format("02/01/2006")
 }
 
 // exportUnits downloads the units in force on a date in the import layout,
@@ -127,16 +64,16 @@ func (s *Server) exportUnits(format string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		t, err := newTable(w, format, "don-vi-"+day.Format("2006-01-02"))
+		base := "don-vi-" + day.Format("2006-01-02")
+		t, err := newTable(w, format, base, base)
 		if err != nil {
 			return err
 		}
-		if err := t.Write(header(imports.UnitColumns)); err != nil {
+		if err := t.Header(header(imports.UnitColumns)...); err != nil {
 			return err
 		}
 		err = s.db.UnitsForExport(r.Context(), day, func(u postgres.Unit, parentCode string) error {
-			from := u.ValidFrom
-			return t.Write([]string{u.Code, u.Name, u.ShortName, string(u.Kind), parentCode, dayCell(&from), dayCell(u.ValidTo)})
+			return t.Row(u.Code, u.Name, u.ShortName, u.Kind.Word(), parentCode, tabular.Date(u.ValidFrom), tabular.DateOf(u.ValidTo))
 		})
 		if err != nil {
 			return err
@@ -152,24 +89,109 @@ func (s *Server) exportPeople(format string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		t, err := newTable(w, format, "can-bo-"+day.Format("2006-01-02"))
+		base := "can-bo-" + day.Format("2006-01-02")
+		t, err := newTable(w, format, base, base)
 		if err != nil {
 			return err
 		}
-		if err := t.Write(header(imports.PersonColumns)); err != nil {
+		if err := t.Header(header(imports.PersonColumns)...); err != nil {
 			return err
 		}
 		err = s.db.PeopleForExport(r.Context(), day, func(p domain.Person, unitCode string, from time.Time) error {
 			gender := map[string]string{"male": "Nam", "female": "Nữ"}[p.Gender]
-			year := ""
+			var year any
 			if p.BirthYear != nil {
-				year = strconv.Itoa(*p.BirthYear)
+				year = *p.BirthYear
 			}
-			return t.Write([]string{p.Code, p.FullName, gender, year, p.Position, string(p.Category), unitCode, dayCell(&from)})
+			return t.Row(p.Code, p.FullName, gender, year, p.Position, p.Category.Word(), unitCode, tabular.Date(from))
 		})
 		if err != nil {
 			return err
 		}
 		return t.Close()
 	}
+}
+
+// exportAssessments downloads the status table of a campaign's forms, one
+// row per form with its unit's code and totals; the XLSX has a second
+// sheet with one row per form and criterion (the CSV of that sheet is
+// exportAssessmentScores). Both stream from the database.
+func (s *Server) exportAssessments(format string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		c, err := s.campaignParam(r)
+		if err != nil {
+			return err
+		}
+		tr := func(k string) string { return i18n.T(ctx, k) }
+		t, err := newTable(w, format, "ho-so-tu-cham-"+strconv.FormatInt(c.ID, 10), tr("export.sheet.forms"))
+		if err != nil {
+			return err
+		}
+		if err := t.Header(tr("export.col.unit_code"), tr("users.col.unit"), tr("phase.name"), tr("campaigns.col.status"), tr("assessment.scored"),
+			tr("assessment.total"), tr("assessment.applicable_max"), tr("assessment.converted"), tr("assessment.submitted_at"), tr("assessment.late")); err != nil {
+			return err
+		}
+		err = s.db.AssessmentsForExport(ctx, c.ID, func(a *postgres.Assessment, unitCode string) error {
+			late := ""
+			if s.late(*a) {
+				late = tr("assessment.late")
+			}
+			return t.Row(unitCode, a.UnitName, a.PhaseName, tr("assessment.status."+string(a.Status)), a.Scored,
+				tabular.Hundredths(a.Points), tabular.Hundredths(a.ApplicableMax), tabular.Hundredths(a.Converted),
+				tabular.DateTimeOf(a.SubmittedAt), late)
+		})
+		if err != nil {
+			return err
+		}
+		if x, ok := t.(*tabular.XLSXWriter); ok {
+			if err := x.NextSheet(tr("export.sheet.scores")); err != nil {
+				return err
+			}
+			if err := s.writeScores(r, c.ID, x); err != nil {
+				return err
+			}
+		}
+		return t.Close()
+	}
+}
+
+// exportAssessmentScores downloads, as CSV, one row per form and scorable
+// criterion: the second sheet of the XLSX export.
+func (s *Server) exportAssessmentScores(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	t, err := newTable(w, "csv", "diem-tieu-chi-"+strconv.FormatInt(c.ID, 10), "")
+	if err != nil {
+		return err
+	}
+	if err := s.writeScores(r, c.ID, t); err != nil {
+		return err
+	}
+	return t.Close()
+}
+
+// writeScores writes the per-criterion table of a campaign's forms.
+func (s *Server) writeScores(r *http.Request, campaignID int64, t tabular.Writer) error {
+	ctx := r.Context()
+	tr := func(k string) string { return i18n.T(ctx, k) }
+	if err := t.Header(tr("export.col.unit_code"), tr("users.col.unit"), tr("phase.name"), tr("export.col.criterion_code"), tr("export.col.criterion"),
+		tr("export.col.self_score"), tr("export.col.max"), tr("export.col.na"), tr("export.col.explanation"), tr("export.col.evidence")); err != nil {
+		return err
+	}
+	yes := func(b bool) string {
+		if b {
+			return tr("export.yes")
+		}
+		return tr("export.no")
+	}
+	return s.db.ScoresForExport(ctx, campaignID, func(x *postgres.ScoreExportRow) error {
+		var points any
+		if x.Points != nil {
+			points = tabular.Hundredths(*x.Points)
+		}
+		return t.Row(x.UnitCode, x.UnitName, x.PhaseName, x.Code, x.Title, points, tabular.Hundredths(x.Max), yes(x.NA), yes(x.HasExplanation), x.Evidence)
+	})
 }

@@ -150,6 +150,10 @@ func (s *Server) startImport(reqCtx context.Context, key, kind, path string, dry
 			msg := i18n.Translate(i18n.Vietnamese, "error.internal")
 			if errors.Is(err, tabular.ErrEmpty) {
 				msg = i18n.Translate(i18n.Vietnamese, "import.empty")
+			} else if errors.Is(err, tabular.ErrEncoding) {
+				msg = i18n.Translate(i18n.Vietnamese, "import.file.not_utf8")
+			} else if errors.Is(err, tabular.ErrUnpackTooLarge) {
+				msg = i18n.Translate(i18n.Vietnamese, "import.unpack_too_large")
 			} else if de := (*domain.Error)(nil); errors.As(err, &de) {
 				msg = i18n.Translate(i18n.Vietnamese, de.Message, de.Args...)
 			} else if !errors.Is(err, context.Canceled) {

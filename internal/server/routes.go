@@ -79,6 +79,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/extend", s.handle(s.extendAssessment))
 			r.Get("/campaigns/{campaignID}/assessments.csv", s.handle(s.exportAssessments("csv")))
 			r.Get("/campaigns/{campaignID}/assessments.xlsx", s.handle(s.exportAssessments("xlsx")))
+			r.Get("/campaigns/{campaignID}/assessments-criteria.csv", s.handle(s.exportAssessmentScores))
 			r.Get("/units/new", s.handle(s.newUnitForm))
 			r.Post("/units", s.handle(s.createUnit))
 			r.Post("/units/{unitID}", s.handle(s.correctUnit))

@@ -112,6 +112,7 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/extend":                                 "staff",
 	"GET /campaigns/{campaignID}/assessments.csv":                                                    "staff",
 	"GET /campaigns/{campaignID}/assessments.xlsx":                                                   "staff",
+	"GET /campaigns/{campaignID}/assessments-criteria.csv":                                           "staff",
 }
 
 type route struct{ method, pattern string }

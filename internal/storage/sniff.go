@@ -3,6 +3,7 @@ package storage
 import (
 	"archive/zip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -13,6 +14,10 @@ import (
 // its name says, or is a ZIP-based file that would unpack far beyond its
 // size (a decompression bomb).
 var ErrUnsupported = errors.New("storage: unsupported content")
+
+// ErrBomb is the ErrUnsupported of a ZIP-based file that would unpack far
+// beyond its size.
+var ErrBomb = fmt.Errorf("%w: the archive would unpack far beyond its size", ErrUnsupported)
 
 // EvidenceTypes are the types accepted as evidence, decided by content.
 var EvidenceTypes = map[string]bool{
@@ -85,7 +90,7 @@ func checkZip(path string) error {
 		return ErrUnsupported
 	}
 	if len(zr.File) > maxEntries {
-		return ErrUnsupported
+		return ErrBomb
 	}
 	// Declared sizes can lie: the entries are really inflated, up to the
 	// limit, and the bytes counted.
@@ -102,11 +107,17 @@ func checkZip(path string) error {
 		}
 		total += n
 		if total > maxUnpacked {
-			return ErrUnsupported
+			return ErrBomb
 		}
 		if packed := int64(e.CompressedSize64); packed > 0 && n > 1<<20 && n/packed > maxRatio {
-			return ErrUnsupported
+			return ErrBomb
 		}
 	}
 	return nil
 }
+
+// CheckArchive checks a ZIP-based file (an XLSX to import, say) against the
+// limits evidence files have: ErrBomb when it would unpack far beyond its
+// size, ErrUnsupported when it is not a readable archive. It inflates the
+// entries once, up to the limits, without writing anything.
+func CheckArchive(path string) error { return checkZip(path) }

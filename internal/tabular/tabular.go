@@ -11,8 +11,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
+
+	"thidua/internal/storage"
 )
 
 // Reader yields the rows of a table after its header row.
@@ -31,8 +36,29 @@ type Reader interface {
 // ErrEmpty means the file has no header row.
 var ErrEmpty = errors.New("the file is empty")
 
+// ErrEncoding means a CSV file is neither UTF-8 nor Windows-1258.
+var ErrEncoding = errors.New("the file is neither UTF-8 nor Windows-1258")
+
+// ErrUnpackTooLarge means an XLSX file would unpack far beyond its size (a
+// decompression bomb): it is refused before it is unpacked.
+var ErrUnpackTooLarge = errors.New("the XLSX file would unpack far beyond its size")
+
+// Windows1258 is what Charset reports for a CSV file read as Windows-1258.
+const Windows1258 = "windows-1258"
+
+// Charset reports the legacy encoding a reader decoded its file from
+// (Windows1258), or "" for UTF-8 and XLSX files.
+func Charset(r Reader) string {
+	if c, ok := r.(*csvReader); ok {
+		return c.charset
+	}
+	return ""
+}
+
 // Open opens a CSV or XLSX file, telling them apart by content (XLSX files
-// are ZIP archives), not by name.
+// are ZIP archives), not by name. An XLSX file is first checked with the
+// limits evidence files have, so a decompression bomb is refused before
+// anything is unpacked to disk.
 func Open(path string) (Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -42,24 +68,99 @@ func Open(path string) (Reader, error) {
 	n, _ := io.ReadFull(f, magic)
 	if n == 4 && bytes.Equal(magic, []byte("PK\x03\x04")) {
 		f.Close()
+		if err := storage.CheckArchive(path); err != nil {
+			if errors.Is(err, storage.ErrBomb) {
+				return nil, ErrUnpackTooLarge
+			}
+			return nil, fmt.Errorf("XLSX: %w", err)
+		}
 		return openXLSX(path)
+	}
+	charset, err := sniffCharset(f)
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return openCSV(f)
+	return openCSV(f, charset)
+}
+
+// sniffCharset reads a CSV file through once and tells its encoding: UTF-8
+// when it holds no invalid sequence, or any valid multi-byte one (a UTF-8
+// file with a few broken bytes: the cells that hold them are reported);
+// Windows-1258, the encoding Excel saves CSV in under a Vietnamese Windows,
+// when every non-ASCII byte is invalid UTF-8 and each is a Windows-1258
+// character; otherwise ErrEncoding.
+func sniffCharset(f *os.File) (string, error) {
+	br := bufio.NewReaderSize(f, 64<<10)
+	invalid, cp1258 := false, true
+	buf := make([]byte, 64<<10)
+	carry := 0
+	for {
+		n, err := br.Read(buf[carry:])
+		n += carry
+		end := n
+		if err == nil {
+			// Keep an incomplete sequence at the end for the next read.
+			for i := max(0, n-utf8.UTFMax+1); i < n; i++ {
+				if buf[i] >= utf8.RuneSelf && !utf8.FullRune(buf[i:n]) {
+					end = i
+					break
+				}
+			}
+		}
+		for i := 0; i < end; {
+			b := buf[i]
+			if b < utf8.RuneSelf {
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRune(buf[i:end])
+			if r != utf8.RuneError || size > 1 {
+				return "", nil // a real UTF-8 character: a UTF-8 file
+			}
+			invalid = true
+			if charmap.Windows1258.DecodeByte(b) == utf8.RuneError {
+				cp1258 = false
+			}
+			i++
+		}
+		carry = copy(buf, buf[end:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	switch {
+	case !invalid:
+		return "", nil
+	case cp1258:
+		return Windows1258, nil
+	}
+	return "", ErrEncoding
 }
 
 type csvReader struct {
-	f      *os.File
-	r      *csv.Reader
-	header []string
-	line   int
+	f       *os.File
+	r       *csv.Reader
+	header  []string
+	line    int
+	charset string
 }
 
-func openCSV(f *os.File) (Reader, error) {
-	br := bufio.NewReaderSize(f, 64<<10)
+func openCSV(f *os.File, charset string) (Reader, error) {
+	var src io.Reader = f
+	if charset == Windows1258 {
+		// Windows-1258 writes most toned letters as a letter and a
+		// combining mark: compose them (NFC) as the rest of the portal keeps text.
+		src = norm.NFC.Reader(charmap.Windows1258.NewDecoder().Reader(f))
+	}
+	br := bufio.NewReaderSize(src, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}
@@ -68,7 +169,7 @@ func openCSV(f *os.File) (Reader, error) {
 	r.Comma = sniffDelimiter(first)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	c := &csvReader{f: f, r: r}
+	c := &csvReader{f: f, r: r, charset: charset}
 	header, err := r.Read()
 	if err == io.EOF {
 		f.Close()
