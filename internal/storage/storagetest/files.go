@@ -5,6 +5,9 @@ package storagetest
 import (
 	"archive/zip"
 	"bytes"
+	"io"
+	"os"
+	"syscall"
 	"testing"
 )
 
@@ -40,4 +43,33 @@ func ZipBombDOCX(tb testing.TB) []byte {
 			_, _ = w.Write(zero)
 		}
 	})
+}
+
+// FullDisk is a storage.Local Writer hook for tests: each file written
+// takes limit bytes, then every write fails with ENOSPC, as on a full disk.
+func FullDisk(limit int64) func(io.Writer) io.Writer {
+	return func(w io.Writer) io.Writer { return &fullDisk{w: w, left: limit} }
+}
+
+type fullDisk struct {
+	w    io.Writer
+	left int64
+}
+
+func (d *fullDisk) Write(p []byte) (int, error) {
+	name := ""
+	if f, ok := d.w.(*os.File); ok {
+		name = f.Name()
+	}
+	if int64(len(p)) <= d.left {
+		n, err := d.w.Write(p)
+		d.left -= int64(n)
+		return n, err
+	}
+	n, err := d.w.Write(p[:d.left])
+	d.left -= int64(n)
+	if err != nil {
+		return n, err
+	}
+	return n, &os.PathError{Op: "write", Path: name, Err: syscall.ENOSPC}
 }
