@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -45,31 +46,42 @@ func ZipBombDOCX(tb testing.TB) []byte {
 	})
 }
 
-// FullDisk is a storage.Local Writer hook for tests: each file written
-// takes limit bytes, then every write fails with ENOSPC, as on a full disk.
-func FullDisk(limit int64) func(io.Writer) io.Writer {
-	return func(w io.Writer) io.Writer { return &fullDisk{w: w, left: limit} }
+// FullDisk is a storage.Local Writer hook for tests: a disk with free
+// bytes left, shared by every file written through it; once they are
+// used, every write fails with ENOSPC, as on a full disk.
+func FullDisk(free int64) func(io.Writer) io.Writer {
+	d := &disk{free: free}
+	return func(w io.Writer) io.Writer { return &fullDisk{w: w, disk: d} }
+}
+
+type disk struct {
+	mu   sync.Mutex
+	free int64
+}
+
+// take reserves up to n bytes and returns how many it got.
+func (d *disk) take(n int64) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n = min(n, d.free)
+	d.free -= n
+	return n
 }
 
 type fullDisk struct {
 	w    io.Writer
-	left int64
+	disk *disk
 }
 
-func (d *fullDisk) Write(p []byte) (int, error) {
+func (f *fullDisk) Write(p []byte) (int, error) {
+	room := f.disk.take(int64(len(p)))
+	n, err := f.w.Write(p[:room])
+	if err != nil || room == int64(len(p)) {
+		return n, err
+	}
 	name := ""
-	if f, ok := d.w.(*os.File); ok {
-		name = f.Name()
-	}
-	if int64(len(p)) <= d.left {
-		n, err := d.w.Write(p)
-		d.left -= int64(n)
-		return n, err
-	}
-	n, err := d.w.Write(p[:d.left])
-	d.left -= int64(n)
-	if err != nil {
-		return n, err
+	if file, ok := f.w.(*os.File); ok {
+		name = file.Name()
 	}
 	return n, &os.PathError{Op: "write", Path: name, Err: syscall.ENOSPC}
 }
