@@ -111,7 +111,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		}
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return refuse(http.StatusRequestEntityTooLarge, "error.too_large")
+			return refuse(http.StatusRequestEntityTooLarge, "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
 		}
 		if err != nil {
 			return uploadError(err)
@@ -141,7 +141,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		var tooLargeBody *http.MaxBytesError
 		switch {
 		case errors.Is(err, storage.ErrTooLarge), errors.As(err, &tooLargeBody):
-			return refuse(http.StatusRequestEntityTooLarge, "error.too_large")
+			return refuse(http.StatusRequestEntityTooLarge, "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
 		case errors.Is(err, storage.ErrEmpty) && typed == "":
 			return refuse(http.StatusUnprocessableEntity, "import.upload.missing") // no file chosen
 		case errors.Is(err, storage.ErrEmpty):
@@ -165,6 +165,14 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			FileName: domain.EvidenceFileName(typed, contentType)}, reference)
 		return s.evidenceDone(w, r, c, a, n, err, "assessment.evidence.flash.added")
 	}
+}
+
+// uploadLimit writes the largest file accepted for people: "20 MB".
+func uploadLimit(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return humanSize(n)
 }
 
 // evidenceDone finishes a change to a criterion's evidence: a conflict (the

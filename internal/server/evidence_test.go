@@ -86,9 +86,9 @@ func TestEvidenceRejectionKeepsThePage(t *testing.T) {
 		status  int
 		message string
 	}{
-		{"lon.pdf", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 100<<10)...), http.StatusRequestEntityTooLarge, "vượt quá giới hạn"},
+		{"lon.pdf", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 100<<10)...), http.StatusRequestEntityTooLarge, "Tệp lớn hơn mức tối đa 64 KB"},
 		{"bao-cao.pdf", append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), make([]byte, 4096)...), http.StatusUnsupportedMediaType, "Định dạng tệp không được chấp nhận"},
-		{"bao-cao.docx", storagetest.ZipBombDOCX(t), http.StatusRequestEntityTooLarge, "vượt quá giới hạn"},
+		{"bao-cao.docx", storagetest.ZipBombDOCX(t), http.StatusRequestEntityTooLarge, "Tệp lớn hơn mức tối đa 64 KB"},
 		{"rong.pdf", nil, http.StatusUnprocessableEntity, "Tệp rỗng"},
 	} {
 		resp := fp.uploadEvidence(ev, reference, tc.name, tc.content)
