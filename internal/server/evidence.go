@@ -138,9 +138,8 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			contentType, err = storage.SniffEvidence(path)
 			return err
 		})
-		var tooLargeBody *http.MaxBytesError
 		switch {
-		case errors.Is(err, storage.ErrTooLarge), errors.As(err, &tooLargeBody):
+		case errors.Is(err, storage.ErrTooLarge), errors.As(err, &tooLarge):
 			return refuse(http.StatusRequestEntityTooLarge, "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
 		case errors.Is(err, storage.ErrEmpty) && typed == "":
 			return refuse(http.StatusUnprocessableEntity, "import.upload.missing") // no file chosen
