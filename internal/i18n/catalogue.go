@@ -26,6 +26,7 @@ var parts = []map[string]message{
 	registryMessages,
 	campaignMessages,
 	assessmentMessages,
+	evidenceMessages,
 	commonMessages,
 }
 

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -30,9 +32,14 @@ type AttachedEvidence struct {
 }
 
 // attachable checks that a form may take evidence now: not submitted (or the
-// criterion reopened) and within its window.
-func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterionID int64) (*Assessment, error) {
-	a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, assessmentID))
+// criterion reopened) and within its window. With lock, the form's row is
+// locked until tx ends, for a change; without, it only reads.
+func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterionID int64, lock bool) (*Assessment, error) {
+	query := `SELECT ` + assessmentColumns + assessmentFrom + ` WHERE a.id = $1`
+	if lock {
+		query += ` FOR UPDATE OF a FOR SHARE OF cp`
+	}
+	a, err := scanAssessment(tx.QueryRow(ctx, query, assessmentID))
 	if err != nil {
 		return nil, err
 	}
@@ -45,15 +52,19 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 	var code string
 	err = tx.QueryRow(ctx, `SELECT c.code FROM criteria c WHERE c.id = $1 AND c.set_id = $2
 		AND NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)`, criterionID, a.SetID).Scan(&code)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("evidence: read criterion %d: %w", criterionID, err)
 	}
 	if a.Status == domain.AssessReturned {
+		// A criterion with no score row was not reopened: it stays locked.
 		var reopened bool
-		_ = tx.QueryRow(ctx, `SELECT reopened FROM scores WHERE campaign_id = $1 AND assessment_id = $2 AND criterion_id = $3`, a.CampaignID, a.ID, criterionID).Scan(&reopened)
+		err := tx.QueryRow(ctx, `SELECT reopened FROM scores WHERE campaign_id = $1 AND assessment_id = $2 AND criterion_id = $3`, a.CampaignID, a.ID, criterionID).Scan(&reopened)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("evidence: read whether criterion %d of form %d is reopened: %w", criterionID, a.ID, err)
+		}
 		if !reopened {
 			return nil, domain.Errorf(domain.ECONFLICT, "assessment.criterion_locked", code)
 		}
@@ -61,12 +72,14 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 	return a, nil
 }
 
-// CheckAttachable reports, without changing anything, whether a form may
-// take evidence for a criterion now; the upload asks before it reads a byte
-// of the file. AddEvidence checks again, under lock.
+// CheckAttachable reports, without changing or locking anything, whether a
+// form may take evidence for a criterion now: nil, or a conflict saying why
+// not. The evidence page asks it to offer only what the user may do, and
+// the upload before it reads a byte of the file. AddEvidence, ReuseEvidence
+// and RemoveEvidence check again, under lock.
 func (db *DB) CheckAttachable(ctx context.Context, assessmentID, criterionID int64) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := db.attachable(ctx, tx, assessmentID, criterionID)
+		_, err := db.attachable(ctx, tx, assessmentID, criterionID, false)
 		return err
 	})
 }
@@ -80,7 +93,7 @@ func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, 
 		return err
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := db.attachable(ctx, tx, assessmentID, criterionID)
+		a, err := db.attachable(ctx, tx, assessmentID, criterionID, true)
 		if err != nil {
 			return err
 		}
@@ -127,7 +140,7 @@ func (db *DB) ReuseEvidence(ctx context.Context, assessmentID, criterionID int64
 		return err
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := db.attachable(ctx, tx, assessmentID, criterionID)
+		a, err := db.attachable(ctx, tx, assessmentID, criterionID, true)
 		if err != nil {
 			return err
 		}
@@ -144,7 +157,7 @@ func (db *DB) ReuseEvidence(ctx context.Context, assessmentID, criterionID int64
 // file stays in the unit's library.
 func (db *DB) RemoveEvidence(ctx context.Context, assessmentID, criterionID int64, key string) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := db.attachable(ctx, tx, assessmentID, criterionID)
+		a, err := db.attachable(ctx, tx, assessmentID, criterionID, true)
 		if err != nil {
 			return err
 		}

@@ -41,20 +41,30 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderEvidence(w, r, http.StatusOK, c, a, n, "")
+	return s.renderEvidence(w, r, http.StatusOK, c, a, n, "", "")
 }
 
-func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, problem string) error {
+// renderEvidence shows the evidence page, with problem (a refused change)
+// and the reference typed, when there are. The upload, reuse and remove
+// forms are offered only when the form takes evidence for the criterion
+// now; otherwise the page says why.
+func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, problem, reference string) error {
 	ctx := r.Context()
 	v := web.EvidencePageView{CampaignID: c.ID, AssessmentID: a.ID, CriterionID: n.ID, Code: n.Code, Title: n.Title,
-		MaxMB: s.cfg.MaxUploadBytes >> 20, Error: problem}
+		MaxMB: s.cfg.MaxUploadBytes >> 20, Error: problem, Reference: reference}
+	if err := s.db.CheckAttachable(ctx, a.ID, n.ID); domain.ErrorCode(err) == domain.ECONFLICT {
+		key, args := domain.ErrorMessage(err)
+		v.Locked = i18n.T(ctx, key, args...)
+	} else if err != nil {
+		return err
+	}
 	attached, err := s.db.AssessmentEvidence(ctx, a.ID)
 	if err != nil {
 		return err
 	}
 	for _, e := range attached {
 		if e.CriterionID == n.ID {
-			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: e.FileName, Size: humanSize(e.Size), Reference: e.Reference, Href: "/evidence/" + e.Key})
+			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: domain.EvidenceFileName(e.FileName, e.ContentType), Size: humanSize(e.Size), Reference: e.Reference, Href: "/evidence/" + e.Key})
 		}
 	}
 	library, err := s.db.UnitEvidence(ctx, a.UnitID)
@@ -62,7 +72,7 @@ func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	for _, f := range library {
-		v.Library = append(v.Library, web.Option{Value: f.Key, Label: f.FileName + " (" + humanSize(f.Size) + ", " + i18n.DateTime(f.CreatedAt) + ")"})
+		v.Library = append(v.Library, web.Option{Value: f.Key, Label: domain.EvidenceFileName(f.FileName, f.ContentType) + " (" + humanSize(f.Size) + ", " + i18n.DateTime(f.CreatedAt) + ")"})
 	}
 	s.render(w, r, status, web.EvidencePage(s.chrome(r, i18n.T(ctx, "assessment.evidence.title", n.Code)), v))
 	return nil
@@ -70,7 +80,9 @@ func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status i
 
 // uploadEvidence streams a file into the store (hashing it on the way,
 // checking its type by content), then records it against the criterion.
-// The heap stays small whatever the size: nothing is held whole.
+// The heap stays small whatever the size: nothing is held whole. A refused
+// file comes back to the evidence page with the reason and the reference
+// typed; nothing of it is kept.
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c, a, n, err := s.evidenceTarget(r)
@@ -89,10 +101,17 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		return domain.Errorf(domain.EINVALID, "import.upload.bad")
 	}
 	reference := ""
+	refuse := func(status int, key string, args ...any) error {
+		return s.renderEvidence(w, r, status, c, a, n, i18n.T(ctx, key, args...), reference)
+	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "import.upload.missing"))
+			return refuse(http.StatusUnprocessableEntity, "import.upload.missing")
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return refuse(http.StatusRequestEntityTooLarge, "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
 		}
 		if err != nil {
 			return uploadError(err)
@@ -100,19 +119,19 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		switch part.FormName() {
 		case "reference":
 			b, _ := io.ReadAll(io.LimitReader(part, 4096))
-			reference = string(b)
-			if !domain.ValidText(reference) {
-				return domain.Errorf(domain.EINVALID, "error.bad_text")
+			if !domain.ValidText(string(b)) {
+				return refuse(http.StatusUnprocessableEntity, "error.bad_text")
 			}
+			reference = string(b)
 			if _, err := domain.EvidenceReference(reference); err != nil {
-				return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "field.too_long"))
+				return refuse(http.StatusUnprocessableEntity, "field.too_long")
 			}
 			continue
 		case "file":
 		default:
 			continue
 		}
-		name := cleanFileName(part.FileName())
+		typed := part.FileName()
 		var contentType string
 		sum, size, err := s.store.Put(part, s.cfg.MaxUploadBytes, func(path string) error {
 			var err error
@@ -120,20 +139,39 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			return err
 		})
 		switch {
-		case errors.Is(err, storage.ErrTooLarge):
-			return domain.Errorf(domain.ETOOLARGE, "error.too_large")
+		case errors.Is(err, storage.ErrTooLarge), errors.As(err, &tooLarge):
+			return refuse(http.StatusRequestEntityTooLarge, "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
+		case errors.Is(err, storage.ErrEmpty) && typed == "":
+			return refuse(http.StatusUnprocessableEntity, "import.upload.missing") // no file chosen
+		case errors.Is(err, storage.ErrEmpty):
+			return refuse(http.StatusUnprocessableEntity, "assessment.evidence.empty", cleanFileName(typed))
 		case errors.Is(err, storage.ErrUnsupported):
-			return domain.Errorf(domain.EUNSUPPORTED, "assessment.evidence.unsupported")
+			return refuse(http.StatusUnsupportedMediaType, "assessment.evidence.unsupported")
+		case errors.Is(err, storage.ErrNoSpace):
+			var full *storage.Error
+			errors.As(err, &full)
+			s.log.Error("evidence store out of space", "request_id", requestID(ctx), "store", full.Dir, "op", full.Op, "err", err)
+			return refuse(http.StatusInsufficientStorage, "error.no_space")
 		case err != nil:
+			var storeErr *storage.Error
+			if errors.As(err, &storeErr) {
+				return err // the server's failure: logged and answered 500
+			}
 			return uploadError(err)
 		}
-		if size == 0 {
-			return s.renderEvidence(w, r, http.StatusUnprocessableEntity, c, a, n, i18n.T(ctx, "import.upload.missing"))
-		}
 		key := newIdempotencyKey() + newIdempotencyKey()[:16]
-		err = s.db.AddEvidence(ctx, a.ID, n.ID, postgres.EvidenceFile{Key: key, SHA256: sum, Size: size, ContentType: contentType, FileName: name}, reference)
+		err = s.db.AddEvidence(ctx, a.ID, n.ID, postgres.EvidenceFile{Key: key, SHA256: sum, Size: size, ContentType: contentType,
+			FileName: domain.EvidenceFileName(typed, contentType)}, reference)
 		return s.evidenceDone(w, r, c, a, n, err, "assessment.evidence.flash.added")
 	}
+}
+
+// uploadLimit writes the largest file accepted for people: "20 MB".
+func uploadLimit(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return humanSize(n)
 }
 
 // evidenceDone finishes a change to a criterion's evidence: a conflict (the
@@ -143,7 +181,7 @@ func (s *Server) evidenceDone(w http.ResponseWriter, r *http.Request, c *domain.
 	ctx := r.Context()
 	if domain.ErrorCode(err) == domain.ECONFLICT {
 		key, args := domain.ErrorMessage(err)
-		return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...))
+		return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...), "")
 	}
 	if err != nil {
 		return err
@@ -189,7 +227,8 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	defer rc.Close()
-	attachment(w, f.ContentType, f.FileName)
+	// Names stored before the naming rule are cleaned on the way out too.
+	attachment(w, f.ContentType, domain.EvidenceFileName(f.FileName, f.ContentType))
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	http.ServeContent(w, r, "", f.CreatedAt, rc)
 	return nil

@@ -3,8 +3,11 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
+
+	"thidua/internal/storage"
 )
 
 // healthz answers while the process runs: liveness only.
@@ -13,8 +16,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 only when the database is reachable and its schema is at
-// the binary's migration version; else 503, so a load balancer holds traffic.
+// readyz answers 200 only when the database is reachable, its schema is at
+// the binary's migration version and the evidence store takes files; else
+// 503, so a load balancer holds traffic and monitoring sees it. The store is
+// probed by writing and removing a one-byte file: "full" when its disk is,
+// "not_writable" for any other failure.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -29,6 +35,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		report["database"] = "ok"
 		report["migrations"] = map[string]any{"version": st.Version, "latest": st.Latest, "dirty": st.Dirty, "current": st.Current()}
 		ok = st.Current()
+	}
+	report["evidence_store"] = "ok"
+	if err := s.store.Writable(); err != nil {
+		ok = false
+		report["evidence_store"] = "not_writable"
+		if errors.Is(err, storage.ErrNoSpace) {
+			report["evidence_store"] = "full"
+		}
+		s.log.Warn("readyz: evidence store cannot be written", "err", err)
 	}
 	status := http.StatusOK
 	if !ok {

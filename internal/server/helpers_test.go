@@ -47,6 +47,7 @@ func newAppWithDB(t *testing.T, db *postgres.DB, env map[string]string) *app {
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	vars := map[string]string{"BASE_URL": ts.URL, "LOG_FORMAT": "text"}
+	vars["EVIDENCE_DIR"] = t.TempDir() // /readyz writes to it; a test may name its own
 	for k, v := range env {
 		vars[k] = v
 	}

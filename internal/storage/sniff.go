@@ -19,6 +19,9 @@ var ErrUnsupported = errors.New("storage: unsupported content")
 // beyond its size.
 var ErrBomb = fmt.Errorf("%w: the archive would unpack far beyond its size", ErrUnsupported)
 
+// ErrEmpty means the file has no content at all (zero bytes).
+var ErrEmpty = errors.New("storage: empty file")
+
 // EvidenceTypes are the types accepted as evidence, decided by content.
 var EvidenceTypes = map[string]bool{
 	"application/pdf":           true,
@@ -49,8 +52,16 @@ const (
 )
 
 // SniffEvidence decides a file's type by its content and checks ZIP-based
-// documents for decompression bombs. It returns the content type.
+// documents for decompression bombs. It returns the content type;
+// ErrEmpty for a file of zero bytes, ErrUnsupported for any other type.
 func SniffEvidence(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if fi.Size() == 0 {
+		return "", ErrEmpty
+	}
 	m, err := mimetype.DetectFile(path)
 	if err != nil {
 		return "", err

@@ -6,7 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"testing/iotest"
+
 	"thidua/internal/storage"
 	"thidua/internal/storage/storagetest"
 )
@@ -63,5 +67,82 @@ func TestSniffEvidence(t *testing.T) {
 	}
 	if ct, err := storage.SniffEvidence(write("ok.docx", storagetest.SmallDOCX(t))); err != nil || ct != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
 		t.Errorf("docx: %q %v", ct, err)
+	}
+}
+
+func TestSniffEmptyFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "rong.pdf")
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.SniffEvidence(p); !errors.Is(err, storage.ErrEmpty) {
+		t.Errorf("empty file: %v, want ErrEmpty", err)
+	}
+}
+
+// TestPutDiskFull: a disk that fills up mid-upload is the store's failure,
+// reported as ErrNoSpace with the store's directory, and leaves no file.
+func TestPutDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	l := &storage.Local{Dir: dir, Writer: storagetest.FullDisk(1000)}
+	_, _, err := l.Put(bytes.NewReader(bytes.Repeat([]byte("x"), 5000)), 1<<20, nil)
+	if !errors.Is(err, storage.ErrNoSpace) || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Put on a full disk: %v, want ErrNoSpace wrapping ENOSPC", err)
+	}
+	var se *storage.Error
+	if !errors.As(err, &se) || se.Dir != dir {
+		t.Errorf("error %v does not name the store %s", err, dir)
+	}
+	if !strings.Contains(err.Error(), dir) {
+		t.Errorf("message %q does not name the store", err)
+	}
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			t.Errorf("a failed upload left %s", p)
+		}
+		return nil
+	})
+	// The same store, not full, takes the file; a content error is not a
+	// store error.
+	l.Writer = nil
+	if _, _, err := l.Put(bytes.NewReader([]byte("%PDF-1.4\n")), 1<<20, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := l.Put(bytes.NewReader(make([]byte, 2048)), 1024, nil); errors.As(err, &se) {
+		t.Errorf("too large reported as the store's failure: %v", err)
+	}
+	// A reader that fails (a client gone) is not the store's failure either.
+	if _, _, err := l.Put(io.MultiReader(bytes.NewReader([]byte("abc")), iotest.ErrReader(io.ErrUnexpectedEOF)), 1<<20, nil); err == nil || errors.As(err, &se) {
+		t.Errorf("reader failure: %v", err)
+	}
+}
+
+// TestWritable: the readiness probe's check fails on a full disk and on a
+// directory that cannot be made, and leaves nothing behind.
+func TestWritable(t *testing.T) {
+	dir := t.TempDir()
+	l := &storage.Local{Dir: dir}
+	if err := l.Writable(); err != nil {
+		t.Fatalf("writable store: %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "tmp"))
+	if len(entries) != 0 {
+		t.Errorf("the check left %d files", len(entries))
+	}
+	l.Writer = storagetest.FullDisk(0)
+	if err := l.Writable(); !errors.Is(err, storage.ErrNoSpace) {
+		t.Errorf("full disk: %v", err)
+	}
+	entries, _ = os.ReadDir(filepath.Join(dir, "tmp"))
+	if len(entries) != 0 {
+		t.Errorf("the failed check left %d files", len(entries))
+	}
+	// A store under a regular file cannot be created, even by root.
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&storage.Local{Dir: filepath.Join(file, "store")}).Writable(); err == nil {
+		t.Error("a store under a file reported writable")
 	}
 }

@@ -5,6 +5,10 @@ package storagetest
 import (
 	"archive/zip"
 	"bytes"
+	"io"
+	"os"
+	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -40,4 +44,44 @@ func ZipBombDOCX(tb testing.TB) []byte {
 			_, _ = w.Write(zero)
 		}
 	})
+}
+
+// FullDisk is a storage.Local Writer hook for tests: a disk with free
+// bytes left, shared by every file written through it; once they are
+// used, every write fails with ENOSPC, as on a full disk.
+func FullDisk(free int64) func(io.Writer) io.Writer {
+	d := &disk{free: free}
+	return func(w io.Writer) io.Writer { return &fullDisk{w: w, disk: d} }
+}
+
+type disk struct {
+	mu   sync.Mutex
+	free int64
+}
+
+// take reserves up to n bytes and returns how many it got.
+func (d *disk) take(n int64) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n = min(n, d.free)
+	d.free -= n
+	return n
+}
+
+type fullDisk struct {
+	w    io.Writer
+	disk *disk
+}
+
+func (f *fullDisk) Write(p []byte) (int, error) {
+	room := f.disk.take(int64(len(p)))
+	n, err := f.w.Write(p[:room])
+	if err != nil || room == int64(len(p)) {
+		return n, err
+	}
+	name := ""
+	if file, ok := f.w.(*os.File); ok {
+		name = file.Name()
+	}
+	return n, &os.PathError{Op: "write", Path: name, Err: syscall.ENOSPC}
 }
