@@ -19,8 +19,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // readyz answers 200 only when the database is reachable, its schema is at
 // the binary's migration version and the evidence store takes files; else
 // 503, so a load balancer holds traffic and monitoring sees it. The store is
-// probed by writing and removing a one-byte file: "full" when its disk is,
-// "not_writable" for any other failure.
+// probed by writing and removing a one-byte file: "not_writable" (503) when
+// that fails, "full" when its disk is full. A full store keeps the instance
+// ready but marks it "degraded": every instance shares the one store, so
+// holding traffic would take the whole portal down on the deadline day,
+// while reading, scoring and submitting still work and only uploads get 507.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -38,10 +41,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	report["evidence_store"] = "ok"
 	if err := s.store.Writable(); err != nil {
-		ok = false
-		report["evidence_store"] = "not_writable"
 		if errors.Is(err, storage.ErrNoSpace) {
 			report["evidence_store"] = "full"
+			report["degraded"] = true
+		} else {
+			ok = false
+			report["evidence_store"] = "not_writable"
 		}
 		s.log.Warn("readyz: evidence store cannot be written", "err", err)
 	}
