@@ -186,3 +186,45 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// TestPasswordFromOwnDetailsRefused: the password rules see the user's own
+// e-mail, name and unit when an account is created and when a password is
+// changed.
+func TestPasswordFromOwnDetailsRefused(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	c, u := a.loggedIn(domain.RoleFocalPoint)
+	local, _, _ := strings.Cut(u.Email, "@")
+	for _, tc := range []struct{ pw, msg string }{
+		{"Sở Tư pháp 2026", "thông tin của chính bạn"},
+		{"SO TU PHAP!", "thông tin của chính bạn"},
+		{local + "2026", "thông tin của chính bạn"},
+		{u.FullName, "thông tin của chính bạn"},
+		{"aaaaaaaa", "lặp lại hoặc theo dãy"},
+		{"        ", "lặp lại hoặc theo dãy"},
+		{"abcdefgh", "lặp lại hoặc theo dãy"},
+		{"qwertyui", "lặp lại hoặc theo dãy"},
+	} {
+		resp := c.post("/account/password", url.Values{"current": {testPassword}, "new": {tc.pw}, "confirm": {tc.pw}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		if !strings.Contains(bodyOf(resp), tc.msg) {
+			t.Errorf("change to %q: missing %q", tc.pw, tc.msg)
+		}
+	}
+
+	admin, _ := a.loggedIn(domain.RoleAdmin)
+	for _, tc := range []struct{ email, name, pw, msg string }{
+		{"tran.van.binh@example.vn", "Trần Văn Bình", "tranvanbinh2026", "thông tin của chính bạn"},
+		{"moi@example.vn", "Lê Thị Mai", "moi@example.vn", "thông tin của chính bạn"},
+		{"khac@example.vn", "Lê Văn Khác", "Sở Tư pháp!!", "thông tin của chính bạn"},
+		{"lap@example.vn", "Lê Văn Lặp", "abababababab", "lặp lại hoặc theo dãy"},
+	} {
+		key, _ := htmlOf(t, admin.get("/users")).Find("input[name=idempotency_key]").Attr("value")
+		resp := admin.post("/users", url.Values{"idempotency_key": {key}, "email": {tc.email}, "full_name": {tc.name},
+			"role": {"focal_point"}, "unit_id": {fmt.Sprint(a.unit)}, "password": {tc.pw}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		if !strings.Contains(bodyOf(resp), tc.msg) {
+			t.Errorf("create %s with %q: missing %q", tc.email, tc.pw, tc.msg)
+		}
+	}
+}
