@@ -228,3 +228,24 @@ func TestPasswordFromOwnDetailsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestInvisibleNamesRefused: a name made only of zero-width or other
+// invisible characters is no name.
+func TestInvisibleNamesRefused(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	for _, name := range []string{"\u200b\u200c\u200d\ufeff", "\u2060\u200b \u00a0\u200b", "\u202e\u202d\u2066\u2069", "\u00ad\u3164"} {
+		resp := staff.post("/units", url.Values{"name": {name}, "kind": {"commune"}, "valid_from": {"2025-07-01"}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		resp = staff.post("/people", url.Values{"full_name": {name}, "unit_code": {"TEST-STP"}, "category": {"cong_chuc"}, "valid_from": {"2025-07-01"}})
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+	}
+	// Visible text with invisible characters around it keeps only the text.
+	resp := staff.post("/units", url.Values{"name": {"\u200bUBND xã Mỹ Thọ\u200b\ufeff"}, "kind": {"commune"}, "valid_from": {"2025-07-01"}})
+	wantStatus(t, resp, http.StatusSeeOther)
+	doc := htmlOf(t, staff.get(resp.Header.Get("Location")))
+	if h := doc.Find("h1").Text(); !strings.Contains(h, "UBND xã Mỹ Thọ") || strings.ContainsAny(h, "\u200b\ufeff") {
+		t.Errorf("unit page title %q", h)
+	}
+}
