@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"thidua/internal/domain"
 )
 
@@ -247,5 +249,27 @@ func TestInvisibleNamesRefused(t *testing.T) {
 	doc := htmlOf(t, staff.get(resp.Header.Get("Location")))
 	if h := doc.Find("h1").Text(); !strings.Contains(h, "UBND xã Mỹ Thọ") || strings.ContainsAny(h, "\u200b\ufeff") {
 		t.Errorf("unit page title %q", h)
+	}
+}
+
+// TestAssessmentListBackLinkOpens: every link back to the campaign on the
+// assessments list leads to a page its reader may open.
+func TestAssessmentListBackLinkOpens(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	for _, c := range []*client{fp, staff} {
+		doc := htmlOf(t, c.get(wk.page+"/assessments"))
+		back := doc.Find("main a").FilterFunction(func(_ int, s *goquery.Selection) bool { return strings.HasPrefix(s.Text(), "←") })
+		if back.Length() == 0 {
+			t.Fatal("no back link on the assessments list")
+		}
+		href, _ := back.First().Attr("href")
+		if resp := c.get(href); resp.StatusCode != http.StatusOK {
+			t.Errorf("back link %s answers %d", href, resp.StatusCode)
+		}
 	}
 }
