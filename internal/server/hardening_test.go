@@ -273,3 +273,32 @@ func TestAssessmentListBackLinkOpens(t *testing.T) {
 		}
 	}
 }
+
+// TestRejectedImportFileNotLoggedAsError: a user's bad file is the user's
+// mistake, logged as information, not a server error.
+func TestRejectedImportFileNotLoggedAsError(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"IMPORT_DIR": t.TempDir()})
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	for _, f := range []struct {
+		name    string
+		content string
+	}{
+		{"hong.csv", "ma,\"ten\n\"T1,x\n"},
+		{"hong.xlsx", "PK\x03\x04 không phải tệp Excel"},
+		{"chi-tieu-de.csv", ""},
+	} {
+		resp := staff.upload("/units/import", f.name, []byte(f.content))
+		if resp.StatusCode != http.StatusSeeOther {
+			continue // refused at once: nothing runs in the background
+		}
+		waitJob(t, staff, resp.Header.Get("Location"))
+	}
+	logs := a.logs.String()
+	if strings.Contains(logs, "level=ERROR") {
+		t.Errorf("a rejected file logged as an error:\n%s", logs)
+	}
+	if !strings.Contains(logs, "import: file refused") {
+		t.Errorf("rejected file not logged:\n%s", logs)
+	}
+}
