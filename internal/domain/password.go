@@ -154,9 +154,7 @@ func personalPassword(pw string, own []string) bool {
 			words = append(words, foldPassword(local, true))
 		}
 		words = append(words, foldPassword(d, true))
-		for _, w := range strings.FieldsFunc(SearchKey(d), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			words = append(words, w)
-		}
+		words = append(words, strings.FieldsFunc(SearchKey(d), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })...)
 	}
 	// Longest first, so that a whole name goes before its parts.
 	sort.Slice(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
