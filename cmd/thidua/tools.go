@@ -96,7 +96,20 @@ func runUser(ctx context.Context, cfg *config.Config, args []string, stdin io.Re
 			return err
 		}
 		pw = domain.NormalizePassword(strings.TrimRight(line, "\r\n"))
-		if key := domain.ValidatePassword(pw); key != "" {
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *fromStdin {
+		own := []string{n.Email, n.FullName}
+		if n.UnitID != nil {
+			if u, err := db.UnitByID(ctx, *n.UnitID); err == nil {
+				own = append(own, u.Name, u.ShortName)
+			}
+		}
+		if key := domain.ValidatePassword(pw, own...); key != "" {
 			return fmt.Errorf("password refused: %s", key)
 		}
 	}
@@ -104,11 +117,6 @@ func runUser(ctx context.Context, cfg *config.Config, args []string, stdin io.Re
 	if err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	u, _, err := db.CreateUser(ctx, n, hash, "")
 	if errors.As(err, &ve) {
 		return fmt.Errorf("invalid user: %v", ve.Fields)

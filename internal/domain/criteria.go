@@ -177,6 +177,11 @@ func criterionCode(s string) bool {
 	return true
 }
 
+// CriteriaMaxDepth is how many levels a criteria tree may have: area →
+// criterion → sub-criterion → and two more for the finest breakdowns; the
+// templates and real PAR index sets use two or three.
+const CriteriaMaxDepth = 5
+
 // ValidateTree checks a whole tree: each node, unique codes, parents that
 // exist, no cycle, and every parent's maximum equal to the sum of its
 // children's (complete=true, as for announcing or importing) or at least
@@ -207,19 +212,26 @@ func ValidateTree(nodes []Criterion, complete bool) []TreeProblem {
 		}
 		sums[*n.ParentID] += n.Max
 		hasChildren[*n.ParentID] = true
-		// Walk up: a cycle never reaches a root.
+		// Walk up: a cycle never reaches a root. The first level too deep
+		// is named, not each node below it.
 		seen := map[int64]bool{n.ID: true}
+		depth, rooted := 1, false
 		for p := n.ParentID; p != nil; {
 			if seen[*p] {
 				ps = append(ps, TreeProblem{Code: n.Code, Message: "criteria.cycle"})
 				break
 			}
 			seen[*p] = true
+			depth++
 			parent, ok := byID[*p]
 			if !ok {
 				break
 			}
 			p = parent.ParentID
+			rooted = p == nil
+		}
+		if rooted && depth == CriteriaMaxDepth+1 {
+			ps = append(ps, TreeProblem{Code: n.Code, Message: "criteria.too_deep", Args: []any{CriteriaMaxDepth}})
 		}
 	}
 	for i := range nodes {

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strconv"
 	"testing"
 )
 
@@ -117,5 +118,33 @@ func TestTransitions(t *testing.T) {
 	}
 	if DefaultBands.Classify(8999) != "good" || DefaultBands.Classify(9000) != "excellent" || DefaultBands.Classify(4999) != "weak" {
 		t.Error("Classify at the band edges")
+	}
+}
+
+// TestValidateTreeDepth: a tree deeper than CriteriaMaxDepth levels is
+// refused, naming the first node too deep, once.
+func TestValidateTreeDepth(t *testing.T) {
+	chain := func(levels int) []Criterion {
+		var nodes []Criterion
+		for i := 1; i <= levels; i++ {
+			code := "c" + strconv.Itoa(i)
+			n := Criterion{ID: int64(i), Code: code, Title: "Cấp " + code, Max: pts("1"), Method: MethodPoints, Step: 25}
+			if i > 1 {
+				p := int64(i - 1)
+				n.ParentID = &p
+			}
+			nodes = append(nodes, n)
+		}
+		return nodes
+	}
+	if ps := ValidateTree(chain(CriteriaMaxDepth), true); len(ps) != 0 {
+		t.Errorf("%d levels refused: %+v", CriteriaMaxDepth, ps)
+	}
+	for _, levels := range []int{CriteriaMaxDepth + 1, 34, 40} {
+		nodes := chain(levels)
+		ps := ValidateTree(nodes, true)
+		if len(ps) != 1 || ps[0].Message != "criteria.too_deep" || ps[0].Code != nodes[CriteriaMaxDepth].Code {
+			t.Errorf("%d levels: %+v", levels, ps)
+		}
 	}
 }

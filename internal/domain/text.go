@@ -2,15 +2,30 @@ package domain
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
 
-// CleanText returns s NFC-normalized with surrounding white space removed:
-// the form every name is stored in.
+// CleanText returns s NFC-normalized with surrounding white space and
+// invisible characters removed: the form every name is stored in. A name
+// typed as zero-width characters only is then empty, and refused as such
+// by every Validate.
 func CleanText(s string) string {
-	return strings.TrimSpace(norm.NFC.String(s))
+	return strings.TrimFunc(norm.NFC.String(s), Invisible)
+}
+
+// Invisible reports a character that shows nothing: white space, format
+// characters (zero-width spaces and joiners, byte-order mark, bidi
+// controls, soft hyphen: Unicode category Cf) and the blank letters and
+// symbols that render as nothing (Hangul fillers, the blank braille cell).
+func Invisible(r rune) bool {
+	switch r {
+	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800:
+		return true
+	}
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
 }
 
 // RuneLen counts characters, not bytes, for length limits.

@@ -78,9 +78,11 @@ var authMessages = map[string]message{
 	"account.sessions.end":      {"Đăng xuất khỏi mọi thiết bị", "Sign out everywhere"},
 
 	// Passwords
-	"password.rules":     {"Từ 8 đến 128 ký tự; không dùng mật khẩu phổ biến. Nên dùng một câu dễ nhớ.", "8 to 128 characters; no common passwords. A memorable sentence works well."},
+	"password.rules":     {"Từ 8 đến 128 ký tự; không dùng mật khẩu phổ biến, lặp lại hay theo dãy, không dựa trên thư điện tử, họ tên hay tên đơn vị của bạn. Nên dùng một câu dễ nhớ.", "8 to 128 characters; no common, repetitive or sequential passwords, nothing built from your e-mail, name or unit name. A memorable sentence works well."},
 	"password.too_short": {"Mật khẩu phải có ít nhất 8 ký tự.", "The password must have at least 8 characters."},
 	"password.too_long":  {"Mật khẩu không được dài quá 128 ký tự.", "The password must have at most 128 characters."},
 	"password.common":    {"Mật khẩu này quá phổ biến, dễ bị đoán. Hãy chọn mật khẩu khác.", "This password is too common and easily guessed. Choose another."},
 	"password.invalid":   {"Mật khẩu chứa ký tự không hợp lệ.", "The password contains invalid characters."},
+	"password.trivial":   {"Mật khẩu lặp lại hoặc theo dãy liên tiếp (như “aaaaaaaa”, “abcdefgh”, “12345678”, “qwertyui”) nên rất dễ đoán. Hãy chọn mật khẩu khác.", "The password is repetitive or sequential (like “aaaaaaaa”, “abcdefgh”, “12345678”, “qwertyui”) and easily guessed. Choose another."},
+	"password.personal":  {"Mật khẩu không được dựa trên thông tin của chính bạn (thư điện tử, họ tên, tên đơn vị) hay tên cổng thông tin. Hãy chọn mật khẩu khác.", "The password must not be built from your own details (e-mail, name, unit name) or the portal's name. Choose another."},
 }

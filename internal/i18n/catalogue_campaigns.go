@@ -209,6 +209,7 @@ var campaignMessages = map[string]message{
 	"criteria.target.invalid":           {"cần chỉ tiêu lớn hơn 0", "needs a target above 0"},
 	"criteria.parent.missing":           {"không tìm thấy tiêu chí cha", "parent criterion not found"},
 	"criteria.cycle":                    {"quan hệ cha – con tạo vòng lặp", "parent links form a cycle"},
+	"criteria.too_deep":                 {"nằm quá sâu: cây tiêu chí có tối đa %d cấp (lĩnh vực → tiêu chí → tiêu chí thành phần → …)", "is too deep: a criteria tree has at most %d levels (area → criterion → sub-criterion → …)"},
 	"criteria.sum.over":                 {"tổng điểm các tiêu chí con (%s) vượt điểm tối đa (%s)", "children sum to %s, above the maximum %s"},
 	"criteria.sum.under":                {"tổng điểm các tiêu chí con (%s) chưa bằng điểm tối đa (%s)", "children sum to %s, below the maximum %s"},
 	"criteria.frozen":                   {"Đã có đơn vị tự chấm theo bộ tiêu chí này: thay đổi phải là một lần sửa đổi có ghi lý do.", "Units have self-assessed with this set: a change must be an amendment with a reason."},

@@ -23,6 +23,7 @@ var commonMessages = map[string]message{
 	"error.title.500":        {"Lỗi hệ thống", "Internal error"},
 	"error.title.503":        {"Tạm thời gián đoạn", "Temporarily unavailable"},
 	"error.bad_request":      {"Yêu cầu không hợp lệ.", "The request is not valid."},
+	"error.bad_parameter":    {"Tham số “%s” trên địa chỉ trang phải là một số nguyên dương.", "The address parameter “%s” must be a positive whole number."},
 	"error.bad_text":         {"Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc sai mã UTF-8). Vui lòng kiểm tra lại nội dung đã nhập.", "The request contains invalid characters (NUL or malformed UTF-8). Please check what you entered."},
 	"error.forbidden":        {"Tài khoản của bạn không có quyền thực hiện thao tác này.", "Your account is not allowed to do this."},
 	"error.cross_origin":     {"Yêu cầu bị từ chối vì không xuất phát từ trang của cổng thông tin.", "The request was refused because it did not come from this portal's pages."},

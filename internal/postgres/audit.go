@@ -74,7 +74,7 @@ func (db *DB) ListAudit(ctx context.Context, beforeID int64, limit int) ([]Audit
 		SELECT a.id, a.at, a.actor_id, coalesce(u.full_name, ''), a.action, a.object_type, a.object_id,
 		       a.details::text, a.request_id, coalesce(host(a.client_addr), '')
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE $1 = 0 OR a.id < $1
+		WHERE $1::bigint = 0 OR a.id < $1::bigint
 		ORDER BY a.id DESC
 		LIMIT $2`, beforeID, limit)
 	if err != nil {

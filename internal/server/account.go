@@ -33,7 +33,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		v.Current.Error = "account.password.wrong"
 	}
-	if key := domain.ValidatePassword(next); key != "" {
+	if key := domain.ValidatePassword(next, u.Email, u.FullName, u.UnitName); key != "" {
 		v.New.Error = key
 	} else if next != confirm {
 		v.Confirm.Error = "account.password.mismatch"

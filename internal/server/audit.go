@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 
 	"thidua/internal/i18n"
 	"thidua/web"
@@ -13,9 +12,9 @@ const auditPageSize = 100
 // auditLog shows the audit log, newest first, a hundred lines a page.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	if before < 0 {
-		before = 0
+	before, err := queryID(r, "before")
+	if err != nil {
+		return err
 	}
 	recs, err := s.db.ListAudit(ctx, before, auditPageSize+1)
 	if err != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -42,26 +43,35 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	view := web.LoginView{Email: email, Next: r.PostFormValue("next")}
 	addr := s.clientAddr(r)
 
-	// The attempt is recorded before it is counted, so parallel guesses at
-	// one account see each other and cannot all slip under the limit; a
-	// good password clears the account's record below.
-	if err := s.db.RecordLoginFailure(ctx, email, addr); err != nil {
-		return err
-	}
-	byAccount, byAddr, err := s.db.LoginFailures(ctx, email, addr, throttleWindow)
+	// The attempt is recorded as a failure before it is judged, so parallel
+	// guesses see each other; a good password clears it below. A throttled
+	// address, or this account from this address, is refused; the account
+	// as such is only slowed down (domain.LoginCounts.Verdict), so that
+	// nobody can lock its owner out.
+	counts, err := s.db.RecordLoginAttempt(ctx, email, addr, domain.LoginWindow)
 	if err != nil {
 		return err
 	}
-	if byAccount > maxAccountFailures || byAddr > maxAddressFailures {
+	verdict := counts.Verdict()
+	if verdict.Refuse != "" {
 		s.log.Warn("security: login throttled", "request_id", requestID(ctx), "account", email, "client", addr.String(),
-			"account_failures", byAccount, "address_failures", byAddr)
-		if err := s.db.Audit(ctx, domain.AuditLoginThrottled, "account", email, map[string]any{"account_failures": byAccount, "address_failures": byAddr}); err != nil {
+			"limit", verdict.Refuse, "pair_failures", counts.Pair, "address_failures", counts.Address,
+			"address_accounts", counts.AddressAccounts, "account_failures", counts.Account)
+		if err := s.db.Audit(ctx, domain.AuditLoginThrottled, "account", email, map[string]any{"limit": verdict.Refuse,
+			"pair_failures": counts.Pair, "address_failures": counts.Address, "address_accounts": counts.AddressAccounts}); err != nil {
 			return err
 		}
-		w.Header().Set("Retry-After", strconv.Itoa(int(throttleWindow/time.Second)))
+		w.Header().Set("Retry-After", strconv.Itoa(int(verdict.RetryAfter/time.Second)))
 		view.Error = "login.throttled"
 		s.renderLogin(w, r, http.StatusTooManyRequests, view)
 		return nil
+	}
+	if verdict.Delay > 0 {
+		s.log.Warn("security: login delayed", "request_id", requestID(ctx), "account", email, "client", addr.String(),
+			"delay", verdict.Delay.String(), "account_failures", counts.Account)
+		if err := s.pause(ctx, verdict.Delay); err != nil {
+			return err
+		}
 	}
 
 	u, err := s.db.UserByEmail(ctx, email)
@@ -97,7 +107,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
-	if err := s.db.ClearLoginFailures(ctx, email); err != nil {
+	if err := s.db.ClearLoginFailures(ctx, email, addr); err != nil {
 		return err
 	}
 	actorCtx := domain.WithActor(ctx, domain.Actor{UserID: u.ID, RequestID: requestID(ctx), ClientAddr: addr.String()})
@@ -107,6 +117,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	s.log.Info("security: login", "request_id", requestID(ctx), "user_id", u.ID, "client", addr.String())
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// pause waits d, or until the request is abandoned. It holds no database
+// connection: the slowed sign-in costs the server a goroutine only.
+func (s *Server) pause(ctx context.Context, d time.Duration) error {
+	if s.sleep != nil {
+		return s.sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // logout ends the session on the server: its token is deleted from the

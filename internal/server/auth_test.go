@@ -99,44 +99,119 @@ func TestLoginNFCPassword(t *testing.T) {
 	a.client().login(u.Email, nfd)
 }
 
+// from makes the client's requests come from addr, as the trusted proxy
+// (127.0.0.1 in these tests) reports it.
+func (c *client) from(addr string) *client {
+	c.header.Set("X-Forwarded-For", addr)
+	return c
+}
+
 func TestLoginThrottledPerAccount(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
+	a := newApp(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
 	u := a.user(domain.RoleStaff)
-	c := a.client()
-	for i := 1; i <= 5; i++ {
-		// A new client address each time: the account limit still holds.
-		c.header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+	c := a.client().from("203.0.113.9")
+	for i := 1; i <= domain.LoginPairLimit; i++ {
 		wantStatus(t, c.post("/login", url.Values{"email": {u.Email}, "password": {"sai mật khẩu " + fmt.Sprint(i)}}), http.StatusUnprocessableEntity)
 	}
-	c.header.Set("X-Forwarded-For", "198.51.100.77")
 	resp := c.post("/login", url.Values{"email": {u.Email}, "password": {"sai lần thứ sáu"}})
 	wantStatus(t, resp, http.StatusTooManyRequests)
 	if !strings.Contains(bodyOf(resp), "quá nhiều lần") || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("429 without Vietnamese message or Retry-After: %s", resp.Header)
 	}
-	// Even the right password waits out the window.
-	resp = c.post("/login", url.Values{"email": {u.Email}, "password": {testPassword}})
-	wantStatus(t, resp, http.StatusTooManyRequests)
-	// Another account from the same client is not locked.
+	// The guesser does not get to try more, not even the right password.
+	wantStatus(t, c.post("/login", url.Values{"email": {u.Email}, "password": {testPassword}}), http.StatusTooManyRequests)
+	// Another account from the same address is not locked.
 	other := a.user(domain.RoleStaff)
-	a.client().login(other.Email, testPassword)
+	a.client().from("203.0.113.9").login(other.Email, testPassword)
+	// The owner, from their own address, gets in.
+	a.client().from("198.51.100.7").login(u.Email, testPassword)
+	// And the guesser is still throttled after the owner signed in.
+	wantStatus(t, c.post("/login", url.Values{"email": {u.Email}, "password": {"sai nữa"}}), http.StatusTooManyRequests)
 	assertAudit(t, a, "login.throttled")
+}
+
+// TestLoginAttackCannotLockOwnerOut: an attacker guessing from many
+// addresses is throttled address by address and only slows the account
+// down; the owner with the right password still signs in.
+func TestLoginAttackCannotLockOwnerOut(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
+	u := a.user(domain.RoleFocalPoint)
+	attackers := make([]*client, 8)
+	for i := range attackers {
+		attackers[i] = a.client().from(fmt.Sprintf("203.0.113.%d", 10+i))
+		for j := range domain.LoginPairLimit {
+			wantStatus(t, attackers[i].post("/login", url.Values{"email": {u.Email}, "password": {fmt.Sprintf("đoán %d-%d", i, j)}}), http.StatusUnprocessableEntity)
+		}
+		// Each attacking address is then refused, whatever it sends.
+		wantStatus(t, attackers[i].post("/login", url.Values{"email": {u.Email}, "password": {"đoán tiếp"}}), http.StatusTooManyRequests)
+	}
+	wantStatus(t, attackers[0].post("/login", url.Values{"email": {u.Email}, "password": {testPassword}}), http.StatusTooManyRequests)
+
+	// The owner, from their commune's address, signs in, twice: slowed
+	// down by a few seconds, not refused.
+	for len(a.slept) > 0 {
+		<-a.slept
+	}
+	owner := a.client().from("198.51.100.20")
+	owner.login(u.Email, testPassword)
+	select {
+	case d := <-a.slept:
+		if d <= 0 || d > domain.LoginDelayMax {
+			t.Errorf("owner delayed %v", d)
+		}
+	default:
+		t.Error("the account under attack is not slowed down")
+	}
+	a.client().from("198.51.100.20").login(u.Email, testPassword)
+	// A wrong password from the owner's address is only a failure.
+	wantStatus(t, a.client().from("198.51.100.21").post("/login", url.Values{"email": {u.Email}, "password": {"gõ nhầm"}}), http.StatusUnprocessableEntity)
+
+	// The attackers are still throttled.
+	for _, c := range attackers {
+		wantStatus(t, c.post("/login", url.Values{"email": {u.Email}, "password": {"lại đoán"}}), http.StatusTooManyRequests)
+	}
+	logs := a.logs.String()
+	for _, want := range []string{"security: login throttled", "limit=pair", "security: login delayed"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
 }
 
 func TestLoginThrottledPerAddress(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
-	c := a.client()
-	c.header.Set("X-Forwarded-For", "192.0.2.10")
-	for i := range maxAddressFailures {
+	c := a.client().from("192.0.2.10")
+	// Password spraying: one address, one guess at each of many accounts.
+	for i := range domain.LoginAddressAccounts {
 		resp := c.post("/login", url.Values{"email": {fmt.Sprintf("u%d@example.vn", i)}, "password": {"sai mật khẩu"}})
 		wantStatus(t, resp, http.StatusUnprocessableEntity)
 	}
 	wantStatus(t, c.post("/login", url.Values{"email": {"new@example.vn"}, "password": {"sai mật khẩu"}}), http.StatusTooManyRequests)
 	// Behind the trusted proxy, another client address is not throttled.
-	c.header.Set("X-Forwarded-For", "192.0.2.11")
+	c.from("192.0.2.11")
 	wantStatus(t, c.post("/login", url.Values{"email": {"new@example.vn"}, "password": {"sai mật khẩu"}}), http.StatusUnprocessableEntity)
+	if !strings.Contains(a.logs.String(), "limit=address") {
+		t.Error("address throttling not logged")
+	}
+}
+
+// TestLoginOfficeBehindNAT: colleagues sharing one address, each mistyping
+// a few times, are not locked out by each other.
+func TestLoginOfficeBehindNAT(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
+	users := []*domain.User{a.user(domain.RoleStaff), a.user(domain.RoleStaff), a.user(domain.RoleLeader), a.user(domain.RoleStaff)}
+	for _, u := range users {
+		for i := range domain.LoginPairLimit - 1 {
+			wantStatus(t, a.client().from("192.0.2.50").post("/login", url.Values{"email": {u.Email}, "password": {fmt.Sprint("gõ nhầm ", i)}}), http.StatusUnprocessableEntity)
+		}
+	}
+	for _, u := range users {
+		a.client().from("192.0.2.50").login(u.Email, testPassword)
+	}
 }
 
 func TestDisablingEndsSessions(t *testing.T) {

@@ -118,6 +118,19 @@ func TestCriteriaEditorOverHTTP(t *testing.T) {
 	if !strings.Contains(msg, "Tiêu chí 1:") || !strings.Contains(msg, "vượt điểm tối đa") {
 		t.Errorf("over-sum message does not name the node: %q", msg)
 	}
+	// A sixth level is refused, naming the node.
+	code := "1.1"
+	for i := range domain.CriteriaMaxDepth - 2 {
+		parent := code
+		code = fmt.Sprintf("L%d", i+3)
+		resp = staff.post(set+"/nodes", url.Values{"parent_code": {parent}, "code": {code}, "title": {"Cấp " + code}, "max": {"6"}, "method": {"points"}, "step": {"0,25"}})
+		wantStatus(t, resp, http.StatusSeeOther)
+	}
+	resp = staff.post(set+"/nodes", url.Values{"parent_code": {code}, "code": {code + ".1"}, "title": {"Quá sâu"}, "max": {"6"}, "method": {"points"}, "step": {"0,25"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if msg := htmlOf(t, resp).Find(".criterion-form .field-error").Text(); !strings.Contains(msg, "Tiêu chí "+code+".1:") || !strings.Contains(msg, "tối đa 5 cấp") {
+		t.Errorf("too-deep message does not name the node: %q", msg)
+	}
 	editor := htmlOf(t, staff.get(page+"/criteria"))
 	if !strings.Contains(editor.Text(), "chưa bằng điểm tối đa") {
 		t.Error("the incomplete tree is not flagged")

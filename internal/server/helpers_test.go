@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -33,6 +34,9 @@ type app struct {
 	cfg  *config.Config
 	unit int64 // a unit for focal points
 	logs *lockedWriter
+	// slept records the sign-in delays the server asked for; tests never
+	// wait them out.
+	slept chan time.Duration
 }
 
 func newApp(t *testing.T, env map[string]string) *app {
@@ -58,6 +62,14 @@ func newAppWithDB(t *testing.T, db *postgres.DB, env map[string]string) *app {
 	a.cfg = cfg
 	log := slog.New(slog.NewTextHandler(a.logs, nil))
 	a.srv = New(cfg, db, log)
+	a.slept = make(chan time.Duration, 1000)
+	a.srv.sleep = func(_ context.Context, d time.Duration) error {
+		select {
+		case a.slept <- d:
+		default:
+		}
+		return nil
+	}
 	t.Cleanup(a.srv.Close)
 	ts.Config.Handler = a.srv
 	a.ts = ts

@@ -146,7 +146,7 @@ func (s *Server) startImport(reqCtx context.Context, key, kind, path string, dry
 		defer s.jobs.Done()
 		ctx := domain.WithActor(s.bg, actor)
 		fail := func(err error) {
-			s.log.Error("import failed", "key", key, "err", err)
+			s.logImportFailure(key, err)
 			msg := i18n.Translate(i18n.Vietnamese, "error.internal")
 			if errors.Is(err, tabular.ErrEmpty) {
 				msg = i18n.Translate(i18n.Vietnamese, "import.empty")

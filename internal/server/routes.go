@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"thidua/internal/domain"
 	"thidua/web"
@@ -17,12 +18,11 @@ func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.assignRequestID, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput,
 		s.cop.Handler, s.loadSession, s.loadUser)
+	r.Use(middleware.GetHead) // HEAD wherever GET is: uptime probes use it
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return domain.Errorf(domain.ENOTFOUND, "error.not_found")
 	}))
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusMethodNotAllowed, "error.method")
-	})
+	r.MethodNotAllowed(s.methodNotAllowed)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)

@@ -28,20 +28,15 @@ type Server struct {
 	sessStore *pgxstore.PostgresStore
 	cop       *http.CrossOriginProtection
 	handler   http.Handler
+	// sleep waits out a sign-in delay (see domain.LoginCounts); nil is a
+	// real timer. Tests replace it so that they never sleep.
+	sleep func(context.Context, time.Duration) error
 	// bg is the context of background jobs (imports); Close cancels it and
 	// waits for them.
 	bg     context.Context
 	stopBg context.CancelFunc
 	jobs   sync.WaitGroup
 }
-
-// Login throttling: failures counted within the window, per account and per
-// client address.
-const (
-	throttleWindow     = 15 * time.Minute
-	maxAccountFailures = 5
-	maxAddressFailures = 30
-)
 
 // New builds the server and its routes.
 func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path"
 	"strings"
 
 	"thidua/internal/domain"
@@ -182,14 +183,26 @@ func (s *Server) trusted(a netip.Addr) bool {
 // flash stores a one-time notice for the next page.
 func (s *Server) flash(ctx context.Context, key string) { s.sessions.Put(ctx, sessFlash, key) }
 
-// localPath returns next when it is a path on this site, else fallback:
-// never an open redirect.
+// localPath returns next, cleaned, when it is a path on this site, else
+// fallback: never an open redirect. The check is made on the cleaned form,
+// the one http.Redirect sends ("/./\\x" would become "/\\x", which browsers
+// read as "//x"), and a backslash anywhere, raw or escaped, is refused.
 func localPath(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || strings.ContainsRune(next, '\\') {
 		return fallback
 	}
-	if u, err := url.Parse(next); err != nil || u.IsAbs() || u.Host != "" {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return fallback
 	}
-	return next
+	clean := path.Clean(u.Path)
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") || !domain.ValidText(clean) ||
+		strings.ContainsAny(clean, "\\\t\r\n") {
+		return fallback
+	}
+	out := (&url.URL{Path: clean, RawQuery: u.RawQuery}).String()
+	if out == "" || out[0] != '/' || strings.HasPrefix(out, "//") || strings.ContainsRune(out, '\\') {
+		return fallback
+	}
+	return out
 }

@@ -125,8 +125,16 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	generated := pw == ""
 	if generated {
 		pw = password.Generate(16)
-	} else if msg := domain.ValidatePassword(pw); msg != "" {
-		errs.Add("password", msg)
+	} else {
+		own := []string{n.Email, n.FullName}
+		if n.UnitID != nil {
+			if unit, err := s.db.UnitByID(ctx, *n.UnitID); err == nil {
+				own = append(own, unit.Name, unit.ShortName)
+			}
+		}
+		if msg := domain.ValidatePassword(pw, own...); msg != "" {
+			errs.Add("password", msg)
+		}
 	}
 	if len(errs) > 0 {
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, f, errs, key)
