@@ -307,6 +307,16 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	if h.Action == "score" {
 		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
 	}
+	if h.Action == "amend" {
+		var before, after struct {
+			Converted domain.Points `json:"converted"`
+			Version   int           `json:"version"`
+			Reason    string        `json:"reason"`
+		}
+		_ = json.Unmarshal(h.Old, &before)
+		_ = json.Unmarshal(h.New, &after)
+		return i18n.T(ctx, "assessment.history.amend", when, who, h.Code, after.Version, after.Reason, before.Converted.String(), after.Converted.String())
+	}
 	var action string
 	switch h.Action {
 	case "submit":
@@ -530,7 +540,10 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// receipt shows the proof of a submission.
+// receipt shows the proof of a submission: its number in the campaign, its
+// band, and the totals and entries as they were submitted. When a criteria
+// amendment has changed the form's totals since, the current total is shown
+// beside the submitted one with the amendments that moved it.
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c, err := s.workCampaign(r)
@@ -544,33 +557,55 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	if a.Status != domain.AssessSubmitted || a.SubmittedAt == nil {
 		return domain.Errorf(domain.ENOTFOUND, "assessment.not_submitted")
 	}
-	nodes, err := s.db.Criteria(ctx, a.SetID)
+	rc, err := s.db.LatestReceipt(ctx, a.ID)
 	if err != nil {
 		return err
 	}
-	stored, err := s.db.Scores(ctx, a)
-	if err != nil {
-		return err
-	}
-	entries := map[int64]domain.Entry{}
-	for id, sc := range stored {
-		entries[id] = domain.Entry{Points: sc.Points, NA: sc.NA}
-	}
-	t := domain.ComputeTotals(nodes, entries)
 	v := web.ReceiptView{AssessmentView: web.AssessmentView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName,
-		Total: t.Points.String(), Max: t.ApplicableMax.String(), Converted: t.Converted.String(), Scored: strconv.Itoa(t.Scored) + "/" + strconv.Itoa(t.Leaves)},
-		SubmittedAt: i18n.DateTime(*a.SubmittedAt)}
-	if by, err := s.db.SubmitterName(ctx, a.ID); err == nil {
-		v.SubmittedBy = by
+		Total: rc.Points.String(), Max: rc.ApplicableMax.String(), Converted: rc.Converted.String(), Scored: strconv.Itoa(rc.Scored) + "/" + strconv.Itoa(rc.Leaves)},
+		Number: domain.ReceiptNumber(rc.Number), Plan: c.PlanNumber, SubmittedAt: i18n.DateTime(rc.SubmittedAt), SubmittedBy: rc.SubmittedBy,
+		Band: i18n.T(ctx, "band."+rc.Band), Bands: bandsText(ctx, c.Bands)}
+	for _, l := range rc.Lines {
+		line := web.ReceiptLine{Code: l.Code, Title: l.Title, Max: l.Max.String(), Area: l.ParentID == nil, Leaf: l.Leaf, Points: pointsText(l.Points)}
+		switch {
+		case l.NA:
+			line.Points = i18n.T(ctx, "score.na")
+		case l.Leaf && l.Measured != nil:
+			line.Measured = measuredText(l.Measured)
+		}
+		if l.Leaf {
+			line.Evidence = strconv.Itoa(l.Evidence)
+		} else {
+			line.Max = l.ApplicableMax.String()
+		}
+		if l.ParentID == nil {
+			v.Areas = append(v.Areas, web.ReceiptArea{Code: l.Code, Title: l.Title, Points: pointsText(l.Points), Max: l.ApplicableMax.String()})
+		}
+		v.Lines = append(v.Lines, line)
 	}
-	for _, n := range nodes {
-		if n.ParentID == nil {
-			area := t.Areas[n.ID]
-			v.Areas = append(v.Areas, web.ReceiptArea{Code: n.Code, Title: n.Title, Points: area.Points.String(), Max: area.ApplicableMax.String()})
+	amendments, err := s.db.AmendmentsSince(ctx, a.SetID, rc.SubmittedAt)
+	if err != nil {
+		return err
+	}
+	if len(amendments) > 0 || a.Converted != rc.Converted {
+		v.Amended = &web.AmendedTotals{Total: a.Points.String(), Max: a.ApplicableMax.String(), Converted: a.Converted.String(),
+			Band: i18n.T(ctx, "band."+c.Bands.Classify(a.Converted))}
+		for _, am := range amendments {
+			who := am.ActorName
+			if who == "" {
+				who = i18n.T(ctx, "audit.system")
+			}
+			v.Amended.Reasons = append(v.Amended.Reasons, i18n.T(ctx, "assessment.receipt.amendment", am.Criterion, am.Version, i18n.DateTime(am.At), who, am.Reason))
 		}
 	}
 	s.render(w, r, http.StatusOK, web.Receipt(s.chrome(r, i18n.T(ctx, "assessment.receipt.title")), v))
 	return nil
+}
+
+// bandsText describes a campaign's classification thresholds.
+func bandsText(ctx context.Context, b domain.Bands) string {
+	return i18n.T(ctx, "assessment.receipt.bands", i18n.T(ctx, "band.excellent"), b.Excellent.String(), i18n.T(ctx, "band.good"), b.Good.String(),
+		i18n.T(ctx, "band.fair"), b.Fair.String(), i18n.T(ctx, "band.average"), b.Average.String(), i18n.T(ctx, "band.weak"))
 }
 
 // returnAssessment sends a submitted form back with reasons per criterion.
