@@ -73,6 +73,8 @@ var assessmentMessages = map[string]message{
 	"assessment.conflict.theirs":                {"Đang lưu", "What is stored"},
 	"assessment.conflict.hint":                  {"Ô nhập bên dưới giữ giá trị bạn vừa nhập; bấm Lưu để ghi đè, hoặc sửa lại.", "The inputs below keep what you typed; save to overwrite, or change them."},
 	"assessment.problems":                       {"Hồ sơ chưa lưu được vì có chỗ chưa hợp lệ. Những gì bạn nhập vẫn được giữ nguyên:", "The form was not saved: some entries are not valid. What you typed is kept:"},
+	"assessment.submit_refused":                 {"Hồ sơ CHƯA được nộp. Điểm và giải trình bạn vừa nhập đã được lưu thành bản nháp; hãy hoàn thiện những mục sau rồi bấm Nộp lại:", "The form was NOT submitted. The points and explanations you entered were saved as a draft; complete the following, then submit again:"},
+	"assessment.submit_conflict":                {"Hồ sơ chưa được nộp:", "The form was not submitted:"},
 	"assessment.total":                          {"Điểm tự chấm", "Points"},
 	"assessment.applicable_max":                 {"Điểm tối đa áp dụng", "Applicable maximum"},
 	"assessment.converted":                      {"Quy đổi thang 100", "On a 100-point scale"},

@@ -120,6 +120,12 @@ type formState struct {
 	problems  map[int64]string
 	conflicts map[int64]postgres.Conflict
 	list      []web.FormProblem
+	// notSubmitted: the entries were saved as a draft but the submission
+	// was refused; the summary says so rather than "not saved".
+	notSubmitted bool
+	// submitConflict: the submission was refused by the form's state
+	// (closed window, campaign no longer open).
+	submitConflict bool
 }
 
 // noteTree adds the problems of a tree check, each beside its criterion
@@ -133,7 +139,11 @@ func (st *formState) noteTree(ctx context.Context, te domain.TreeErrors, nodes [
 		msg := i18n.T(ctx, p.Message, p.Args...)
 		id := ids[p.Code]
 		if id != 0 {
-			st.problems[id] = msg
+			if prev := st.problems[id]; prev != "" {
+				st.problems[id] = prev + "; " + msg
+			} else {
+				st.problems[id] = msg
+			}
 		}
 		st.note(ctx, id, p.Code, msg)
 	}
@@ -199,7 +209,13 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
 		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),
 		Scored: strconv.Itoa(totals.Scored) + "/" + strconv.Itoa(totals.Leaves), Problems: st.list, Conflicts: len(st.conflicts),
-		Staff: domain.HasRole(u, domain.RoleStaff)}
+		Staff: domain.HasRole(u, domain.RoleStaff), ProblemsKey: "assessment.problems"}
+	switch {
+	case st.notSubmitted:
+		v.ProblemsKey = "assessment.submit_refused"
+	case st.submitConflict:
+		v.ProblemsKey = "assessment.submit_conflict"
+	}
 	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && a.Status != domain.AssessSubmitted && open
 	if !open && a.Status != domain.AssessSubmitted {
 		v.Closed = i18n.T(ctx, msg, args...)
@@ -514,7 +530,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 	if _, err := s.db.SubmitAssessment(ctx, a.ID); err != nil {
 		var te domain.TreeErrors
 		if errors.As(err, &te) || domain.ErrorCode(err) == domain.ECONFLICT {
-			st := formState{problems: map[int64]string{}}
+			st := formState{problems: map[int64]string{}, notSubmitted: te != nil, submitConflict: te == nil}
 			status := http.StatusConflict
 			if te != nil {
 				nodes, err := s.db.Criteria(ctx, a.SetID)
