@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"thidua/internal/criteria"
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/postgres"
@@ -246,7 +245,8 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		sc := stored[n.ID]
 		row.Measured = n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare
 		row.AllowNA, row.EvidenceReq, row.Evidence = n.AllowNA, n.EvidenceRequired, byCriterion[n.ID]
-		row.MethodHint = methodHint(ctx, n)
+		row.MethodHint = describeMethod(ctx, n)
+		row.YesNo = n.Method == domain.MethodYesNo
 		row.EvidenceURL = base + "/criteria/" + strconv.FormatInt(n.ID, 10) + "/evidence"
 		row.Points, row.MeasuredValue, row.Explanation, row.NA = pointsText(sc.Points), measuredText(sc.Measured), sc.Explanation, sc.NA
 		row.OrigPoints, row.OrigMeasured, row.OrigExpl, row.OrigNA = row.Points, row.MeasuredValue, row.Explanation, row.NA
@@ -300,18 +300,6 @@ func subtotalsOf(nodes []domain.Criterion, entries map[int64]domain.Entry) map[i
 		}
 	}
 	return sums
-}
-
-func methodHint(ctx context.Context, n domain.Criterion) string {
-	switch n.Method {
-	case domain.MethodTiers:
-		return i18n.T(ctx, "method.tiers") + ": " + criteria.FormatTiers(n.Tiers)
-	case domain.MethodTargetShare:
-		return i18n.T(ctx, "method.target_share") + ": " + domain.Points(n.Target).String()
-	case domain.MethodYesNo:
-		return i18n.T(ctx, "method.yes_no") + ": 0 / " + n.Max.String()
-	}
-	return i18n.T(ctx, "method.points") + ": 0 – " + n.Max.String() + " (" + i18n.T(ctx, "criteria.step") + " " + n.Step.String() + ")"
 }
 
 func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
