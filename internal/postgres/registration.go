@@ -30,15 +30,17 @@ type Registration struct {
 	SubmittedAt *time.Time
 	DecidedAt   *time.Time
 	Version     int
-	People      []int64
+	People      []int64 // loaded by RegistrationOf only
+	PeopleCount int     // how many people the unit proposes
 }
 
-const registrationColumns = `r.id, r.campaign_id, r.unit_id, u.name, r.status, r.pledge, r.targets, r.reason, r.submitted_at, r.decided_at, r.version`
+const registrationColumns = `r.id, r.campaign_id, r.unit_id, u.name, r.status, r.pledge, r.targets, r.reason, r.submitted_at, r.decided_at, r.version,
+	(SELECT count(*) FROM registration_people rp WHERE rp.registration_id = r.id)`
 
 func scanRegistration(row pgx.Row) (*Registration, error) {
 	var r Registration
 	var targets []byte
-	if err := row.Scan(&r.ID, &r.CampaignID, &r.UnitID, &r.UnitName, &r.Status, &r.Pledge, &targets, &r.Reason, &r.SubmittedAt, &r.DecidedAt, &r.Version); err != nil {
+	if err := row.Scan(&r.ID, &r.CampaignID, &r.UnitID, &r.UnitName, &r.Status, &r.Pledge, &targets, &r.Reason, &r.SubmittedAt, &r.DecidedAt, &r.Version, &r.PeopleCount); err != nil {
 		return nil, notFound(err, "registration.not_found")
 	}
 	_ = json.Unmarshal(targets, &r.Targets)

@@ -216,7 +216,7 @@ func (s *Server) renderRegistrationList(w http.ResponseWriter, r *http.Request, 
 			targets = append(targets, t.Label+": "+t.Value)
 		}
 		row := web.RegistrationRow{ID: reg.ID, Version: reg.Version, UnitName: reg.UnitName, Status: string(reg.Status), StatusKey: regStatusKey(reg.Status),
-			Pledge: reg.Pledge, Targets: strings.Join(targets, "; "), Reason: reg.Reason}
+			Pledge: reg.Pledge, Targets: strings.Join(targets, "; "), Reason: reg.Reason, People: reg.PeopleCount}
 		if reg.SubmittedAt != nil {
 			row.Submitted = i18n.DateTime(*reg.SubmittedAt)
 		}
