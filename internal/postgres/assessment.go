@@ -85,9 +85,13 @@ func (db *DB) StartAssessment(ctx context.Context, campaignID, phaseID, unitID i
 		if err := tx.QueryRow(ctx, `SELECT id, status FROM registrations WHERE campaign_id = $1 AND unit_id = $2`, campaignID, unitID).Scan(&regID, &status); err != nil || status != domain.RegApproved {
 			return domain.Errorf(domain.ECONFLICT, "assessment.not_registered")
 		}
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND campaign_id = $2)`, phaseID, campaignID).Scan(&ok); err != nil || !ok {
-			return domain.Errorf(domain.ENOTFOUND, "phase.not_found")
+		var opens *time.Time
+		if err := tx.QueryRow(ctx, `SELECT assessment_from FROM phases WHERE id = $1 AND campaign_id = $2`, phaseID, campaignID).Scan(&opens); err != nil {
+			return notFound(err, "phase.not_found")
+		}
+		// Before its window a phase starts nothing: no form, no "in progress".
+		if opens != nil && domain.DateOf(db.Now()).Before(*opens) {
+			return domain.Errorf(domain.ECONFLICT, "assessment.not_open", opens.Format("02/01/2006"))
 		}
 		var setID int64
 		err := tx.QueryRow(ctx, `SELECT s.id FROM criteria_sets s, units u WHERE s.campaign_id = $1 AND u.id = $2 AND NOT s.individual
@@ -592,4 +596,31 @@ func amendTotals(ctx context.Context, tx pgx.Tx, forms []Assessment, nodes []dom
 		}
 	}
 	return nil
+}
+
+// DashboardForms lists, for every approved registration of a campaign (of
+// one unit when unitID is not 0) and every phase, the unit's form, or a row
+// with ID 0 and no status when the unit has not started that phase: a
+// registered unit that never opened its form is still on the dashboard.
+func (db *DB) DashboardForms(ctx context.Context, campaignID, unitID int64) ([]Assessment, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT coalesce(a.id, 0), r.campaign_id, coalesce(a.set_id, 0), p.id, r.unit_id, u.name, p.name,
+		coalesce(a.status, ''), coalesce(a.version, 0), a.submitted_at, a.deadline, p.assessment_from, p.assessment_to,
+		coalesce(a.total_points, 0), coalesce(a.applicable_max, 0), coalesce(a.converted, 0), coalesce(a.scored, 0), cp.status
+		FROM registrations r JOIN campaigns cp ON cp.id = r.campaign_id JOIN phases p ON p.campaign_id = r.campaign_id
+		JOIN units u ON u.id = r.unit_id LEFT JOIN assessments a ON a.phase_id = p.id AND a.unit_id = r.unit_id
+		WHERE r.campaign_id = $1 AND r.status = 'approved' AND ($2 = 0 OR r.unit_id = $2)
+		ORDER BY p.seq, u.name COLLATE "vi-x-icu", r.unit_id, a.id`, campaignID, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard forms: %w", err)
+	}
+	defer rows.Close()
+	var out []Assessment
+	for rows.Next() {
+		a, err := scanAssessment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("dashboard forms: %w", err)
+		}
+		out = append(out, *a)
+	}
+	return out, rows.Err()
 }

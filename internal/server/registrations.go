@@ -109,6 +109,10 @@ func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, stat
 		for _, p := range phases {
 			pa := web.PhaseAssessment{PhaseID: p.ID, Name: p.Name, Window: windowLabel(r, p.AssessmentFrom, p.AssessmentTo, nil),
 				CanStart: c.Status == domain.StatusAnnounced}
+			if p.AssessmentFrom != nil && s.today().Before(*p.AssessmentFrom) {
+				// Not yet open: say when it opens, offer nothing to start.
+				pa.CanStart, pa.Opens = false, i18n.T(ctx, "assessment.opens_on", i18n.Day(*p.AssessmentFrom))
+			}
 			for _, f := range forms {
 				if f.PhaseID == p.ID {
 					pa.FormHref = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(f.ID, 10)
