@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -153,5 +154,52 @@ func TestReceiptNumbersUnderConcurrentSubmits(t *testing.T) {
 	_ = a.db.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT number) FROM receipts WHERE campaign_id = $1`, wk.campaign).Scan(&rows)
 	if rows != units {
 		t.Errorf("%d distinct receipt numbers stored, want %d", rows, units)
+	}
+}
+
+// TestReceiptBackfillMatchesSubmit: the migration that introduced receipts
+// gives forms submitted before it the receipt a submission writes now
+// (same number, totals, band and lines).
+func TestReceiptBackfillMatchesSubmit(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir()})
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+	vals := fullMarks(t, fp, wk, form)
+	nodes, _ := a.db.Criteria(context.Background(), wk.set)
+	for _, n := range domain.Leaves(nodes) {
+		if n.AllowNA {
+			vals.Set(fmt.Sprintf("na_%d", n.ID), "1")
+			break
+		}
+	}
+	wantStatus(t, fp.upload(fmt.Sprintf("%s/criteria/%d/evidence", form, domain.Leaves(nodes)[0].ID), "a.pdf", []byte("%PDF-1.4\n%%EOF\n")), http.StatusSeeOther)
+	wantStatus(t, fp.post(form+"/submit", vals), http.StatusSeeOther)
+	ctx := context.Background()
+	dump := func() string {
+		var s string
+		if err := a.db.Pool.QueryRow(ctx, `SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+			SELECT format('%s %s %s %s %s %s %s %s %s', r.number, r.submitted_at, r.set_version, r.total_points, r.applicable_max, r.converted, r.scored, r.leaves, r.band) AS x FROM receipts r
+			UNION ALL SELECT format('%s %s %s %s %s %s %s %s %s %s %s %s', l.ord, l.criterion_id, l.parent_id, l.code, l.title, l.max_points, l.leaf, l.points, l.applicable_max, l.measured, l.na, l.evidence)
+			FROM receipt_lines l) d`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	written := dump()
+	raw, err := os.ReadFile("../../migrations/000005_receipts.up.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql := string(raw)
+	backfill := sql[strings.Index(sql, "-- Forms submitted before receipts existed"):strings.LastIndex(sql, "COMMIT;")]
+	if _, err := a.db.Pool.Exec(ctx, `DELETE FROM receipt_lines; DELETE FROM receipts; DELETE FROM receipt_counters;`+backfill); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(); got != written {
+		t.Errorf("backfilled receipt differs from the one written at submission:\n%s\n--- want\n%s", got, written)
 	}
 }
