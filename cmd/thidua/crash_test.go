@@ -114,7 +114,7 @@ func TestKilledMidUpload(t *testing.T) {
 	if err := db.Transition(ctx, campaign, domain.StatusAnnounced, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RegisterAll(ctx, campaign); err != nil {
+	if _, err := db.RegisterAll(ctx, campaign, []int64{unit}); err != nil {
 		t.Fatal(err)
 	}
 	assessment, err := db.StartAssessment(ctx, campaign, phase.ID, unit)

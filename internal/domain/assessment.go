@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // RegistrationStatus is where a unit's registration stands:
 // chưa gửi → chờ duyệt → đã duyệt / từ chối / rút.
@@ -113,6 +116,37 @@ func ComputeTotals(nodes []Criterion, entries map[int64]Entry) Totals {
 	return t
 }
 
+// Subtotals sums the leaves under every parent node: the points scored and
+// the maximum of the applicable leaves (a leaf marked not applicable leaves
+// both), as ComputeTotals does for the whole form.
+func Subtotals(nodes []Criterion, entries map[int64]Entry) map[int64]AreaTotal {
+	byID := make(map[int64]*Criterion, len(nodes))
+	for i := range nodes {
+		byID[nodes[i].ID] = &nodes[i]
+	}
+	sums := map[int64]AreaTotal{}
+	for _, leaf := range Leaves(nodes) {
+		e := entries[leaf.ID]
+		if e.NA && leaf.AllowNA {
+			continue
+		}
+		for p, depth := leaf.ParentID, 0; p != nil && depth < 64; depth++ {
+			s := sums[*p]
+			s.ApplicableMax += leaf.Max
+			if e.Points != nil {
+				s.Points += *e.Points
+			}
+			sums[*p] = s
+			parent, ok := byID[*p]
+			if !ok {
+				break
+			}
+			p = parent.ParentID
+		}
+	}
+	return sums
+}
+
 // EntryProblems checks one entry against its criterion: the points its
 // method gives (computed from the measured value for tiers and targets).
 func EntryPoints(c *Criterion, e Entry) (*Points, error) {
@@ -138,8 +172,11 @@ func EntryPoints(c *Criterion, e Entry) (*Points, error) {
 	}
 }
 
-// SubmitProblems lists what stops a form from being submitted: a leaf with
-// no score, or without the evidence or the explanation its criterion needs.
+// SubmitProblems lists what stops a form from being submitted, leaf by
+// leaf in form order: no score; no file on a criterion whose evidence is
+// required (bắt buộc: an explanation does not replace the file, and the
+// criterion is listed even while it is not yet scored, so one refusal names
+// every missing file); no explanation where one is needed.
 func SubmitProblems(nodes []Criterion, entries map[int64]Entry) []TreeProblem {
 	var ps []TreeProblem
 	for _, leaf := range Leaves(nodes) {
@@ -152,13 +189,11 @@ func SubmitProblems(nodes []Criterion, entries map[int64]Entry) []TreeProblem {
 		}
 		if e.Points == nil {
 			ps = append(ps, TreeProblem{Code: leaf.Code, Message: "score.missing"})
-			continue
 		}
-		if leaf.EvidenceRequired && e.Evidence == 0 {
-			if !leaf.ExplainWithoutEvidence || RuneLen(e.Explanation) == 0 {
-				ps = append(ps, TreeProblem{Code: leaf.Code, Message: "score.evidence_missing"})
-			}
-		} else if e.Evidence == 0 && leaf.ExplainWithoutEvidence && RuneLen(e.Explanation) == 0 {
+		switch {
+		case leaf.EvidenceRequired && e.Evidence == 0:
+			ps = append(ps, TreeProblem{Code: leaf.Code, Message: "score.evidence_missing"})
+		case e.Points != nil && e.Evidence == 0 && leaf.ExplainWithoutEvidence && RuneLen(e.Explanation) == 0:
 			ps = append(ps, TreeProblem{Code: leaf.Code, Message: "score.explanation_missing"})
 		}
 	}
@@ -201,3 +236,7 @@ func EvidenceReference(s string) (string, error) {
 	}
 	return s, nil
 }
+
+// ReceiptNumber writes a submission's number in its campaign as printed on
+// the receipt: at least four digits, "0007".
+func ReceiptNumber(n int) string { return fmt.Sprintf("%04d", n) }

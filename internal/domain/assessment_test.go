@@ -50,3 +50,37 @@ func TestWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestSubmitProblemsRequireEvidence: a criterion whose evidence is required
+// (bắt buộc) needs a file; an explanation does not replace it, and every such
+// criterion is listed, in form order, scored or not.
+func TestSubmitProblemsRequireEvidence(t *testing.T) {
+	p := func(s string) *Points { v := pts(s); return &v }
+	nodes := []Criterion{
+		{ID: 1, Code: "1", Max: pts("2"), EvidenceRequired: true, ExplainWithoutEvidence: true},
+		{ID: 2, Code: "2", Max: pts("2"), EvidenceRequired: true, ExplainWithoutEvidence: true},
+		{ID: 3, Code: "3", Max: pts("2"), ExplainWithoutEvidence: true},
+		{ID: 4, Code: "4", Max: pts("2"), EvidenceRequired: true, AllowNA: true},
+		{ID: 5, Code: "5", Max: pts("2"), EvidenceRequired: true},
+	}
+	entries := map[int64]Entry{
+		1: {Points: p("2"), Explanation: "Có kế hoạch nhưng chưa tải lên"},
+		2: {Points: p("2"), Evidence: 1},
+		3: {Points: p("2"), Explanation: "Không có tài liệu, giải trình thay thế"},
+		4: {NA: true, Explanation: "Đơn vị không có nhiệm vụ này"},
+	}
+	ps := SubmitProblems(nodes, entries)
+	var got []string
+	for _, x := range ps {
+		got = append(got, x.Code+":"+x.Message)
+	}
+	want := []string{"1:score.evidence_missing", "5:score.missing", "5:score.evidence_missing"}
+	if len(got) != len(want) {
+		t.Fatalf("problems %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("problems %v, want %v", got, want)
+		}
+	}
+}

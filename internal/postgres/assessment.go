@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -84,9 +85,13 @@ func (db *DB) StartAssessment(ctx context.Context, campaignID, phaseID, unitID i
 		if err := tx.QueryRow(ctx, `SELECT id, status FROM registrations WHERE campaign_id = $1 AND unit_id = $2`, campaignID, unitID).Scan(&regID, &status); err != nil || status != domain.RegApproved {
 			return domain.Errorf(domain.ECONFLICT, "assessment.not_registered")
 		}
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND campaign_id = $2)`, phaseID, campaignID).Scan(&ok); err != nil || !ok {
-			return domain.Errorf(domain.ENOTFOUND, "phase.not_found")
+		var opens *time.Time
+		if err := tx.QueryRow(ctx, `SELECT assessment_from FROM phases WHERE id = $1 AND campaign_id = $2`, phaseID, campaignID).Scan(&opens); err != nil {
+			return notFound(err, "phase.not_found")
+		}
+		// Before its window a phase starts nothing: no form, no "in progress".
+		if opens != nil && domain.DateOf(db.Now()).Before(*opens) {
+			return domain.Errorf(domain.ECONFLICT, "assessment.not_open", opens.Format("02/01/2006"))
 		}
 		var setID int64
 		err := tx.QueryRow(ctx, `SELECT s.id FROM criteria_sets s, units u WHERE s.campaign_id = $1 AND u.id = $2 AND NOT s.individual
@@ -384,12 +389,19 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 		if err != nil {
 			return err
 		}
-		if ps := domain.SubmitProblems(nodes, entriesOf(stored, ev)); len(ps) > 0 {
+		entries := entriesOf(stored, ev)
+		if ps := domain.SubmitProblems(nodes, entries); len(ps) > 0 {
 			return domain.TreeErrors(ps)
 		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)
-		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = 'submitted', submitted_at = now(), submitted_by = $2, version = version + 1, updated_at = now() WHERE id = $1`,
-			a.ID, actor); err != nil {
+		var at time.Time
+		if err := tx.QueryRow(ctx, `UPDATE assessments SET status = 'submitted', submitted_at = now(), submitted_by = $2, version = version + 1, updated_at = now()
+			WHERE id = $1 RETURNING submitted_at`, a.ID, actor).Scan(&at); err != nil {
+			return err
+		}
+		// The receipt keeps the totals and every entry as submitted.
+		receipt, err := writeReceipt(ctx, tx, a, nodes, entries, at, actor)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE scores SET reopened = false WHERE campaign_id = $1 AND assessment_id = $2`, a.CampaignID, a.ID); err != nil {
@@ -400,7 +412,7 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 		}
 		submitted = true
 		return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentSubmit, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
-			Details: map[string]any{"total": a.Points.String(), "converted": a.Converted.String()}})
+			Details: map[string]any{"total": receipt.Points.String(), "converted": receipt.Converted.String(), "receipt": receipt.Number}})
 	})
 	return submitted, err
 }
@@ -552,4 +564,63 @@ func (db *DB) SubmitterName(ctx context.Context, id int64) (string, error) {
 	var name string
 	err := db.Pool.QueryRow(ctx, `SELECT coalesce(u.full_name, '') FROM assessments a LEFT JOIN users u ON u.id = a.submitted_by WHERE a.id = $1`, id).Scan(&name)
 	return name, err
+}
+
+// amendmentNote says which amendment changed a form: the set's new version
+// and the reason given.
+type amendmentNote struct {
+	Version int
+	Reason  string
+}
+
+// amendTotals recomputes, inside an amendment's transaction, the totals of
+// every form of the set, and writes the amendment into each form's history
+// with its totals before and after: the unit sees why its total moved. The
+// forms' receipts keep what was submitted.
+func amendTotals(ctx context.Context, tx pgx.Tx, forms []Assessment, nodes []domain.Criterion, criterionID int64, note amendmentNote) error {
+	actor := nullID(domain.ActorFrom(ctx).UserID)
+	for i := range forms {
+		a := &forms[i]
+		if err := updateTotals(ctx, tx, a, nodes); err != nil {
+			return err
+		}
+		var points, converted domain.Points
+		if err := tx.QueryRow(ctx, `SELECT total_points, converted FROM assessments WHERE id = $1`, a.ID).Scan(&points, &converted); err != nil {
+			return fmt.Errorf("amended totals: %w", err)
+		}
+		old, _ := json.Marshal(map[string]any{"points": a.Points, "converted": a.Converted})
+		now, _ := json.Marshal(map[string]any{"points": points, "converted": converted, "version": note.Version, "reason": note.Reason})
+		if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value, actor_id)
+			VALUES ($1, $2, 'amend', $3, $4, $5)`, a.ID, criterionID, old, now, actor); err != nil {
+			return fmt.Errorf("amendment history: %w", err)
+		}
+	}
+	return nil
+}
+
+// DashboardForms lists, for every approved registration of a campaign (of
+// one unit when unitID is not 0) and every phase, the unit's form, or a row
+// with ID 0 and no status when the unit has not started that phase: a
+// registered unit that never opened its form is still on the dashboard.
+func (db *DB) DashboardForms(ctx context.Context, campaignID, unitID int64) ([]Assessment, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT coalesce(a.id, 0), r.campaign_id, coalesce(a.set_id, 0), p.id, r.unit_id, u.name, p.name,
+		coalesce(a.status, ''), coalesce(a.version, 0), a.submitted_at, a.deadline, p.assessment_from, p.assessment_to,
+		coalesce(a.total_points, 0), coalesce(a.applicable_max, 0), coalesce(a.converted, 0), coalesce(a.scored, 0), cp.status
+		FROM registrations r JOIN campaigns cp ON cp.id = r.campaign_id JOIN phases p ON p.campaign_id = r.campaign_id
+		JOIN units u ON u.id = r.unit_id LEFT JOIN assessments a ON a.phase_id = p.id AND a.unit_id = r.unit_id
+		WHERE r.campaign_id = $1 AND r.status = 'approved' AND ($2 = 0 OR r.unit_id = $2)
+		ORDER BY p.seq, u.name COLLATE "vi-x-icu", r.unit_id, a.id`, campaignID, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard forms: %w", err)
+	}
+	defer rows.Close()
+	var out []Assessment
+	for rows.Next() {
+		a, err := scanAssessment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("dashboard forms: %w", err)
+		}
+		out = append(out, *a)
+	}
+	return out, rows.Err()
 }

@@ -219,6 +219,7 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 		if err := treeError(domain.ValidateTree(nodes, status != domain.StatusDraft)); err != nil {
 			return err
 		}
+		var version int // the set's version after an amendment
 		if frozen {
 			if reason == "" {
 				return domain.Errorf(domain.ECONFLICT, "criteria.frozen")
@@ -227,7 +228,6 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 				return &domain.ValidationError{Fields: domain.FieldErrors{"reason": "field.too_long"}}
 			}
 			changes, _ := json.Marshal(map[string]any{"old": old, "new": c})
-			var version int
 			if err := tx.QueryRow(ctx, `UPDATE criteria_sets SET version = version + 1 WHERE id = $1 RETURNING version`, setID).Scan(&version); err != nil {
 				return err
 			}
@@ -265,7 +265,7 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 			return err
 		}
 		if frozen {
-			return revalidateScores(ctx, tx, setID, nodes, c)
+			return revalidateScores(ctx, tx, setID, nodes, c, amendmentNote{Version: version, Reason: reason})
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaSave, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
 			Details: map[string]any{"criterion": c.Code, "max": c.Max.String(), "method": c.Method}})
@@ -366,7 +366,7 @@ func (db *DB) ReplaceCriteria(ctx context.Context, setID int64, nodes []domain.C
 // revalidateScores checks, after an amendment to criterion c, that every
 // stored score of it is still valid under the new rules, and recomputes the
 // totals of every form that uses the set, so no ranking reads a stale sum.
-func revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domain.Criterion, c domain.Criterion) error {
+func revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domain.Criterion, c domain.Criterion, note amendmentNote) error {
 	rows, err := tx.Query(ctx, `SELECT s.points, s.measured, s.na FROM scores s JOIN assessments a ON a.id = s.assessment_id
 		WHERE a.set_id = $1 AND s.criterion_id = $2 AND (s.points IS NOT NULL OR s.na)`, setID, c.ID)
 	if err != nil {
@@ -435,12 +435,7 @@ func revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domai
 		forms = append(forms, *a)
 	}
 	arows.Close()
-	for i := range forms {
-		if err := updateTotals(ctx, tx, &forms[i], nodes); err != nil {
-			return err
-		}
-	}
-	return nil
+	return amendTotals(ctx, tx, forms, nodes, c.ID, note)
 }
 
 // Amendment is a recorded change to a frozen criteria set.

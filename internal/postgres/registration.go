@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -30,15 +31,17 @@ type Registration struct {
 	SubmittedAt *time.Time
 	DecidedAt   *time.Time
 	Version     int
-	People      []int64
+	People      []int64 // loaded by RegistrationOf only
+	PeopleCount int     // how many people the unit proposes
 }
 
-const registrationColumns = `r.id, r.campaign_id, r.unit_id, u.name, r.status, r.pledge, r.targets, r.reason, r.submitted_at, r.decided_at, r.version`
+const registrationColumns = `r.id, r.campaign_id, r.unit_id, u.name, r.status, r.pledge, r.targets, r.reason, r.submitted_at, r.decided_at, r.version,
+	(SELECT count(*) FROM registration_people rp WHERE rp.registration_id = r.id)`
 
 func scanRegistration(row pgx.Row) (*Registration, error) {
 	var r Registration
 	var targets []byte
-	if err := row.Scan(&r.ID, &r.CampaignID, &r.UnitID, &r.UnitName, &r.Status, &r.Pledge, &targets, &r.Reason, &r.SubmittedAt, &r.DecidedAt, &r.Version); err != nil {
+	if err := row.Scan(&r.ID, &r.CampaignID, &r.UnitID, &r.UnitName, &r.Status, &r.Pledge, &targets, &r.Reason, &r.SubmittedAt, &r.DecidedAt, &r.Version, &r.PeopleCount); err != nil {
 		return nil, notFound(err, "registration.not_found")
 	}
 	_ = json.Unmarshal(targets, &r.Targets)
@@ -293,9 +296,51 @@ func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, chosen 
 	return n, err
 }
 
-// RegisterAll registers, approved, every unit of the campaign's targets and
-// scope that has no registration yet; it returns how many it added.
-func (db *DB) RegisterAll(ctx context.Context, campaignID int64) (int, error) {
+// scopeUnregistered selects, as of day $1, the units in force of the
+// campaign's scope ($2, NULL for all) and target kinds ($4) that have no
+// registration for campaign $3 yet: whom "register all" would register.
+const scopeUnregistered = `
+	WITH RECURSIVE inforce AS (` + unitAsOf + `),
+	scoped AS (
+		SELECT id FROM inforce WHERE $2::bigint IS NULL OR id = $2
+		UNION SELECT i.id FROM inforce i JOIN scoped s ON i.parent_id = s.id WHERE $2::bigint IS NOT NULL)
+	SELECT i.id, i.name, i.code, i.kind FROM inforce i JOIN scoped s ON s.id = i.id
+	WHERE (cardinality($4::text[]) = 0 OR i.kind = ANY($4))
+		AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.campaign_id = $3 AND r.unit_id = i.id)`
+
+// UnitToRegister is a unit "register all" would register.
+type UnitToRegister struct {
+	ID   int64
+	Name string
+	Code string
+	Kind string
+}
+
+// UnitsToRegister lists, in Vietnamese name order, the units of a
+// campaign's scope and targets that have no registration yet: what staff
+// confirm before registering them all.
+func (db *DB) UnitsToRegister(ctx context.Context, campaignID int64) ([]UnitToRegister, error) {
+	var kinds []string
+	var scope *int64
+	if err := db.Pool.QueryRow(ctx, `SELECT target_kinds, scope_unit_id FROM campaigns WHERE id = $1`, campaignID).Scan(&kinds, &scope); err != nil {
+		return nil, notFound(err, "campaign.not_found")
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT * FROM (`+scopeUnregistered+`) x ORDER BY name COLLATE "vi-x-icu", id`,
+		domain.DateOf(db.Now()), scope, campaignID, kinds)
+	if err != nil {
+		return nil, fmt.Errorf("units to register: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[UnitToRegister])
+}
+
+// RegisterAll registers, approved, the chosen units (those staff saw and
+// confirmed) that are still in the campaign's targets and scope and still
+// have no registration; it returns how many it added. Running it again adds
+// nothing.
+func (db *DB) RegisterAll(ctx context.Context, campaignID int64, chosen []int64) (int, error) {
+	if len(chosen) == 0 {
+		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"units": "registration.all.none"}}
+	}
 	day := domain.DateOf(db.Now())
 	var n int
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -312,21 +357,19 @@ func (db *DB) RegisterAll(ctx context.Context, campaignID int64) (int, error) {
 		if a := domain.ActorFrom(ctx); a.UserID != 0 {
 			actor = &a.UserID
 		}
-		tag, err := tx.Exec(ctx, `
-			WITH RECURSIVE inforce AS (`+unitAsOf+`),
-			scoped AS (
-				SELECT id FROM inforce WHERE $2::bigint IS NULL OR id = $2
-				UNION SELECT i.id FROM inforce i JOIN scoped s ON i.parent_id = s.id WHERE $2::bigint IS NOT NULL)
-			INSERT INTO registrations (campaign_id, unit_id, status, decided_at, decided_by)
-			SELECT $3, i.id, 'approved', now(), $5 FROM inforce i JOIN scoped s ON s.id = i.id
-			WHERE cardinality($4::text[]) = 0 OR i.kind = ANY($4)
-			ON CONFLICT (campaign_id, unit_id) DO NOTHING`, day, scope, campaignID, kinds, actor)
+		rows, err := tx.Query(ctx, `INSERT INTO registrations (campaign_id, unit_id, status, decided_at, decided_by)
+			SELECT $3, x.id, 'approved', now(), $5 FROM (`+scopeUnregistered+`) x WHERE x.id = ANY($6::bigint[])
+			ON CONFLICT (campaign_id, unit_id) DO NOTHING RETURNING unit_id`, day, scope, campaignID, kinds, actor, chosen)
 		if err != nil {
-			return err
+			return fmt.Errorf("register all: %w", err)
 		}
-		n = int(tag.RowsAffected())
+		added, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return fmt.Errorf("register all: %w", err)
+		}
+		n = len(added)
 		return audit(ctx, tx, auditEntry{Action: domain.AuditRegistrationDecide, ObjectType: "campaign", ObjectID: strconv.FormatInt(campaignID, 10),
-			Details: map[string]any{"register_all": n}})
+			Details: map[string]any{"register_all": n, "confirmed": len(chosen), "units": added}})
 	})
 	return n, err
 }

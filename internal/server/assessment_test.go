@@ -31,6 +31,14 @@ type work struct {
 
 func newWork(t *testing.T, a *app) work {
 	t.Helper()
+	return newWorkWith(t, a, nil)
+}
+
+// newWorkWith is newWork with the template's criteria changed by edit
+// before the campaign is announced. Without edit, no criterion requires
+// evidence (the tests that need required evidence set it themselves).
+func newWorkWith(t *testing.T, a *app, edit func(nodes []domain.Criterion)) work {
+	t.Helper()
 	ctx := context.Background()
 	today := domain.DateOf(time.Now())
 	c := &domain.Campaign{PlanNumber: "7/KH-SNV", Title: "Thi đua cải cách hành chính năm nay", IssuerName: "Sở Nội vụ", IssueDate: today.AddDate(0, -1, 0),
@@ -55,6 +63,12 @@ func newWork(t *testing.T, a *app) work {
 	}
 	tpl, _ := criteria.TemplateByKey("par-department")
 	nodes, _ := criteria.Nodes(tpl.Rows)
+	for i := range nodes {
+		nodes[i].EvidenceRequired = false
+	}
+	if edit != nil {
+		edit(nodes)
+	}
 	if err := a.db.ReplaceCriteria(ctx, set, nodes, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +105,7 @@ func formValues(doc *goquery.Document) url.Values {
 		if name == "" || s.AttrOr("disabled", "x") != "x" {
 			return
 		}
-		if s.Is("input[type=checkbox]") {
+		if s.Is("input[type=checkbox], input[type=radio]") {
 			if _, checked := s.Attr("checked"); checked {
 				v.Add(name, s.AttrOr("value", ""))
 			}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"thidua/internal/criteria"
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/postgres"
@@ -120,6 +119,12 @@ type formState struct {
 	problems  map[int64]string
 	conflicts map[int64]postgres.Conflict
 	list      []web.FormProblem
+	// notSubmitted: the entries were saved as a draft but the submission
+	// was refused; the summary says so rather than "not saved".
+	notSubmitted bool
+	// submitConflict: the submission was refused by the form's state
+	// (closed window, campaign no longer open).
+	submitConflict bool
 }
 
 // noteTree adds the problems of a tree check, each beside its criterion
@@ -133,7 +138,11 @@ func (st *formState) noteTree(ctx context.Context, te domain.TreeErrors, nodes [
 		msg := i18n.T(ctx, p.Message, p.Args...)
 		id := ids[p.Code]
 		if id != 0 {
-			st.problems[id] = msg
+			if prev := st.problems[id]; prev != "" {
+				st.problems[id] = prev + "; " + msg
+			} else {
+				st.problems[id] = msg
+			}
 		}
 		st.note(ctx, id, p.Code, msg)
 	}
@@ -199,7 +208,13 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
 		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),
 		Scored: strconv.Itoa(totals.Scored) + "/" + strconv.Itoa(totals.Leaves), Problems: st.list, Conflicts: len(st.conflicts),
-		Staff: domain.HasRole(u, domain.RoleStaff)}
+		Staff: domain.HasRole(u, domain.RoleStaff), ProblemsKey: "assessment.problems"}
+	switch {
+	case st.notSubmitted:
+		v.ProblemsKey = "assessment.submit_refused"
+	case st.submitConflict:
+		v.ProblemsKey = "assessment.submit_conflict"
+	}
 	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && a.Status != domain.AssessSubmitted && open
 	if !open && a.Status != domain.AssessSubmitted {
 		v.Closed = i18n.T(ctx, msg, args...)
@@ -230,7 +245,8 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		sc := stored[n.ID]
 		row.Measured = n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare
 		row.AllowNA, row.EvidenceReq, row.Evidence = n.AllowNA, n.EvidenceRequired, byCriterion[n.ID]
-		row.MethodHint = methodHint(ctx, n)
+		row.MethodHint = describeMethod(ctx, n)
+		row.YesNo = n.Method == domain.MethodYesNo
 		row.EvidenceURL = base + "/criteria/" + strconv.FormatInt(n.ID, 10) + "/evidence"
 		row.Points, row.MeasuredValue, row.Explanation, row.NA = pointsText(sc.Points), measuredText(sc.Measured), sc.Explanation, sc.NA
 		row.OrigPoints, row.OrigMeasured, row.OrigExpl, row.OrigNA = row.Points, row.MeasuredValue, row.Explanation, row.NA
@@ -286,18 +302,6 @@ func subtotalsOf(nodes []domain.Criterion, entries map[int64]domain.Entry) map[i
 	return sums
 }
 
-func methodHint(ctx context.Context, n domain.Criterion) string {
-	switch n.Method {
-	case domain.MethodTiers:
-		return i18n.T(ctx, "method.tiers") + ": " + criteria.FormatTiers(n.Tiers)
-	case domain.MethodTargetShare:
-		return i18n.T(ctx, "method.target_share") + ": " + domain.Points(n.Target).String()
-	case domain.MethodYesNo:
-		return i18n.T(ctx, "method.yes_no") + ": 0 / " + n.Max.String()
-	}
-	return i18n.T(ctx, "method.points") + ": 0 – " + n.Max.String() + " (" + i18n.T(ctx, "criteria.step") + " " + n.Step.String() + ")"
-}
-
 func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	when := i18n.DateTime(h.At)
 	who := h.ActorName
@@ -306,6 +310,16 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	}
 	if h.Action == "score" {
 		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
+	}
+	if h.Action == "amend" {
+		var before, after struct {
+			Converted domain.Points `json:"converted"`
+			Version   int           `json:"version"`
+			Reason    string        `json:"reason"`
+		}
+		_ = json.Unmarshal(h.Old, &before)
+		_ = json.Unmarshal(h.New, &after)
+		return i18n.T(ctx, "assessment.history.amend", when, who, h.Code, after.Version, after.Reason, before.Converted.String(), after.Converted.String())
 	}
 	var action string
 	switch h.Action {
@@ -504,7 +518,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 	if _, err := s.db.SubmitAssessment(ctx, a.ID); err != nil {
 		var te domain.TreeErrors
 		if errors.As(err, &te) || domain.ErrorCode(err) == domain.ECONFLICT {
-			st := formState{problems: map[int64]string{}}
+			st := formState{problems: map[int64]string{}, notSubmitted: te != nil, submitConflict: te == nil}
 			status := http.StatusConflict
 			if te != nil {
 				nodes, err := s.db.Criteria(ctx, a.SetID)
@@ -530,7 +544,10 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// receipt shows the proof of a submission.
+// receipt shows the proof of a submission: its number in the campaign, its
+// band, and the totals and entries as they were submitted. When a criteria
+// amendment has changed the form's totals since, the current total is shown
+// beside the submitted one with the amendments that moved it.
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c, err := s.workCampaign(r)
@@ -544,33 +561,55 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	if a.Status != domain.AssessSubmitted || a.SubmittedAt == nil {
 		return domain.Errorf(domain.ENOTFOUND, "assessment.not_submitted")
 	}
-	nodes, err := s.db.Criteria(ctx, a.SetID)
+	rc, err := s.db.LatestReceipt(ctx, a.ID)
 	if err != nil {
 		return err
 	}
-	stored, err := s.db.Scores(ctx, a)
-	if err != nil {
-		return err
-	}
-	entries := map[int64]domain.Entry{}
-	for id, sc := range stored {
-		entries[id] = domain.Entry{Points: sc.Points, NA: sc.NA}
-	}
-	t := domain.ComputeTotals(nodes, entries)
 	v := web.ReceiptView{AssessmentView: web.AssessmentView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName,
-		Total: t.Points.String(), Max: t.ApplicableMax.String(), Converted: t.Converted.String(), Scored: strconv.Itoa(t.Scored) + "/" + strconv.Itoa(t.Leaves)},
-		SubmittedAt: i18n.DateTime(*a.SubmittedAt)}
-	if by, err := s.db.SubmitterName(ctx, a.ID); err == nil {
-		v.SubmittedBy = by
+		Total: rc.Points.String(), Max: rc.ApplicableMax.String(), Converted: rc.Converted.String(), Scored: strconv.Itoa(rc.Scored) + "/" + strconv.Itoa(rc.Leaves)},
+		Number: domain.ReceiptNumber(rc.Number), Plan: c.PlanNumber, SubmittedAt: i18n.DateTime(rc.SubmittedAt), SubmittedBy: rc.SubmittedBy,
+		Band: i18n.T(ctx, "band."+rc.Band), Bands: bandsText(ctx, c.Bands)}
+	for _, l := range rc.Lines {
+		line := web.ReceiptLine{Code: l.Code, Title: l.Title, Max: l.Max.String(), Area: l.ParentID == nil, Leaf: l.Leaf, Points: pointsText(l.Points)}
+		switch {
+		case l.NA:
+			line.Points = i18n.T(ctx, "score.na")
+		case l.Leaf && l.Measured != nil:
+			line.Measured = measuredText(l.Measured)
+		}
+		if l.Leaf {
+			line.Evidence = strconv.Itoa(l.Evidence)
+		} else {
+			line.Max = l.ApplicableMax.String()
+		}
+		if l.ParentID == nil {
+			v.Areas = append(v.Areas, web.ReceiptArea{Code: l.Code, Title: l.Title, Points: pointsText(l.Points), Max: l.ApplicableMax.String()})
+		}
+		v.Lines = append(v.Lines, line)
 	}
-	for _, n := range nodes {
-		if n.ParentID == nil {
-			area := t.Areas[n.ID]
-			v.Areas = append(v.Areas, web.ReceiptArea{Code: n.Code, Title: n.Title, Points: area.Points.String(), Max: area.ApplicableMax.String()})
+	amendments, err := s.db.AmendmentsSince(ctx, a.SetID, rc.SubmittedAt)
+	if err != nil {
+		return err
+	}
+	if len(amendments) > 0 || a.Converted != rc.Converted {
+		v.Amended = &web.AmendedTotals{Total: a.Points.String(), Max: a.ApplicableMax.String(), Converted: a.Converted.String(),
+			Band: i18n.T(ctx, "band."+c.Bands.Classify(a.Converted))}
+		for _, am := range amendments {
+			who := am.ActorName
+			if who == "" {
+				who = i18n.T(ctx, "audit.system")
+			}
+			v.Amended.Reasons = append(v.Amended.Reasons, i18n.T(ctx, "assessment.receipt.amendment", am.Criterion, am.Version, i18n.DateTime(am.At), who, am.Reason))
 		}
 	}
 	s.render(w, r, http.StatusOK, web.Receipt(s.chrome(r, i18n.T(ctx, "assessment.receipt.title")), v))
 	return nil
+}
+
+// bandsText describes a campaign's classification thresholds.
+func bandsText(ctx context.Context, b domain.Bands) string {
+	return i18n.T(ctx, "assessment.receipt.bands", i18n.T(ctx, "band.excellent"), b.Excellent.String(), i18n.T(ctx, "band.good"), b.Good.String(),
+		i18n.T(ctx, "band.fair"), b.Fair.String(), i18n.T(ctx, "band.average"), b.Average.String(), i18n.T(ctx, "band.weak"))
 }
 
 // returnAssessment sends a submitted form back with reasons per criterion.
@@ -650,4 +689,18 @@ func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error 
 	s.flash(ctx, "assessment.flash.extended")
 	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
 	return nil
+}
+
+// dashboardState is where a registered unit stands in a phase, for the
+// dashboard: "none" (chưa bắt đầu) when it has no form, "not_open" while the
+// phase's window has not opened (a form started early is not "đang chấm"),
+// else the form's status.
+func (s *Server) dashboardState(a postgres.Assessment) string {
+	if a.Status != domain.AssessSubmitted && a.WindowFrom != nil && s.today().Before(*a.WindowFrom) {
+		return "not_open"
+	}
+	if a.ID == 0 {
+		return "none"
+	}
+	return string(a.Status)
 }

@@ -106,6 +106,10 @@ func TestBrowserSelfAssessment(t *testing.T) {
 		if n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare {
 			sel, value = fmt.Sprintf("#m_%d", n.ID), "100"
 		}
+		if n.Method == domain.MethodYesNo { // two radio buttons: choose Đạt
+			run(chromedp.Click(sel), chromedp.SetValue(fmt.Sprintf("#e_%d", n.ID), "Đã thực hiện theo kế hoạch."))
+			continue
+		}
 		run(chromedp.SetValue(sel, value), chromedp.SetValue(fmt.Sprintf("#e_%d", n.ID), "Đã thực hiện theo kế hoạch."))
 	}
 	run(chromedp.Click("form.assessment-form button[formaction]"), chromedp.WaitVisible(".receipt"))

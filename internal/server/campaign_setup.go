@@ -28,8 +28,14 @@ func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Form: f, Editable: c.Status == domain.StatusDraft,
-		Action: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/phases"}
+	// The setup cards show the campaign's awards too, as they are: never
+	// "none" for a campaign that has some.
+	plans, err := s.db.AwardPlans(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Awards: awardViews(r.Context(), plans), Form: f,
+		Editable: c.Status == domain.StatusDraft, Action: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/phases"}
 	if f.ID != 0 {
 		v.Action += "/" + strconv.FormatInt(f.ID, 10)
 	}
@@ -163,7 +169,14 @@ func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans), Form: f, Editable: c.Status == domain.StatusDraft}
+	// The setup cards show the campaign's phases too, as they are: never
+	// "no phase" for a campaign that has some.
+	phases, err := s.db.Phases(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans), Phases: phaseViews(ctx, phases), Form: f,
+		Editable: c.Status == domain.StatusDraft}
 	for _, af := range forms {
 		v.Catalogue = append(v.Catalogue, web.Option{Value: strconv.FormatInt(af.ID, 10), Label: af.Name + " — " + i18n.T(ctx, "award.target."+af.Target)})
 	}

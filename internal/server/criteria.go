@@ -62,13 +62,7 @@ func (s *Server) setView(ctx context.Context, set postgres.CriteriaSet, form web
 			d = depth[*n.ParentID] + 1
 		}
 		depth[n.ID] = d
-		method := i18n.T(ctx, "method."+string(n.Method))
-		switch n.Method {
-		case domain.MethodTiers:
-			method += " (" + criteria.FormatTiers(n.Tiers) + ")"
-		case domain.MethodTargetShare:
-			method += " (" + domain.Points(n.Target).String() + ")"
-		}
+		method := describeMethod(ctx, n)
 		leaf := !parents[n.ID]
 		if !leaf {
 			method = i18n.T(ctx, "criteria.sum_of_children")

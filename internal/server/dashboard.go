@@ -36,7 +36,7 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 		}
 		unit = *u.UnitID
 	}
-	forms, err := s.db.AssessmentsOf(ctx, c.ID, unit)
+	forms, err := s.db.DashboardForms(ctx, c.ID, unit) // every approved unit and phase, started or not
 	if err != nil {
 		return err
 	}
@@ -45,20 +45,24 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 	v := web.AssessmentsView{CampaignID: c.ID, Campaign: c.Title, Staff: staff, Filter: statusFilter}
 	counts := map[string]int{}
 	for _, a := range forms {
-		counts[string(a.Status)]++
+		state := s.dashboardState(a)
+		counts[state]++
 		late := s.late(a)
 		if late {
 			counts["late"]++
 		}
-		if statusFilter == "late" && !late || statusFilter != "" && statusFilter != "late" && string(a.Status) != statusFilter {
+		if statusFilter == "late" && !late || statusFilter != "" && statusFilter != "late" && state != statusFilter {
 			continue
 		}
 		if phaseFilter != "" && strconv.FormatInt(a.PhaseID, 10) != phaseFilter {
 			continue
 		}
 		row := web.DashboardRow{Href: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(a.ID, 10),
-			Unit: a.UnitName, Phase: a.PhaseName, Status: string(a.Status), StatusKey: "assessment.status." + string(a.Status),
+			Unit: a.UnitName, Phase: a.PhaseName, Status: state, StatusKey: "assessment.status." + state,
 			Converted: a.Converted.String(), Progress: strconv.Itoa(a.Scored), Late: late}
+		if a.ID == 0 { // not started: nothing to open yet
+			row.Href, row.Converted, row.Progress = "", "", ""
+		}
 		if a.SubmittedAt != nil {
 			row.Submitted = i18n.DateTime(*a.SubmittedAt)
 		}
@@ -71,12 +75,14 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Counts = []web.Stat{
 			{LabelKey: "assessment.count.registered", Value: strconv.Itoa(len(regs))},
+			{LabelKey: "assessment.count.not_started", Value: strconv.Itoa(counts["none"])},
+			{LabelKey: "assessment.count.not_open", Value: strconv.Itoa(counts["not_open"])},
 			{LabelKey: "assessment.count.draft", Value: strconv.Itoa(counts["draft"])},
 			{LabelKey: "assessment.count.submitted", Value: strconv.Itoa(counts["submitted"])},
 			{LabelKey: "assessment.count.returned", Value: strconv.Itoa(counts["returned"])},
 			{LabelKey: "assessment.count.late", Value: strconv.Itoa(counts["late"])},
 		}
-		for _, st := range []string{"draft", "submitted", "returned"} {
+		for _, st := range []string{"none", "not_open", "draft", "submitted", "returned"} {
 			v.Statuses = append(v.Statuses, web.Option{Value: st, Label: i18n.T(ctx, "assessment.status."+st), Selected: st == statusFilter})
 		}
 		v.Statuses = append(v.Statuses, web.Option{Value: "late", Label: i18n.T(ctx, "assessment.late"), Selected: statusFilter == "late"})

@@ -109,6 +109,10 @@ func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, stat
 		for _, p := range phases {
 			pa := web.PhaseAssessment{PhaseID: p.ID, Name: p.Name, Window: windowLabel(r, p.AssessmentFrom, p.AssessmentTo, nil),
 				CanStart: c.Status == domain.StatusAnnounced}
+			if p.AssessmentFrom != nil && s.today().Before(*p.AssessmentFrom) {
+				// Not yet open: say when it opens, offer nothing to start.
+				pa.CanStart, pa.Opens = false, i18n.T(ctx, "assessment.opens_on", i18n.Day(*p.AssessmentFrom))
+			}
 			for _, f := range forms {
 				if f.PhaseID == p.ID {
 					pa.FormHref = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(f.ID, 10)
@@ -216,7 +220,7 @@ func (s *Server) renderRegistrationList(w http.ResponseWriter, r *http.Request, 
 			targets = append(targets, t.Label+": "+t.Value)
 		}
 		row := web.RegistrationRow{ID: reg.ID, Version: reg.Version, UnitName: reg.UnitName, Status: string(reg.Status), StatusKey: regStatusKey(reg.Status),
-			Pledge: reg.Pledge, Targets: strings.Join(targets, "; "), Reason: reg.Reason}
+			Pledge: reg.Pledge, Targets: strings.Join(targets, "; "), Reason: reg.Reason, People: reg.PeopleCount}
 		if reg.SubmittedAt != nil {
 			row.Submitted = i18n.DateTime(*reg.SubmittedAt)
 		}
@@ -268,21 +272,73 @@ func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-// registerAll registers every unit of the campaign's scope.
+// registerAllPage lists the units "register all" would register and
+// approve, with the button that confirms it: nothing happens in one click.
+func (s *Server) registerAllPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	return s.renderRegisterAll(w, r, http.StatusOK, c, "")
+}
+
+func (s *Server) renderRegisterAll(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problem string) error {
+	ctx := r.Context()
+	units, err := s.db.UnitsToRegister(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	v := web.RegisterAllView{CampaignID: c.ID, Campaign: c.Title, Open: c.Status == domain.StatusAnnounced, Error: problem}
+	if !v.Open {
+		v.Error = i18n.T(ctx, "registration.campaign_closed")
+	}
+	for _, u := range units {
+		v.Units = append(v.Units, web.UnitToRegister{ID: u.ID, Name: u.Name, Code: u.Code, Kind: i18n.T(ctx, "unit.kind."+u.Kind)})
+	}
+	s.render(w, r, status, web.RegisterAll(s.chrome(r, i18n.T(ctx, "registration.all.title")), v))
+	return nil
+}
+
+// registerAll registers and approves the units staff confirmed on the
+// register-all page. A post without the confirmation (an old form, a
+// forged click) registers nothing and shows the page to confirm on.
 func (s *Server) registerAll(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c, err := s.campaignParam(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.RegisterAll(ctx, c.ID); err != nil {
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			key, args := domain.ErrorMessage(err)
-			return s.renderRegistrationList(w, r, http.StatusConflict, c, i18n.T(ctx, key, args...))
-		}
-		return err
+	page := "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/registrations/all"
+	if r.PostFormValue("confirm") != "yes" {
+		http.Redirect(w, r, page, http.StatusSeeOther)
+		return nil
 	}
-	s.flash(ctx, "registration.flash.saved")
+	var chosen []int64
+	for _, raw := range r.PostForm["unit"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return domain.Errorf(domain.EINVALID, "field.invalid")
+		}
+		chosen = append(chosen, id)
+	}
+	n, err := s.db.RegisterAll(ctx, c.ID, chosen)
+	if err != nil {
+		errs := map[string]string{}
+		if !formError(ctx, err, errs) {
+			return err
+		}
+		status := http.StatusUnprocessableEntity
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			status = http.StatusConflict
+		}
+		return s.renderRegisterAll(w, r, status, c, strings.Join(formMessages(ctx, errs), " "))
+	}
+	if n < len(chosen) {
+		// Some were registered meanwhile (by their unit or another click) or
+		// left the scope: say so on the fresh list.
+		return s.renderRegistrationList(w, r, http.StatusConflict, c, i18n.T(ctx, "registration.all.skipped", n, len(chosen)-n))
+	}
+	s.flash(ctx, "registration.flash.registered_all")
 	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
 	return nil
 }

@@ -74,6 +74,7 @@ func (s *Server) routes() http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(domain.RoleStaff))
 			r.Post("/campaigns/{campaignID}/registrations/decide", s.handle(s.decideRegistrations))
+			r.Get("/campaigns/{campaignID}/registrations/all", s.handle(s.registerAllPage))
 			r.Post("/campaigns/{campaignID}/registrations/all", s.handle(s.registerAll))
 			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/return", s.handle(s.returnAssessment))
 			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/extend", s.handle(s.extendAssessment))

@@ -107,6 +107,7 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove": "work",
 	"GET /evidence/{key}":                                                                            "work",
 	"POST /campaigns/{campaignID}/registrations/decide":                                              "staff",
+	"GET /campaigns/{campaignID}/registrations/all":                                                  "staff",
 	"POST /campaigns/{campaignID}/registrations/all":                                                 "staff",
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/return":                                 "staff",
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/extend":                                 "staff",
