@@ -81,7 +81,7 @@ func newQueueFixture(t *testing.T) queueFixture {
 	form(f.campaign, set, r2, f.phases[0], "Sở 2", "draft", nil) // late
 	form(f.campaign, set, r2, f.phases[1], "Sở 2", "returned", nil)
 	form(f.campaign, set, r6, f.phases[0], "Sở 6", "draft", "2026-06-20") // extended: not late
-	_ = r3                                                                 // Sở 3 never started phase 1: late
+	_ = r3                                                                // Sở 3 never started phase 1: late
 
 	// Left out: a draft campaign's registration, a closed campaign's forms,
 	// campaigns for communes, for another province, or past their

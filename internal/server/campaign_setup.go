@@ -163,7 +163,7 @@ func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans), Form: f, Editable: c.Status == domain.StatusDraft}
+	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans, false), Form: f, Editable: c.Status == domain.StatusDraft}
 	for _, af := range forms {
 		v.Catalogue = append(v.Catalogue, web.Option{Value: strconv.FormatInt(af.ID, 10), Label: af.Name + " — " + i18n.T(ctx, "award.target."+af.Target)})
 	}

@@ -67,7 +67,7 @@ func TestStaffHomeIsAWorkQueue(t *testing.T) {
 		!strings.Contains(row.Text(), i18n.Day(domain.DateOf(time.Now()).AddDate(0, 0, 3))) {
 		t.Errorf("deadline row %q", row.Text())
 	}
-	if doc.Find(`#campaign-work a[href="` + wk.page + `/assessments?status=submitted"]`).Length() != 1 {
+	if doc.Find(`#campaign-work a[href="`+wk.page+`/assessments?status=submitted"]`).Length() != 1 {
 		t.Error("the campaign's row does not lead to its submissions")
 	}
 	if strings.Contains(doc.Text(), "sắp có") {
@@ -263,9 +263,9 @@ func TestAuditLogInWords(t *testing.T) {
 		}
 	})
 	want := map[string]string{
-		su.FullName + " đã duyệt đăng ký thi đua của Sở Tư pháp":   wk.page + "/registrations",
-		fu.FullName + " đã gửi đăng ký thi đua của Sở Tư pháp":     wk.page + "/registrations",
-		su.FullName + " đã đăng nhập":                              "",
+		su.FullName + " đã duyệt đăng ký thi đua của Sở Tư pháp":  wk.page + "/registrations",
+		fu.FullName + " đã gửi đăng ký thi đua của Sở Tư pháp":    wk.page + "/registrations",
+		su.FullName + " đã đăng nhập":                             "",
 		"đã tạo phong trào «Thi đua cải cách hành chính năm nay»": wk.page,
 	}
 	for sentence, href := range want {
