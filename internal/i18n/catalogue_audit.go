@@ -149,4 +149,5 @@ var auditMessages = map[string]message{
 	"audit.value.template":        {"mẫu có sẵn", "a built-in template"},
 	"audit.value.copy":            {"sao chép từ bộ khác", "copied from another set"},
 	"audit.value.import":          {"tệp nhập", "an imported file"},
+	"audit.value.seed":            {"dữ liệu mẫu", "demonstration data"},
 }

@@ -247,6 +247,8 @@ func (w *auditWords) sentence() []web.AuditPart {
 		return w.says(key, w.actor(), w.object(), w.unit(id))
 	case domain.AuditCampaignCreate:
 		use("title")
+	case domain.AuditAssessmentStart:
+		use("unit_id", "phase_id") // said by the form's name
 	case domain.AuditCampaignTransition:
 		use("to")
 		if to := w.str("to"); i18n.Has(key + "." + to) {
@@ -420,11 +422,25 @@ func (w *auditWords) label(key string) string {
 	return strings.ReplaceAll(key, "_", " ")
 }
 
+// keyOrder is the order detail lines are read in; other keys follow in
+// alphabetical order.
+var keyOrder = []string{"campaign_id", "phase_id", "name", "full_name", "email", "role", "unit", "unit_id", "code", "kind", "parent",
+	"parent_id", "start", "end", "date", "valid_from", "until", "status", "from", "to", "reason", "decision"}
+
+func keyRank(k string) int {
+	if i := slices.Index(keyOrder, strings.TrimSuffix(k, "_from")); i >= 0 {
+		return i
+	}
+	return len(keyOrder)
+}
+
 // lines are the details the sentence did not say, as "label: value", a
 // pair X_from, X_to as one "label: old → new" line.
 func (w *auditWords) lines() []string {
 	var out []string
-	for _, k := range slices.Sorted(maps.Keys(w.d)) {
+	keys := slices.Sorted(maps.Keys(w.d))
+	slices.SortStableFunc(keys, func(a, b string) int { return keyRank(a) - keyRank(b) })
+	for _, k := range keys {
 		if w.used[k] {
 			continue
 		}

@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/seed"
 )
 
 // queueValue reads a work-queue number and where it leads.
@@ -339,4 +342,72 @@ func goquerySelectorName(s *goqueryTr) string {
 		return "nothing"
 	}
 	return s.Nodes[0].Data
+}
+
+// TestBrowserPhoneTables opens the pages with the widest tables on a 390 px
+// phone and at 1,280 px: the page never scrolls sideways (a table scrolls in
+// its own box), and every table box can take the focus.
+func TestBrowserPhoneTables(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	ctx := context.Background()
+	if _, _, err := seed.Demo(ctx, a.db); err != nil {
+		t.Fatal(err)
+	}
+	var running int64
+	if err := a.db.Pool.QueryRow(ctx, `SELECT c.id FROM campaigns c WHERE status = 'announced' AND EXISTS (SELECT 1 FROM assessments a WHERE a.campaign_id = c.id)`).Scan(&running); err != nil {
+		t.Fatal(err)
+	}
+	pages := []struct{ name, who, path string }{
+		{"public-campaign", "", "/public/campaigns/1"},
+		{"public-home", "", "/"},
+		{"staff-home", "canbo@thidua.local", "/home"},
+		{"staff-dashboard", "canbo@thidua.local", fmt.Sprintf("/campaigns/%d/assessments", running)},
+		{"units", "canbo@thidua.local", "/units"},
+		{"focal-home", "daumoi.tuphap@thidua.local", "/home"},
+		{"leader-home", "lanhdao@thidua.local", "/home"},
+		{"admin-home", "admin@thidua.local", "/home"},
+		{"audit", "admin@thidua.local", "/audit"},
+	}
+	for _, width := range []int{390, 1280} {
+		signedIn := map[string]context.Context{}
+		for _, p := range pages {
+			b, ok := signedIn[p.who]
+			if !ok {
+				b = browser(t, width, 900)
+				if err := chromedp.Do(b, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+					t.Fatal(err)
+				}
+				if p.who != "" {
+					err := chromedp.Do(b, chromedp.Navigate(a.ts.URL+"/login"), chromedp.SendKeys("#email", p.who),
+						chromedp.SendKeys("#password", seed.DemoPassword), chromedp.Click("button[type=submit]"), chromedp.WaitVisible(".who-name"))
+					if err != nil {
+						t.Fatalf("%s signs in: %v", p.who, err)
+					}
+				}
+				signedIn[p.who] = b
+			}
+			if err := chromedp.Do(b, chromedp.Navigate(a.ts.URL+p.path), chromedp.WaitVisible("main")); err != nil {
+				t.Fatalf("%s: %v", p.name, err)
+			}
+			page, err := chromedp.Run(b, chromedp.Evaluate[float64]("document.documentElement.scrollWidth"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page > float64(width) {
+				t.Errorf("%s at %d px: the page is %v px wide and scrolls sideways", p.name, width, page)
+			}
+			bad, err := chromedp.Run(b, chromedp.Evaluate[float64](`[...document.querySelectorAll("table")].filter(t => {
+				const box = t.parentElement;
+				return !box.matches(".table-box[role=region][tabindex='0'][aria-label]") || box.getBoundingClientRect().right > window.innerWidth + 1;
+			}).length`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bad > 0 {
+				t.Errorf("%s at %d px: %v tables are not in a scrolling box inside the screen", p.name, width, bad)
+			}
+			screenshot(t, b, fmt.Sprintf("%s-%d", p.name, width))
+		}
+	}
 }
