@@ -122,6 +122,7 @@ var portalMessages = map[string]message{
 	"work.action.receipt":        {"Xem phiếu xác nhận", "See the receipt"},
 	"work.action.view":           {"Xem hồ sơ", "See the form"},
 	"work.action.register":       {"Đăng ký", "Register"},
+	"work.read":                  {"Phong trào thi đua để theo dõi", "Campaigns to follow"},
 
 	// Award plans: what is public
 	"award.note.internal": {"Ghi chú nội bộ (không công khai)", "Internal note (not published)"},
