@@ -373,22 +373,18 @@ func TestBrowserPhoneTables(t *testing.T) {
 		widths = append(widths, 1280)
 	}
 	for _, width := range widths {
-		signedIn := map[string]context.Context{}
 		for _, p := range pages {
-			b, ok := signedIn[p.who]
-			if !ok {
-				b = browser(t, width, 900)
-				if err := chromedp.Do(b, chromedp.EmulateViewport(int64(width), 900)); err != nil {
-					t.Fatal(err)
+			// A browser per page: each has its own time limit.
+			b := browser(t, width, 900)
+			if err := chromedp.Do(b, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+				t.Fatal(err)
+			}
+			if p.who != "" {
+				err := chromedp.Do(b, chromedp.Navigate(a.ts.URL+"/login"), chromedp.SendKeys("#email", p.who),
+					chromedp.SendKeys("#password", seed.DemoPassword), chromedp.Click("button[type=submit]"), chromedp.WaitVisible(".who-name"))
+				if err != nil {
+					t.Fatalf("%s signs in: %v", p.who, err)
 				}
-				if p.who != "" {
-					err := chromedp.Do(b, chromedp.Navigate(a.ts.URL+"/login"), chromedp.SendKeys("#email", p.who),
-						chromedp.SendKeys("#password", seed.DemoPassword), chromedp.Click("button[type=submit]"), chromedp.WaitVisible(".who-name"))
-					if err != nil {
-						t.Fatalf("%s signs in: %v", p.who, err)
-					}
-				}
-				signedIn[p.who] = b
 			}
 			if err := chromedp.Do(b, chromedp.Navigate(a.ts.URL+p.path), chromedp.WaitVisible("main")); err != nil {
 				t.Fatalf("%s: %v", p.name, err)
