@@ -41,14 +41,16 @@ type AwardPlan struct {
 	MinBand             string
 	NoPendingDiscipline bool
 	NotAlreadyAwarded   bool
-	Note                string
+	// Note is for Home Affairs staff only: never shown on public pages.
+	Note       string
+	LegalBasis string // the award form's
 }
 
 // AwardPlans returns a campaign's award plans in catalogue order.
 func (db *DB) AwardPlans(ctx context.Context, campaignID int64) ([]AwardPlan, error) {
 	rows, err := db.Pool.Query(ctx, `
 		SELECT p.id, p.campaign_id, p.award_form_id, f.name, f.target, f.authority, p.collective_quota, p.individual_quota,
-		       p.min_band, p.no_pending_discipline, p.not_already_awarded, p.note
+		       p.min_band, p.no_pending_discipline, p.not_already_awarded, p.note, f.legal_basis
 		FROM award_plans p JOIN award_forms f ON f.id = p.award_form_id
 		WHERE p.campaign_id = $1 ORDER BY f.sort, p.id`, campaignID)
 	if err != nil {

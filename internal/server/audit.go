@@ -25,17 +25,8 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		recs = recs[:auditPageSize]
 		v.NextFrom = recs[len(recs)-1].ID
 	}
-	for _, a := range recs {
-		actor := a.ActorName
-		if actor == "" {
-			actor = i18n.T(ctx, "audit.system")
-		}
-		object := a.ObjectType
-		if a.ObjectID != "" {
-			object += " " + a.ObjectID
-		}
-		v.Rows = append(v.Rows, web.AuditRow{ID: a.ID, At: i18n.DateTime(a.At), Actor: actor, Action: i18n.T(ctx, "audit.action."+a.Action), Code: a.Action,
-			Object: object, Details: a.Details, ClientAddr: a.ClientAddr, RequestID: a.RequestID})
+	if v.Rows, err = s.describeAudit(ctx, recs); err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, web.Audit(s.chrome(r, i18n.T(ctx, "audit.title")), v))
 	return nil

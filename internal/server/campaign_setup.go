@@ -34,7 +34,7 @@ func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Awards: awardViews(r.Context(), plans), Form: f,
+	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Awards: awardViews(r.Context(), plans, false), Form: f,
 		Editable: c.Status == domain.StatusDraft, Action: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/phases"}
 	if f.ID != 0 {
 		v.Action += "/" + strconv.FormatInt(f.ID, 10)
@@ -175,7 +175,7 @@ func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans), Phases: phaseViews(ctx, phases), Form: f,
+	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans, false), Phases: phaseViews(ctx, phases), Form: f,
 		Editable: c.Status == domain.StatusDraft}
 	for _, af := range forms {
 		v.Catalogue = append(v.Catalogue, web.Option{Value: strconv.FormatInt(af.ID, 10), Label: af.Name + " — " + i18n.T(ctx, "award.target."+af.Target)})

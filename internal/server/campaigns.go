@@ -296,7 +296,7 @@ func (s *Server) campaignView(ctx context.Context, c *domain.Campaign, public bo
 	if err != nil {
 		return v, err
 	}
-	v.Awards = awardViews(ctx, plans)
+	v.Awards = awardViews(ctx, plans, public)
 	sets, err := s.db.CriteriaSets(ctx, c.ID)
 	if err != nil {
 		return v, err
@@ -376,7 +376,10 @@ func phaseViews(ctx context.Context, phases []domain.Phase) []web.PhaseView {
 	return out
 }
 
-func awardViews(ctx context.Context, plans []postgres.AwardPlan) []web.AwardPlanView {
+// awardViews shows award plans. What is public: the award, who gives it and
+// on what legal basis, whom it is for, the quotas, the minimum band and the
+// eligibility rules; the internal note only when public is false.
+func awardViews(ctx context.Context, plans []postgres.AwardPlan, public bool) []web.AwardPlanView {
 	var out []web.AwardPlanView
 	for _, p := range plans {
 		quota := func(q *int, forWhom string) string {
@@ -389,15 +392,16 @@ func awardViews(ctx context.Context, plans []postgres.AwardPlan) []web.AwardPlan
 			return "—"
 		}
 		av := web.AwardPlanView{Form: p.FormName, Authority: p.Authority, Collective: quota(p.CollectiveQuota, "collective"),
-			Individual: quota(p.IndividualQuota, "individual"), MinBandKey: "band." + p.MinBand}
+			Individual: quota(p.IndividualQuota, "individual"), MinBandKey: "band." + p.MinBand,
+			TargetKey: "award.target." + p.FormTarget, LegalBasis: p.LegalBasis}
+		if !public {
+			av.Note = p.Note
+		}
 		if p.NoPendingDiscipline {
 			av.Rules = append(av.Rules, i18n.T(ctx, "award.rule.discipline"))
 		}
 		if p.NotAlreadyAwarded {
 			av.Rules = append(av.Rules, i18n.T(ctx, "award.rule.already"))
-		}
-		if p.Note != "" {
-			av.Rules = append(av.Rules, p.Note)
 		}
 		out = append(out, av)
 	}
