@@ -108,11 +108,6 @@ type typedEntry struct {
 	na                     bool
 }
 
-// assessmentPath is the address of one self-assessment form.
-func assessmentPath(campaignID, id int64) string {
-	return "/campaigns/" + strconv.FormatInt(campaignID, 10) + "/assessments/" + strconv.FormatInt(id, 10)
-}
-
 // formState is what re-rendering a form needs besides the stored data.
 type formState struct {
 	typed     map[int64]typedEntry
@@ -203,7 +198,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	}
 	totals := domain.ComputeTotals(nodes, entries)
 	open, msg, args := a.Open(s.today())
-	base := "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(a.ID, 10)
+	base := assessmentPath(c.ID, a.ID)
 	v := web.AssessmentView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName, Status: string(a.Status),
 		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
 		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),

@@ -3,10 +3,11 @@ package server
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
@@ -35,7 +36,7 @@ func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Awards: awardViews(r.Context(), plans, false), Form: f,
-		Editable: c.Status == domain.StatusDraft, Action: "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/phases"}
+		Editable: c.Status == domain.StatusDraft, Action: campaignPath(c.ID, "/phases")}
 	if f.ID != 0 {
 		v.Action += "/" + strconv.FormatInt(f.ID, 10)
 	}
@@ -61,13 +62,6 @@ func (s *Server) phaseParam(r *http.Request, c *domain.Campaign) (*domain.Phase,
 		}
 	}
 	return nil, domain.Errorf(domain.ENOTFOUND, "phase.not_found")
-}
-
-func dayOrEmpty(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return isoDay(*t)
 }
 
 // editPhase shows a phase in the form.

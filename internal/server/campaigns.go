@@ -17,10 +17,6 @@ import (
 	"thidua/web"
 )
 
-func statusKey(s domain.CampaignStatus) string { return "campaign.status." + string(s) }
-
-func period(from, to time.Time) string { return i18n.Day(from) + " – " + i18n.Day(to) }
-
 // campaignParam reads {campaignID} and loads the campaign.
 func (s *Server) campaignParam(r *http.Request) (*domain.Campaign, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "campaignID"), 10, 64)
@@ -82,7 +78,7 @@ func (s *Server) campaignForm(ctx context.Context, c *domain.Campaign) web.Campa
 		BandFair: c.Bands.Fair.String(), BandAverage: c.Bands.Average.String(), Errors: map[string]string{},
 		Announced: c.Status == domain.StatusAnnounced, Action: "/campaigns"}
 	if c.ID != 0 {
-		f.Action = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/edit"
+		f.Action = campaignPath(c.ID, "/edit")
 	}
 	if !c.IssueDate.IsZero() {
 		f.IssueDate = isoDay(c.IssueDate)
@@ -341,16 +337,6 @@ func splitParagraphs(s string) []string {
 		}
 	}
 	return out
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 func phaseViews(ctx context.Context, phases []domain.Phase) []web.PhaseView {

@@ -166,14 +166,6 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-// uploadLimit writes the largest file accepted for people: "20 MB".
-func uploadLimit(n int64) string {
-	if n%(1<<20) == 0 {
-		return strconv.FormatInt(n>>20, 10) + " MB"
-	}
-	return humanSize(n)
-}
-
 // evidenceDone finishes a change to a criterion's evidence: a conflict (the
 // form no longer takes evidence) is shown on the evidence page, success
 // goes back to it with flashKey.

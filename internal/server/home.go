@@ -107,11 +107,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// campaignPath is a campaign's staff page, or one of its sub-pages.
-func campaignPath(id int64, sub string) string {
-	return "/campaigns/" + strconv.FormatInt(id, 10) + sub
-}
-
 // countHref leads to one campaign's page when the work lies in a single
 // campaign, else to the table of campaigns.
 func countHref(rows []postgres.CampaignQueue, count func(postgres.CampaignQueue) int, sub string) string {

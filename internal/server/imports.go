@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"os"
-	"path/filepath"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -90,20 +86,6 @@ func (s *Server) uploadImport(kind string) handlerFunc {
 	}
 }
 
-func removeIfSet(path string) {
-	if path != "" {
-		_ = os.Remove(path)
-	}
-}
-
-func uploadError(err error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return domain.Errorf(domain.ETOOLARGE, "error.too_large")
-	}
-	return domain.Errorf(domain.EINVALID, "import.upload.bad")
-}
-
 // saveUpload writes a part to a new file of the import directory, synced.
 func (s *Server) saveUpload(src io.Reader) (string, error) {
 	if err := os.MkdirAll(s.cfg.ImportDir, 0o700); err != nil {
@@ -121,19 +103,6 @@ func (s *Server) saveUpload(src io.Reader) (string, error) {
 		err = cerr
 	}
 	return f.Name(), err
-}
-
-// cleanFileName keeps the base name of an uploaded file for display only;
-// files are stored under server-made names.
-func cleanFileName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	if !utf8.ValidString(name) || !domain.ValidText(name) || name == "." || name == "/" {
-		return "tệp tải lên"
-	}
-	if r := []rune(name); len(r) > 200 {
-		name = string(r[:200])
-	}
-	return domain.CleanText(name)
 }
 
 // startImport runs a dry run or an import in the background, recording its
@@ -234,11 +203,4 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/imports/"+job.Key, http.StatusSeeOther)
 	return nil
-}
-
-// attachment sets the headers of a file download with a UTF-8 name.
-func attachment(w http.ResponseWriter, contentType, name string) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"thidua/internal/domain"
+	"thidua/web"
 )
 
 // queryID reads an optional query parameter that holds a record number or a
@@ -23,4 +24,29 @@ func queryID(r *http.Request, name string) (int64, error) {
 		return 0, domain.Errorf(domain.EINVALID, "error.bad_parameter", name)
 	}
 	return n, nil
+}
+
+func pageParam(r *http.Request) int {
+	p, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || p < 1 || p > 100000 {
+		return 1
+	}
+	return p
+}
+
+func pager(r *http.Request, page, total, size int) web.Pager {
+	pages := (total + size - 1) / size
+	p := web.Pager{Page: page, Pages: pages}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < pages {
+		p.Next = link(page + 1)
+	}
+	return p
 }

@@ -15,15 +15,6 @@ import (
 
 const peoplePageSize = 50
 
-func categoryKey(c domain.Category) string { return "category." + string(c) }
-
-func genderKey(g string) string {
-	if g == "" {
-		return "gender.unknown"
-	}
-	return "gender." + g
-}
-
 // listPeople lists people. Staff see everyone; a focal point sees only the
 // people of their own unit, whatever unit the URL names; others may not.
 func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) error {

@@ -26,13 +26,6 @@ func (s *Server) workCampaign(r *http.Request) (*domain.Campaign, error) {
 	return c, nil
 }
 
-func regStatusKey(st domain.RegistrationStatus) string {
-	if st == "" {
-		return "registration.status.none"
-	}
-	return "registration.status." + string(st)
-}
-
 // registrations is the unit's registration page for a focal point, and the
 // list of registrations for staff.
 func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
@@ -115,7 +108,7 @@ func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, stat
 			}
 			for _, f := range forms {
 				if f.PhaseID == p.ID {
-					pa.FormHref = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/assessments/" + strconv.FormatInt(f.ID, 10)
+					pa.FormHref = assessmentPath(c.ID, f.ID)
 					pa.StatusKey = "assessment.status." + string(f.Status)
 				}
 			}
@@ -308,7 +301,7 @@ func (s *Server) registerAll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/registrations/all"
+	page := campaignPath(c.ID, "/registrations/all")
 	if r.PostFormValue("confirm") != "yes" {
 		http.Redirect(w, r, page, http.StatusSeeOther)
 		return nil

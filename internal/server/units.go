@@ -3,10 +3,8 @@ package server
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,10 +34,6 @@ func (s *Server) dayParam(r *http.Request) (time.Time, error) {
 	}
 	return time.Time{}, domain.Errorf(domain.EINVALID, "date.out_of_range")
 }
-
-func isoDay(d time.Time) string { return d.Format(time.DateOnly) }
-
-func kindKey(k domain.UnitKind) string { return "unit.kind." + string(k) }
 
 func kindOptions(ctx context.Context, selected string) []web.Option {
 	opts := make([]web.Option, 0, len(domain.UnitKinds))
@@ -112,31 +106,6 @@ func buildTree(units []postgres.Unit) []*web.TreeNode {
 		roots = append(roots, n)
 	}
 	return roots
-}
-
-func pageParam(r *http.Request) int {
-	p, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || p < 1 || p > 100000 {
-		return 1
-	}
-	return p
-}
-
-func pager(r *http.Request, page, total, size int) web.Pager {
-	pages := (total + size - 1) / size
-	p := web.Pager{Page: page, Pages: pages}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	if page > 1 {
-		p.Prev = link(page - 1)
-	}
-	if page < pages {
-		p.Next = link(page + 1)
-	}
-	return p
 }
 
 // unitParam reads {unitID} and loads the unit.
@@ -415,38 +384,6 @@ func (s *Server) changeUnit(w http.ResponseWriter, r *http.Request) error {
 	s.flash(ctx, "units.flash."+string(change.Kind))
 	http.Redirect(w, r, "/units/"+strconv.FormatInt(u.ID, 10)+"?at="+isoDay(day), http.StatusSeeOther)
 	return nil
-}
-
-// formError turns a validation or domain error into form messages; it
-// reports false for errors that are not the user's to fix.
-func formError(ctx context.Context, err error, into map[string]string) bool {
-	var ve *domain.ValidationError
-	if errors.As(err, &ve) {
-		for k, m := range ve.Fields {
-			into[k] = m
-		}
-		return true
-	}
-	var de *domain.Error
-	if errors.As(err, &de) && (de.Code == domain.EINVALID || de.Code == domain.ECONFLICT) {
-		into["form"] = i18n.T(ctx, de.Message, de.Args...)
-		return true
-	}
-	return false
-}
-
-// formMessages turns the errors formError collected into one list for a
-// summary, translated where they are catalogue keys, in a stable order.
-func formMessages(ctx context.Context, errs map[string]string) []string {
-	var msgs []string
-	for _, field := range slices.Sorted(maps.Keys(errs)) {
-		m := errs[field]
-		if i18n.Has(m) {
-			m = i18n.T(ctx, m)
-		}
-		msgs = append(msgs, m)
-	}
-	return msgs
 }
 
 // correctUnit corrects a unit's code and kind (not history: no date).
