@@ -23,7 +23,11 @@ type DB struct {
 }
 
 // Open connects a pool to url and checks that the database answers.
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, url string) (*DB, error) { return OpenWith(ctx, url, nil) }
+
+// OpenWith is Open with a hook that may adjust the pool's configuration
+// before it connects (the benchmark harness adds a query tracer).
+func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -38,6 +42,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// piling up connections on the deadline day.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"
 	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60000"
+	if configure != nil {
+		configure(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
