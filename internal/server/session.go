@@ -1,14 +1,21 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/postgres"
 )
 
 // Session keys.
@@ -42,7 +49,9 @@ func skipsSession(path string) bool {
 	return path == "/healthz" || path == "/readyz" || strings.HasPrefix(path, "/static/")
 }
 
-// loadSession loads and saves the scs session around the request.
+// loadSession loads and saves the scs session around the request. The
+// store remembers what it loaded in the request's context, so that an
+// unchanged session is not written back (see postgres.SessionStore).
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	withSession := s.sessions.LoadAndSave(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -50,8 +59,58 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		withSession.ServeHTTP(w, r)
+		withSession.ServeHTTP(w, r.WithContext(postgres.WithSessionSlot(r.Context())))
 	})
+}
+
+// stableCodec encodes a session the same way each time its data is the
+// same (scs's gob codec follows Go's random map order), so the store can
+// tell an unchanged session by its bytes. Sessions written by the gob
+// codec before are still read.
+type stableCodec struct{}
+
+var stableMagic = []byte("thidua-session-1\n")
+
+type stableSession struct {
+	Deadline time.Time
+	Keys     []string
+	Values   []any
+}
+
+func (stableCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
+	st := stableSession{Deadline: deadline, Keys: make([]string, 0, len(values))}
+	for k := range values {
+		st.Keys = append(st.Keys, k)
+	}
+	slices.Sort(st.Keys)
+	st.Values = make([]any, len(st.Keys))
+	for i, k := range st.Keys {
+		st.Values[i] = values[k]
+	}
+	var b bytes.Buffer
+	b.Write(stableMagic)
+	if err := gob.NewEncoder(&b).Encode(&st); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (stableCodec) Decode(b []byte) (time.Time, map[string]any, error) {
+	rest, ok := bytes.CutPrefix(b, stableMagic)
+	if !ok {
+		return scs.GobCodec{}.Decode(b)
+	}
+	var st stableSession
+	if err := gob.NewDecoder(bytes.NewReader(rest)).Decode(&st); err != nil {
+		return time.Time{}, nil, err
+	}
+	values := make(map[string]any, len(st.Keys))
+	for i, k := range st.Keys {
+		if i < len(st.Values) {
+			values[k] = st.Values[i]
+		}
+	}
+	return st.Deadline, values, nil
 }
 
 // loadUser puts the signed-in user, the locale and the actor in the request
