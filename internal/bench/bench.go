@@ -226,6 +226,13 @@ func runHarness(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if h.want("quiet") {
+		r, err := h.quiet()
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
 	if h.want("upload") {
 		r, err := h.upload()
 		if err != nil {
@@ -595,6 +602,33 @@ func (h *harness) peak(f func() error) (peak, base uint64, err error) {
 		r.Body.Close()
 	}
 	return h.stats().PeakHeap, base, err
+}
+
+// quiet is a portal with one user: a signed-in page every 1.5 s, so each
+// request finds its pooled connection idle for over a second (pgxpool then
+// pings it by default).
+func (h *harness) quiet() (Result, error) {
+	const n, gap = 6, 1500 * time.Millisecond
+	r := Result{Name: "quiet", Label: "quiet portal: staff campaign list every 1.5 s", Reference: "", Load: loadAvg()}
+	var lat []time.Duration
+	a := h.snap()
+	for range n {
+		time.Sleep(gap)
+		t0 := time.Now()
+		status, _, err := do(h.client, h.get(h.portal("/campaigns"), h.staff[0]))
+		if err != nil || status != http.StatusOK {
+			return r, fmt.Errorf("quiet: status %d, %v", status, err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b := h.snap()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	fill(&r, a, b, n)
+	r.Requests, r.Seconds = n, b.at.Sub(a.at).Seconds()
+	r.ReqPerSec = float64(n) / r.Seconds
+	r.P50ms, r.P99ms = ms(lat[n/2]), ms(lat[n-1])
+	logf("quiet: p50 %.1f ms, pings/req %.2f, queries/req %.2f", r.P50ms, r.Pings, r.Queries)
+	return r, nil
 }
 
 const uploadSize = 50 << 20

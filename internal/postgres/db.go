@@ -15,6 +15,10 @@ import (
 	"thidua/internal/domain"
 )
 
+// pingAfterIdle is how long a pooled connection may sit idle before it is
+// checked with a ping when next acquired.
+const pingAfterIdle = time.Minute
+
 // DB is the portal's database: a pgx pool plus the clock used for deadlines.
 type DB struct {
 	Pool *pgxpool.Pool
@@ -42,6 +46,12 @@ func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) 
 	// piling up connections on the deadline day.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"
 	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60000"
+	// pgxpool pings a connection idle for more than a second before handing
+	// it out: on a quiet portal, a round trip before nearly every request.
+	// Only connections idle for over a minute are checked; one broken
+	// meanwhile fails its request, which the next one retries on a new
+	// connection.
+	cfg.ShouldPing = func(_ context.Context, p pgxpool.ShouldPingParams) bool { return p.IdleDuration > pingAfterIdle }
 	if configure != nil {
 		configure(cfg)
 	}
