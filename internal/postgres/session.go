@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"thidua/internal/domain"
 )
 
 // SessionStore keeps scs sessions in the sessions table. Unlike a plain
@@ -17,11 +19,17 @@ import (
 // MinRefresh. The stored deadline is then at most MinRefresh early, so
 // the idle timeout holds to within that margin; the absolute lifetime is
 // in the data and unaffected.
+//
+// The sessions table also records the session's user (UserOf reads it from
+// the data), so that loading a session reads the user in the same query:
+// SessionUser gives it to the request.
 type SessionStore struct {
 	db         *DB
 	MinRefresh time.Duration
-	stop       chan struct{}
-	done       chan struct{}
+	// UserOf returns the user ID in a session's data, 0 if none.
+	UserOf func(data []byte) int64
+	stop   chan struct{}
+	done   chan struct{}
 }
 
 // loadedSession is what FindCtx read, kept for CommitCtx of the same request.
@@ -29,6 +37,15 @@ type loadedSession struct {
 	token  string
 	data   []byte
 	expiry time.Time
+	user   *domain.User
+}
+
+// SessionUser returns the user read with the request's session, if any.
+func SessionUser(ctx context.Context) *domain.User {
+	if slot, ok := ctx.Value(loadedSessionKey{}).(*loadedSession); ok {
+		return slot.user
+	}
+	return nil
 }
 
 type loadedSessionKey struct{}
@@ -77,7 +94,18 @@ func (s *SessionStore) Stop() {
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
 	var expiry time.Time
-	err := s.db.Pool.QueryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND current_timestamp < expiry`, token).Scan(&b, &expiry)
+	var (
+		id                                        *int64
+		email, name, role, unitName, hash, locale *string
+		unitID                                    *int64
+		epoch, version                            *int
+		disabledAt, createdAt                     *time.Time
+	)
+	err := s.db.Pool.QueryRow(ctx, `SELECT s.data, s.expiry, u.id, u.email, u.full_name, u.role, u.unit_id, coalesce(n.name, ''),
+		u.password_hash, u.locale, u.session_epoch, u.disabled_at, u.version, u.created_at
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN units n ON n.id = u.unit_id
+		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).
+		Scan(&b, &expiry, &id, &email, &name, &role, &unitID, &unitName, &hash, &locale, &epoch, &disabledAt, &version, &createdAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -86,6 +114,10 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	}
 	if slot, ok := ctx.Value(loadedSessionKey{}).(*loadedSession); ok {
 		*slot = loadedSession{token: token, data: b, expiry: expiry}
+		if id != nil {
+			slot.user = &domain.User{ID: *id, Email: *email, FullName: *name, Role: domain.Role(*role), UnitID: unitID, UnitName: *unitName,
+				PasswordHash: *hash, Locale: *locale, SessionEpoch: *epoch, DisabledAt: disabledAt, Version: *version, CreatedAt: *createdAt}
+		}
 	}
 	return b, true, nil
 }
@@ -97,13 +129,19 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 		bytes.Equal(slot.data, b) && expiry.Sub(slot.expiry) < s.MinRefresh {
 		return nil
 	}
-	_, err := s.db.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`, token, b, expiry)
+	var user *int64
+	if s.UserOf != nil {
+		if id := s.UserOf(b); id != 0 {
+			user = &id
+		}
+	}
+	_, err := s.db.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id`, token, b, expiry, user)
 	if err != nil {
 		return err
 	}
 	if slot, ok := ctx.Value(loadedSessionKey{}).(*loadedSession); ok {
-		*slot = loadedSession{token: token, data: b, expiry: expiry}
+		*slot = loadedSession{token: token, data: b, expiry: expiry} // the user is read again on the next load
 	}
 	return nil
 }

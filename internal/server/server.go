@@ -49,6 +49,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	// A signed-in GET does not write: the stored idle deadline is pushed
 	// forward at most once a minute (see postgres.SessionStore).
 	s.sessStore = postgres.NewSessionStore(db, time.Minute, 10*time.Minute, log)
+	s.sessStore.UserOf = sessionUserID
 	s.store = &storage.Local{Dir: cfg.EvidenceDir}
 	sm := scs.New()
 	sm.Store = s.sessStore

@@ -95,6 +95,17 @@ func (stableCodec) Encode(deadline time.Time, values map[string]any) ([]byte, er
 	return b.Bytes(), nil
 }
 
+// sessionUserID reads the signed-in user's ID from stored session data, for
+// the store's user_id column.
+func sessionUserID(b []byte) int64 {
+	_, values, err := stableCodec{}.Decode(b)
+	if err != nil {
+		return 0
+	}
+	id, _ := values[sessUserID].(int64)
+	return id
+}
+
 func (stableCodec) Decode(b []byte) (time.Time, map[string]any, error) {
 	rest, ok := bytes.CutPrefix(b, stableMagic)
 	if !ok {
@@ -126,7 +137,11 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		ctx := r.Context()
 		var user *domain.User
 		if id := s.sessions.GetInt64(ctx, sessUserID); id != 0 {
-			u, err := s.db.UserByID(ctx, id)
+			// The store read the user with the session (one round trip).
+			u, err := postgres.SessionUser(ctx), error(nil)
+			if u == nil || u.ID != id {
+				u, err = s.db.UserByID(ctx, id)
+			}
 			switch {
 			case err == nil && !u.Disabled() && u.SessionEpoch == s.sessions.GetInt(ctx, sessEpoch):
 				user = u

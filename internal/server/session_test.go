@@ -2,12 +2,18 @@ package server
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"thidua/internal/domain"
+	"thidua/internal/pgtest"
+	"thidua/internal/postgres"
 )
 
 // sessionRow reads the stored session's row version (xmin changes with
@@ -120,5 +126,54 @@ func TestStableSessionCodec(t *testing.T) {
 	}
 	if d, got, err := (stableCodec{}).Decode(old); err != nil || !d.Equal(deadline) || got[sessUserID] != int64(7) {
 		t.Fatalf("old session decoded %v %v %v", d, got, err)
+	}
+}
+
+// sqlLog records the statements the pool sends.
+type sqlLog struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+func (l *sqlLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	l.mu.Lock()
+	l.sql = append(l.sql, d.SQL)
+	l.mu.Unlock()
+	return ctx
+}
+func (l *sqlLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (l *sqlLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.sql
+	l.sql = nil
+	return s
+}
+
+// A signed-in request reads its session and its user in one round trip.
+func TestSignedInRequestReadsSessionAndUserTogether(t *testing.T) {
+	t.Parallel()
+	log := &sqlLog{}
+	db, err := postgres.OpenWith(context.Background(), pgtest.NewURL(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	a := newAppWithDB(t, db, nil)
+	c, _ := a.loggedIn(domain.RoleStaff)
+	log.take()
+	wantStatus(t, c.get("/account"), 200)
+	var sessions, users int
+	for _, q := range log.take() {
+		if strings.Contains(q, "FROM sessions") {
+			sessions++
+		}
+		if strings.Contains(q, "FROM users u") && strings.Contains(q, "WHERE u.id = $1") {
+			users++
+		}
+	}
+	if sessions != 1 || users != 0 {
+		t.Errorf("a signed-in GET read the session %d times and the user by ID %d times, want 1 and 0", sessions, users)
 	}
 }
