@@ -105,7 +105,8 @@ func TestSessionDataChangeWritten(t *testing.T) {
 // map order, and still reads sessions written by scs's gob codec.
 func TestStableSessionCodec(t *testing.T) {
 	deadline := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	values := map[string]any{sessUserID: int64(7), sessEpoch: 3, sessFlash: "logout.done", "a": "x", "b": true, "c": 1.5}
+	values := map[string]any{sessUserID: int64(7), sessEpoch: 3, sessFlash: "logout.done", "a": "x", "b": true, "c": 1.5,
+		"d": time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("ICT", 7*3600)), "e": false}
 	first, err := stableCodec{}.Encode(deadline, values)
 	if err != nil {
 		t.Fatal(err)
@@ -117,10 +118,27 @@ func TestStableSessionCodec(t *testing.T) {
 		}
 	}
 	d, got, err := stableCodec{}.Decode(first)
-	if err != nil || !d.Equal(deadline) || got[sessUserID] != int64(7) || got[sessEpoch] != 3 || got[sessFlash] != "logout.done" || len(got) != len(values) {
+	if err != nil || !d.Equal(deadline) || got[sessUserID] != int64(7) || got[sessEpoch] != 3 || got[sessFlash] != "logout.done" || len(got) != len(values) ||
+		got["b"] != true || got["c"] != 1.5 || !got["d"].(time.Time).Equal(values["d"].(time.Time)) || got["e"] != false {
 		t.Fatalf("decoded %v %v %v", d, got, err)
 	}
-	old, err := scs.GobCodec{}.Encode(deadline, values)
+	// A value of another type takes the gob form, still stable.
+	other := map[string]any{sessUserID: int64(7), "list": []string{"a", "b"}}
+	g1, _ := stableCodec{}.Encode(deadline, other)
+	g2, _ := stableCodec{}.Encode(deadline, other)
+	if string(g1) != string(g2) {
+		t.Error("the gob form is not stable")
+	}
+	if _, got, err := (stableCodec{}).Decode(g1); err != nil || got[sessUserID] != int64(7) || len(got["list"].([]string)) != 2 {
+		t.Errorf("gob form decoded %v %v", got, err)
+	}
+	// Cut data is an error, never a panic.
+	for i := range first {
+		if _, _, err := (stableCodec{}).Decode(first[:i]); err == nil && i > len(compactMagic) {
+			t.Errorf("data cut at %d of %d bytes decoded", i, len(first))
+		}
+	}
+	old, err := scs.GobCodec{}.Encode(deadline, map[string]any{sessUserID: int64(7), sessEpoch: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
