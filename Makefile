@@ -64,9 +64,15 @@ run: postgres build
 test: postgres browser office
 	THIDUA_NEED_LIBREOFFICE=1 $(GO) test -count=1 -timeout 20m ./...
 
-## bench: the benchmarks (real PostgreSQL)
+## bench: the load harness: throwaway cluster, province-sized data, references, report (docs/performance.md)
 .PHONY: bench
 bench: postgres
+	$(GO) build -o bin/thidua-bench ./cmd/thidua-bench
+	./bin/thidua-bench $(BENCH_FLAGS)
+
+## bench-go: the Go benchmarks (testing.B, real PostgreSQL)
+.PHONY: bench-go
+bench-go: postgres
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 ## check: gofmt, vet, staticcheck, templ fmt and generate, go mod tidy, migration pairs

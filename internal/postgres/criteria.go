@@ -95,26 +95,63 @@ func (db *DB) CreateCriteriaSet(ctx context.Context, campaignID int64, name stri
 // loadCriteria returns a set's nodes in tree order (each parent before its
 // children, siblings by seq then code).
 func loadCriteria(ctx context.Context, q querier, setID int64) ([]domain.Criterion, error) {
-	rows, err := q.Query(ctx, `SELECT id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
-		coalesce((target_value * 100)::bigint, 0), evidence_required, explain_without_evidence, allow_na
-		FROM criteria WHERE set_id = $1`, setID)
+	rows, err := q.Query(ctx, `SELECT `+criterionColumns+` FROM criteria WHERE set_id = $1`, setID)
 	if err != nil {
 		return nil, err
 	}
 	nodes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Criterion, error) {
 		var c domain.Criterion
-		var tiers []byte
-		err := row.Scan(&c.ID, &c.ParentID, &c.Seq, &c.Code, &c.Title, &c.Guidance, &c.Max, &c.Method, &c.Step, &tiers,
-			&c.Target, &c.EvidenceRequired, &c.ExplainWithoutEvidence, &c.AllowNA)
-		if err == nil && len(tiers) > 0 {
-			err = json.Unmarshal(tiers, &c.Tiers)
-		}
+		err := scanCriterion(row, &c)
 		return c, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return TreeOrder(nodes), nil
+}
+
+const criterionColumns = `id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
+		coalesce((target_value * 100)::bigint, 0), evidence_required, explain_without_evidence, allow_na`
+
+// scanCriterion reads criterionColumns, after any columns in extra.
+func scanCriterion(row pgx.Row, c *domain.Criterion, extra ...any) error {
+	var tiers []byte
+	dest := append(extra, &c.ID, &c.ParentID, &c.Seq, &c.Code, &c.Title, &c.Guidance, &c.Max, &c.Method, &c.Step, &tiers,
+		&c.Target, &c.EvidenceRequired, &c.ExplainWithoutEvidence, &c.AllowNA)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	if len(tiers) > 0 && string(tiers) != "[]" {
+		return json.Unmarshal(tiers, &c.Tiers)
+	}
+	return nil
+}
+
+// CampaignCriteria returns the criteria of every set of a campaign by set,
+// each in tree order: one query where a page shows all the sets.
+func (db *DB) CampaignCriteria(ctx context.Context, campaignID int64) (map[int64][]domain.Criterion, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT set_id, `+criterionColumns+` FROM criteria
+		WHERE set_id IN (SELECT id FROM criteria_sets WHERE campaign_id = $1)`, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	bySet := map[int64][]domain.Criterion{}
+	for rows.Next() {
+		var c domain.Criterion
+		var set int64
+		if err := scanCriterion(rows, &c, &set); err != nil {
+			return nil, err
+		}
+		bySet[set] = append(bySet[set], c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for set, nodes := range bySet {
+		bySet[set] = TreeOrder(nodes)
+	}
+	return bySet, nil
 }
 
 // TreeOrder sorts nodes depth-first: each parent before its children,

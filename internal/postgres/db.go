@@ -15,6 +15,10 @@ import (
 	"thidua/internal/domain"
 )
 
+// pingAfterIdle is how long a pooled connection may sit idle before it is
+// checked with a ping when next acquired.
+const pingAfterIdle = time.Minute
+
 // DB is the portal's database: a pgx pool plus the clock used for deadlines.
 type DB struct {
 	Pool *pgxpool.Pool
@@ -23,7 +27,11 @@ type DB struct {
 }
 
 // Open connects a pool to url and checks that the database answers.
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, url string) (*DB, error) { return OpenWith(ctx, url, nil) }
+
+// OpenWith is Open with a hook that may adjust the pool's configuration
+// before it connects (the benchmark harness adds a query tracer).
+func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -38,6 +46,15 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// piling up connections on the deadline day.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"
 	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60000"
+	// pgxpool pings a connection idle for more than a second before handing
+	// it out: on a quiet portal, a round trip before nearly every request.
+	// Only connections idle for over a minute are checked; one broken
+	// meanwhile fails its request, which the next one retries on a new
+	// connection.
+	cfg.ShouldPing = func(_ context.Context, p pgxpool.ShouldPingParams) bool { return p.IdleDuration > pingAfterIdle }
+	if configure != nil {
+		configure(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err

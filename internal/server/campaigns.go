@@ -297,11 +297,12 @@ func (s *Server) campaignView(ctx context.Context, c *domain.Campaign, public bo
 	if err != nil {
 		return v, err
 	}
+	criteriaBySet, err := s.db.CampaignCriteria(ctx, c.ID)
+	if err != nil {
+		return v, err
+	}
 	for _, set := range sets {
-		nodes, err := s.db.Criteria(ctx, set.ID)
-		if err != nil {
-			return v, err
-		}
+		nodes := criteriaBySet[set.ID]
 		sum := web.CriteriaSetSummary{ID: set.ID, Name: set.Name, Nodes: len(nodes), Total: domain.TreeTotal(nodes).String(),
 			Frozen: set.Frozen, Targets: targetsLabel(ctx, set)}
 		for _, n := range nodes {

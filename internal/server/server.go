@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"thidua/internal/config"
@@ -25,7 +24,7 @@ type Server struct {
 	log       *slog.Logger
 	sessions  *scs.SessionManager
 	store     storage.Store
-	sessStore *pgxstore.PostgresStore
+	sessStore *postgres.SessionStore
 	cop       *http.CrossOriginProtection
 	handler   http.Handler
 	// sleep waits out a sign-in delay (see domain.LoginCounts); nil is a
@@ -42,10 +41,14 @@ type Server struct {
 func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, log: log}
 	s.bg, s.stopBg = context.WithCancel(context.Background())
-	s.sessStore = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	// A signed-in GET does not write: the stored idle deadline is pushed
+	// forward at most once a minute (see postgres.SessionStore).
+	s.sessStore = postgres.NewSessionStore(db, time.Minute, 10*time.Minute, log)
+	s.sessStore.UserOf = sessionUserID
 	s.store = &storage.Local{Dir: cfg.EvidenceDir}
 	sm := scs.New()
 	sm.Store = s.sessStore
+	sm.Codec = stableCodec{}
 	sm.IdleTimeout = cfg.SessionIdleTimeout
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.HttpOnly = true
@@ -83,5 +86,5 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Close() {
 	s.stopBg()
 	s.jobs.Wait()
-	s.sessStore.StopCleanup()
+	s.sessStore.Stop()
 }

@@ -1,15 +1,25 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/postgres"
 )
 
 // Session keys.
@@ -43,7 +53,9 @@ func skipsSession(path string) bool {
 	return path == "/healthz" || path == "/readyz" || strings.HasPrefix(path, "/static/")
 }
 
-// loadSession loads and saves the scs session around the request.
+// loadSession loads and saves the scs session around the request. The
+// store remembers what it loaded in the request's context, so that an
+// unchanged session is not written back (see postgres.SessionStore).
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	withSession := s.sessions.LoadAndSave(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,8 +63,218 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		withSession.ServeHTTP(w, r)
+		withSession.ServeHTTP(w, r.WithContext(postgres.WithSessionSlot(r.Context())))
 	})
+}
+
+// stableCodec encodes a session the same way each time its data is the
+// same (scs's gob codec follows Go's random map order), so the store can
+// tell an unchanged session by its bytes. Sessions of the portal's own
+// value types (strings, integers, booleans, floats, times) take a compact
+// binary form, read and written without gob's per-call type compilation;
+// any other value falls back to a gob form with sorted keys. Sessions
+// written by scs's gob codec before are still read.
+type stableCodec struct{}
+
+var (
+	compactMagic = []byte("thidua-session-2\n")
+	stableMagic  = []byte("thidua-session-1\n")
+)
+
+type stableSession struct {
+	Deadline time.Time
+	Keys     []string
+	Values   []any
+}
+
+func sortedKeys(values map[string]any) []string {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (stableCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
+	keys := sortedKeys(values)
+	if b, ok := encodeCompact(deadline, keys, values); ok {
+		return b, nil
+	}
+	st := stableSession{Deadline: deadline, Keys: keys, Values: make([]any, len(keys))}
+	for i, k := range keys {
+		st.Values[i] = values[k]
+	}
+	var b bytes.Buffer
+	b.Write(stableMagic)
+	if err := gob.NewEncoder(&b).Encode(&st); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// encodeCompact writes the magic, the deadline (Unix seconds and
+// nanoseconds), the number of keys, then each key with a type tag and its
+// value; ok is false when a value is of another type.
+func encodeCompact(deadline time.Time, keys []string, values map[string]any) ([]byte, bool) {
+	b := make([]byte, 0, 64+16*len(keys))
+	b = append(b, compactMagic...)
+	b = binary.AppendVarint(b, deadline.Unix())
+	b = binary.AppendUvarint(b, uint64(deadline.Nanosecond()))
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	str := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
+	for _, k := range keys {
+		str(k)
+		switch v := values[k].(type) {
+		case string:
+			b = append(b, 's')
+			str(v)
+		case int:
+			b = append(b, 'i')
+			b = binary.AppendVarint(b, int64(v))
+		case int64:
+			b = append(b, 'I')
+			b = binary.AppendVarint(b, v)
+		case bool:
+			b = append(b, 'b')
+			if v {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		case float64:
+			b = append(b, 'f')
+			b = binary.BigEndian.AppendUint64(b, math.Float64bits(v))
+		case time.Time:
+			tb, err := v.MarshalBinary()
+			if err != nil {
+				return nil, false
+			}
+			b = append(b, 't')
+			str(string(tb))
+		default:
+			return nil, false
+		}
+	}
+	return b, true
+}
+
+var errBadSession = errors.New("session data: malformed")
+
+func decodeCompact(b []byte) (time.Time, map[string]any, error) {
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			b = nil
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	str := func() (string, bool) {
+		n := uv()
+		if b == nil || uint64(len(b)) < n {
+			return "", false
+		}
+		s := string(b[:n])
+		b = b[n:]
+		return s, true
+	}
+	sec, n := binary.Varint(b)
+	if n <= 0 {
+		return time.Time{}, nil, errBadSession
+	}
+	b = b[n:]
+	nsec := uv()
+	count := uv()
+	if b == nil || count > uint64(len(b)) {
+		return time.Time{}, nil, errBadSession
+	}
+	values := make(map[string]any, count)
+	for range count {
+		k, ok := str()
+		if !ok || len(b) == 0 {
+			return time.Time{}, nil, errBadSession
+		}
+		tag := b[0]
+		b = b[1:]
+		switch tag {
+		case 's':
+			v, ok := str()
+			if !ok {
+				return time.Time{}, nil, errBadSession
+			}
+			values[k] = v
+		case 'i', 'I':
+			v, n := binary.Varint(b)
+			if n <= 0 {
+				return time.Time{}, nil, errBadSession
+			}
+			b = b[n:]
+			if tag == 'i' {
+				values[k] = int(v)
+			} else {
+				values[k] = v
+			}
+		case 'b':
+			if len(b) < 1 {
+				return time.Time{}, nil, errBadSession
+			}
+			values[k] = b[0] == 1
+			b = b[1:]
+		case 'f':
+			if len(b) < 8 {
+				return time.Time{}, nil, errBadSession
+			}
+			values[k] = math.Float64frombits(binary.BigEndian.Uint64(b))
+			b = b[8:]
+		case 't':
+			s, ok := str()
+			var t time.Time
+			if !ok || t.UnmarshalBinary([]byte(s)) != nil {
+				return time.Time{}, nil, errBadSession
+			}
+			values[k] = t
+		default:
+			return time.Time{}, nil, errBadSession
+		}
+	}
+	if b == nil {
+		return time.Time{}, nil, errBadSession
+	}
+	return time.Unix(sec, int64(nsec)).UTC(), values, nil
+}
+
+// sessionUserID reads the signed-in user's ID from stored session data, for
+// the store's user_id column.
+func sessionUserID(b []byte) int64 {
+	_, values, err := stableCodec{}.Decode(b)
+	if err != nil {
+		return 0
+	}
+	id, _ := values[sessUserID].(int64)
+	return id
+}
+
+func (stableCodec) Decode(b []byte) (time.Time, map[string]any, error) {
+	if rest, ok := bytes.CutPrefix(b, compactMagic); ok {
+		return decodeCompact(rest)
+	}
+	rest, ok := bytes.CutPrefix(b, stableMagic)
+	if !ok {
+		return scs.GobCodec{}.Decode(b)
+	}
+	var st stableSession
+	if err := gob.NewDecoder(bytes.NewReader(rest)).Decode(&st); err != nil {
+		return time.Time{}, nil, err
+	}
+	values := make(map[string]any, len(st.Keys))
+	for i, k := range st.Keys {
+		if i < len(st.Values) {
+			values[k] = st.Values[i]
+		}
+	}
+	return st.Deadline, values, nil
 }
 
 // loadUser puts the signed-in user, the locale and the actor in the request
@@ -68,7 +290,11 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		ctx := r.Context()
 		var user *domain.User
 		if id := s.sessions.GetInt64(ctx, sessUserID); id != 0 {
-			u, err := s.db.UserByID(ctx, id)
+			// The store read the user with the session (one round trip).
+			u, err := postgres.SessionUser(ctx), error(nil)
+			if u == nil || u.ID != id {
+				u, err = s.db.UserByID(ctx, id)
+			}
 			switch {
 			case err == nil && !u.Disabled() && u.SessionEpoch == s.sessions.GetInt(ctx, sessEpoch):
 				user = u

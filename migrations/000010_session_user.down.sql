@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE sessions DROP COLUMN user_id;
+
+COMMIT;
