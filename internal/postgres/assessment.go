@@ -54,7 +54,8 @@ func scanAssessment(row pgx.Row) (*Assessment, error) {
 }
 
 // AssessmentByID returns a form.
-func (db *DB) AssessmentByID(ctx context.Context, id int64) (*Assessment, error) {
+func (db *DB) AssessmentByID(ctx context.Context, id int64) (_ *Assessment, err error) {
+	defer wrap(&err, "AssessmentByID")
 	return scanAssessment(db.Pool.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1`, id))
 }
 
@@ -70,9 +71,10 @@ func (a *Assessment) Open(day time.Time) (bool, string, []any) {
 
 // StartAssessment opens the form of an approved unit for a phase, with the
 // criteria set for the unit's kind; opening it twice finds the first.
-func (db *DB) StartAssessment(ctx context.Context, campaignID, phaseID, unitID int64) (int64, error) {
+func (db *DB) StartAssessment(ctx context.Context, campaignID, phaseID, unitID int64) (_ int64, err error) {
+	defer wrap(&err, "StartAssessment")
 	var id int64
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var campaignStatus domain.CampaignStatus
 		if err := tx.QueryRow(ctx, `SELECT status FROM campaigns WHERE id = $1 FOR SHARE`, campaignID).Scan(&campaignStatus); err != nil {
 			return notFound(err, "campaign.not_found")
@@ -154,7 +156,8 @@ func loadScores(ctx context.Context, q querier, campaignID, assessmentID int64, 
 }
 
 // Scores returns a form's stored entries by criterion.
-func (db *DB) Scores(ctx context.Context, a *Assessment) (map[int64]StoredScore, error) {
+func (db *DB) Scores(ctx context.Context, a *Assessment) (_ map[int64]StoredScore, err error) {
+	defer wrap(&err, "Scores")
 	return loadScores(ctx, db.Pool, a.CampaignID, a.ID, false)
 }
 
@@ -209,7 +212,8 @@ func (db *DB) checkWindow(a *Assessment) error {
 // are left alone, so two people filling different criteria do not clobber
 // each other. The form's totals are updated in the same transaction, and
 // every change is written to the history.
-func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreEdit) ([]Conflict, error) {
+func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreEdit) (_ []Conflict, err error) {
+	defer wrap(&err, "SaveScores")
 	var conflicts []Conflict
 	touched := edits[:0:0]
 	for _, e := range edits {
@@ -223,7 +227,7 @@ func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreE
 		return nil, nil // nothing typed: nothing to save, whatever the form's state
 	}
 	edits = touched
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, assessmentID))
 		if err != nil {
 			return err
@@ -366,6 +370,7 @@ func evidenceCounts(ctx context.Context, q querier, assessmentID int64) (map[int
 // SubmitAssessment checks a form is complete and locks it. Submitting a
 // form already submitted (a double click) does nothing and reports false.
 func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, err error) {
+	defer wrap(&err, "SubmitAssessment")
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, id))
 		if err != nil {
@@ -423,7 +428,8 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 // until is the day by which the unit must resubmit. It is required when the
 // form's window has already closed (the unit could not save otherwise) and
 // is recorded as an extension; when the window is still open it may be nil.
-func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]string, until *time.Time) error {
+func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]string, until *time.Time) (err error) {
+	defer wrap(&err, "ReturnAssessment")
 	if len(reasons) == 0 {
 		return &domain.ValidationError{Fields: domain.FieldErrors{"reasons": "assessment.return.none"}}
 	}
@@ -484,7 +490,8 @@ func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]
 }
 
 // ExtendAssessment moves one unit's deadline, recorded with its reason.
-func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, reason string) error {
+func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, reason string) (err error) {
+	defer wrap(&err, "ExtendAssessment")
 	reason = domain.CleanText(reason)
 	if reason == "" || domain.RuneLen(reason) > 2000 {
 		return &domain.ValidationError{Fields: domain.FieldErrors{"reason": "assessment.extend.reason"}}
@@ -529,7 +536,8 @@ type HistoryRecord struct {
 }
 
 // AssessmentHistory returns a form's history, newest first.
-func (db *DB) AssessmentHistory(ctx context.Context, id int64) ([]HistoryRecord, error) {
+func (db *DB) AssessmentHistory(ctx context.Context, id int64) (_ []HistoryRecord, err error) {
+	defer wrap(&err, "AssessmentHistory")
 	rows, err := db.Pool.Query(ctx, `SELECT coalesce(c.code, ''), h.action, h.old_value, h.new_value, coalesce(u.full_name, ''), h.at
 		FROM assessment_history h LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
 		WHERE h.assessment_id = $1 ORDER BY h.id DESC LIMIT 500`, id)
@@ -541,7 +549,8 @@ func (db *DB) AssessmentHistory(ctx context.Context, id int64) ([]HistoryRecord,
 
 // AssessmentsOf lists a campaign's forms (of one unit when unitID is not
 // 0), for the dashboard and the unit's own list.
-func (db *DB) AssessmentsOf(ctx context.Context, campaignID, unitID int64) ([]Assessment, error) {
+func (db *DB) AssessmentsOf(ctx context.Context, campaignID, unitID int64) (_ []Assessment, err error) {
+	defer wrap(&err, "AssessmentsOf")
 	rows, err := db.Pool.Query(ctx, `SELECT `+assessmentColumns+assessmentFrom+`
 		WHERE a.campaign_id = $1 AND ($2 = 0 OR a.unit_id = $2) ORDER BY p.seq, u.name COLLATE "vi-x-icu", a.id`, campaignID, unitID)
 	if err != nil {
@@ -560,9 +569,10 @@ func (db *DB) AssessmentsOf(ctx context.Context, campaignID, unitID int64) ([]As
 }
 
 // SubmitterName returns who submitted a form.
-func (db *DB) SubmitterName(ctx context.Context, id int64) (string, error) {
+func (db *DB) SubmitterName(ctx context.Context, id int64) (_ string, err error) {
+	defer wrap(&err, "SubmitterName")
 	var name string
-	err := db.Pool.QueryRow(ctx, `SELECT coalesce(u.full_name, '') FROM assessments a LEFT JOIN users u ON u.id = a.submitted_by WHERE a.id = $1`, id).Scan(&name)
+	err = db.Pool.QueryRow(ctx, `SELECT coalesce(u.full_name, '') FROM assessments a LEFT JOIN users u ON u.id = a.submitted_by WHERE a.id = $1`, id).Scan(&name)
 	return name, err
 }
 
@@ -602,7 +612,8 @@ func amendTotals(ctx context.Context, tx pgx.Tx, forms []Assessment, nodes []dom
 // one unit when unitID is not 0) and every phase, the unit's form, or a row
 // with ID 0 and no status when the unit has not started that phase: a
 // registered unit that never opened its form is still on the dashboard.
-func (db *DB) DashboardForms(ctx context.Context, campaignID, unitID int64) ([]Assessment, error) {
+func (db *DB) DashboardForms(ctx context.Context, campaignID, unitID int64) (_ []Assessment, err error) {
+	defer wrap(&err, "DashboardForms")
 	rows, err := db.Pool.Query(ctx, `SELECT coalesce(a.id, 0), r.campaign_id, coalesce(a.set_id, 0), p.id, r.unit_id, u.name, p.name,
 		coalesce(a.status, ''), coalesce(a.version, 0), a.submitted_at, a.deadline, p.assessment_from, p.assessment_to,
 		coalesce(a.total_points, 0), coalesce(a.applicable_max, 0), coalesce(a.converted, 0), coalesce(a.scored, 0), cp.status

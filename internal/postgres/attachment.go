@@ -23,7 +23,8 @@ type Attachment struct {
 
 // AddAttachment records a stored file on a campaign; the file is already
 // safe in the store when this runs.
-func (db *DB) AddAttachment(ctx context.Context, a Attachment) error {
+func (db *DB) AddAttachment(ctx context.Context, a Attachment) (err error) {
+	defer wrap(&err, "AddAttachment")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var by *int64
 		if actor := domain.ActorFrom(ctx); actor.UserID != 0 {
@@ -39,7 +40,8 @@ func (db *DB) AddAttachment(ctx context.Context, a Attachment) error {
 }
 
 // Attachments lists a campaign's files.
-func (db *DB) Attachments(ctx context.Context, campaignID int64) ([]Attachment, error) {
+func (db *DB) Attachments(ctx context.Context, campaignID int64) (_ []Attachment, err error) {
+	defer wrap(&err, "Attachments")
 	rows, err := db.Pool.Query(ctx, `SELECT key, campaign_id, file_name, sha256, size, content_type, created_at
 		FROM campaign_attachments WHERE campaign_id = $1 AND withdrawn_at IS NULL ORDER BY id`, campaignID)
 	if err != nil {
@@ -49,9 +51,10 @@ func (db *DB) Attachments(ctx context.Context, campaignID int64) ([]Attachment, 
 }
 
 // AttachmentByKey returns a file by its random key.
-func (db *DB) AttachmentByKey(ctx context.Context, key string) (*Attachment, error) {
+func (db *DB) AttachmentByKey(ctx context.Context, key string) (_ *Attachment, err error) {
+	defer wrap(&err, "AttachmentByKey")
 	var a Attachment
-	err := db.Pool.QueryRow(ctx, `SELECT key, campaign_id, file_name, sha256, size, content_type, created_at
+	err = db.Pool.QueryRow(ctx, `SELECT key, campaign_id, file_name, sha256, size, content_type, created_at
 		FROM campaign_attachments WHERE key = $1 AND withdrawn_at IS NULL`, key).
 		Scan(&a.Key, &a.CampaignID, &a.FileName, &a.SHA256, &a.Size, &a.ContentType, &a.CreatedAt)
 	if err != nil {

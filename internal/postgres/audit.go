@@ -47,7 +47,8 @@ func audit(ctx context.Context, tx pgx.Tx, e auditEntry) error {
 
 // Audit records an event that changes nothing else (a login, a denied
 // request) in its own transaction.
-func (db *DB) Audit(ctx context.Context, action, objectType, objectID string, details map[string]any) error {
+func (db *DB) Audit(ctx context.Context, action, objectType, objectID string, details map[string]any) (err error) {
+	defer wrap(&err, "Audit")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		return audit(ctx, tx, auditEntry{Action: action, ObjectType: objectType, ObjectID: objectID, Details: details})
 	})
@@ -69,7 +70,8 @@ type AuditRecord struct {
 
 // ListAudit returns the newest audit entries, at most limit, older than
 // beforeID when it is not zero (keyset pagination).
-func (db *DB) ListAudit(ctx context.Context, beforeID int64, limit int) ([]AuditRecord, error) {
+func (db *DB) ListAudit(ctx context.Context, beforeID int64, limit int) (_ []AuditRecord, err error) {
+	defer wrap(&err, "ListAudit")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT a.id, a.at, a.actor_id, coalesce(u.full_name, ''), a.action, a.object_type, a.object_id,
 		       a.details::text, a.request_id, coalesce(host(a.client_addr), '')

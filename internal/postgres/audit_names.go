@@ -28,7 +28,8 @@ type AuditNames struct {
 
 // AuditNames looks up, in one round trip, the names of the records a page
 // of the audit log refers to. A record gone since is simply missing.
-func (db *DB) AuditNames(ctx context.Context, ids AuditIDs) (*AuditNames, error) {
+func (db *DB) AuditNames(ctx context.Context, ids AuditIDs) (_ *AuditNames, err error) {
+	defer wrap(&err, "AuditNames")
 	n := &AuditNames{}
 	var b pgx.Batch
 	simple := []struct {

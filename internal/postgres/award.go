@@ -20,7 +20,8 @@ type AwardForm struct {
 }
 
 // AwardForms returns the catalogue in its order.
-func (db *DB) AwardForms(ctx context.Context) ([]AwardForm, error) {
+func (db *DB) AwardForms(ctx context.Context) (_ []AwardForm, err error) {
+	defer wrap(&err, "AwardForms")
 	rows, err := db.Pool.Query(ctx, `SELECT id, code, name, target, authority, legal_basis FROM award_forms ORDER BY sort, id`)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,8 @@ type AwardPlan struct {
 }
 
 // AwardPlans returns a campaign's award plans in catalogue order.
-func (db *DB) AwardPlans(ctx context.Context, campaignID int64) ([]AwardPlan, error) {
+func (db *DB) AwardPlans(ctx context.Context, campaignID int64) (_ []AwardPlan, err error) {
+	defer wrap(&err, "AwardPlans")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT p.id, p.campaign_id, p.award_form_id, f.name, f.target, f.authority, p.collective_quota, p.individual_quota,
 		       p.min_band, p.no_pending_discipline, p.not_already_awarded, p.note, f.legal_basis
@@ -61,7 +63,8 @@ func (db *DB) AwardPlans(ctx context.Context, campaignID int64) ([]AwardPlan, er
 
 // SaveAwardPlan adds or replaces the plan of one award form in a draft
 // campaign; quotas must fit who the form is for.
-func (db *DB) SaveAwardPlan(ctx context.Context, p AwardPlan) error {
+func (db *DB) SaveAwardPlan(ctx context.Context, p AwardPlan) (err error) {
+	defer wrap(&err, "SaveAwardPlan")
 	p.Note = domain.CleanText(p.Note)
 	f := domain.FieldErrors{}
 	valid := false

@@ -35,7 +35,8 @@ func bandArgs(b domain.Bands) []any {
 
 // CreateCampaign records a draft campaign. A repeated submission of the same
 // form (same idempotency key) returns the first one's campaign.
-func (db *DB) CreateCampaign(ctx context.Context, c *domain.Campaign, idemKey string) (int64, error) {
+func (db *DB) CreateCampaign(ctx context.Context, c *domain.Campaign, idemKey string) (_ int64, err error) {
+	defer wrap(&err, "CreateCampaign")
 	c.Normalize()
 	if c.Bands == (domain.Bands{}) {
 		c.Bands = domain.DefaultBands
@@ -44,7 +45,7 @@ func (db *DB) CreateCampaign(ctx context.Context, c *domain.Campaign, idemKey st
 		return 0, err
 	}
 	var id int64
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if idemKey != "" {
 			prior, claimed, err := claimIdempotencyKey(ctx, tx, idemKey)
 			if err != nil {
@@ -93,7 +94,8 @@ func nonNil(s []string) []string {
 }
 
 // CampaignByID returns a campaign.
-func (db *DB) CampaignByID(ctx context.Context, id int64) (*domain.Campaign, error) {
+func (db *DB) CampaignByID(ctx context.Context, id int64) (_ *domain.Campaign, err error) {
+	defer wrap(&err, "CampaignByID")
 	return scanCampaign(db.Pool.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, id))
 }
 
@@ -101,7 +103,8 @@ func (db *DB) CampaignByID(ctx context.Context, id int64) (*domain.Campaign, err
 // current. A draft may change anything; an announced campaign only what does
 // not change the rules under the participants' feet (texts, signer), so its
 // period, targets, scope, kind and bands stay as announced.
-func (db *DB) UpdateCampaign(ctx context.Context, c *domain.Campaign) error {
+func (db *DB) UpdateCampaign(ctx context.Context, c *domain.Campaign) (err error) {
+	defer wrap(&err, "UpdateCampaign")
 	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return err
@@ -154,7 +157,8 @@ func rulesChanged(a, b *domain.Campaign) bool {
 
 // Transition moves a campaign to another status if the move is legal, locking
 // the campaign, and records who did it and when.
-func (db *DB) Transition(ctx context.Context, id int64, to domain.CampaignStatus, reason string) error {
+func (db *DB) Transition(ctx context.Context, id int64, to domain.CampaignStatus, reason string) (err error) {
+	defer wrap(&err, "Transition")
 	reason = domain.CleanText(reason)
 	if domain.RuneLen(reason) > 2000 {
 		return &domain.ValidationError{Fields: domain.FieldErrors{"reason": "field.too_long"}}
@@ -230,7 +234,8 @@ type TransitionRecord struct {
 }
 
 // Transitions returns a campaign's changes of status, oldest first.
-func (db *DB) Transitions(ctx context.Context, id int64) ([]TransitionRecord, error) {
+func (db *DB) Transitions(ctx context.Context, id int64) (_ []TransitionRecord, err error) {
+	defer wrap(&err, "Transitions")
 	rows, err := db.Pool.Query(ctx, `SELECT t.from_status, t.to_status, t.reason, coalesce(u.full_name, ''), t.at
 		FROM campaign_transitions t LEFT JOIN users u ON u.id = t.actor_id WHERE t.campaign_id = $1 ORDER BY t.at, t.id`, id)
 	if err != nil {
@@ -265,7 +270,8 @@ type CampaignRow struct {
 }
 
 // ListCampaigns returns campaigns, newest first.
-func (db *DB) ListCampaigns(ctx context.Context, f CampaignFilter, today time.Time) ([]CampaignRow, error) {
+func (db *DB) ListCampaigns(ctx context.Context, f CampaignFilter, today time.Time) (_ []CampaignRow, err error) {
+	defer wrap(&err, "ListCampaigns")
 	where := []string{"true"}
 	args := []any{today}
 	if f.Public {

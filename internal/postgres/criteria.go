@@ -41,14 +41,16 @@ func loadSets(ctx context.Context, q querier, campaignID int64) ([]CriteriaSet, 
 }
 
 // CriteriaSets returns a campaign's criteria sets.
-func (db *DB) CriteriaSets(ctx context.Context, campaignID int64) ([]CriteriaSet, error) {
+func (db *DB) CriteriaSets(ctx context.Context, campaignID int64) (_ []CriteriaSet, err error) {
+	defer wrap(&err, "CriteriaSets")
 	return loadSets(ctx, db.Pool, campaignID)
 }
 
 // CriteriaSetByID returns one set.
-func (db *DB) CriteriaSetByID(ctx context.Context, id int64) (*CriteriaSet, error) {
+func (db *DB) CriteriaSetByID(ctx context.Context, id int64) (_ *CriteriaSet, err error) {
+	defer wrap(&err, "CriteriaSetByID")
 	var s CriteriaSet
-	err := db.Pool.QueryRow(ctx, `SELECT s.id, s.campaign_id, s.name, s.target_kinds, s.individual, s.version,
+	err = db.Pool.QueryRow(ctx, `SELECT s.id, s.campaign_id, s.name, s.target_kinds, s.individual, s.version,
 		EXISTS (SELECT 1 FROM assessments a WHERE a.set_id = s.id) FROM criteria_sets s WHERE s.id = $1`, id).
 		Scan(&s.ID, &s.CampaignID, &s.Name, &s.TargetKinds, &s.Individual, &s.Version, &s.Frozen)
 	if err != nil {
@@ -58,7 +60,8 @@ func (db *DB) CriteriaSetByID(ctx context.Context, id int64) (*CriteriaSet, erro
 }
 
 // CreateCriteriaSet adds an empty set to a campaign.
-func (db *DB) CreateCriteriaSet(ctx context.Context, campaignID int64, name string, kinds []string, individual bool) (int64, error) {
+func (db *DB) CreateCriteriaSet(ctx context.Context, campaignID int64, name string, kinds []string, individual bool) (_ int64, err error) {
+	defer wrap(&err, "CreateCriteriaSet")
 	name = domain.CleanText(name)
 	if n := domain.RuneLen(name); n == 0 || n > 200 {
 		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"name": "field.required"}}
@@ -69,7 +72,7 @@ func (db *DB) CreateCriteriaSet(ctx context.Context, campaignID int64, name stri
 		}
 	}
 	var id int64
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var status domain.CampaignStatus
 		if err := tx.QueryRow(ctx, `SELECT status FROM campaigns WHERE id = $1 FOR UPDATE`, campaignID).Scan(&status); err != nil {
 			return notFound(err, "campaign.not_found")
@@ -129,7 +132,8 @@ func scanCriterion(row pgx.Row, c *domain.Criterion, extra ...any) error {
 
 // CampaignCriteria returns the criteria of every set of a campaign by set,
 // each in tree order: one query where a page shows all the sets.
-func (db *DB) CampaignCriteria(ctx context.Context, campaignID int64) (map[int64][]domain.Criterion, error) {
+func (db *DB) CampaignCriteria(ctx context.Context, campaignID int64) (_ map[int64][]domain.Criterion, err error) {
+	defer wrap(&err, "CampaignCriteria")
 	rows, err := db.Pool.Query(ctx, `SELECT set_id, `+criterionColumns+` FROM criteria
 		WHERE set_id IN (SELECT id FROM criteria_sets WHERE campaign_id = $1)`, campaignID)
 	if err != nil {
@@ -194,7 +198,8 @@ func TreeOrder(nodes []domain.Criterion) []domain.Criterion {
 }
 
 // Criteria returns a set's tree.
-func (db *DB) Criteria(ctx context.Context, setID int64) ([]domain.Criterion, error) {
+func (db *DB) Criteria(ctx context.Context, setID int64) (_ []domain.Criterion, err error) {
+	defer wrap(&err, "Criteria")
 	return loadCriteria(ctx, db.Pool, setID)
 }
 
@@ -225,9 +230,10 @@ func treeError(ps []domain.TreeProblem) error {
 // uses the set, a change is refused unless it is an amendment: it then
 // needs a reason and is recorded with what changed, and the set's version
 // moves on, so no submitted score changes meaning silently.
-func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion, reason string) (int64, error) {
+func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion, reason string) (_ int64, err error) {
+	defer wrap(&err, "SaveCriterion")
 	c.Title, c.Guidance, reason = domain.CleanText(c.Title), domain.CleanText(c.Guidance), domain.CleanText(reason)
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		frozen, status, err := lockSet(ctx, tx, setID)
 		if err != nil {
 			return err
@@ -326,7 +332,8 @@ func targetArg(c domain.Criterion) *float64 {
 }
 
 // DeleteCriterion removes a leaf from a set of a draft campaign.
-func (db *DB) DeleteCriterion(ctx context.Context, setID, id int64) error {
+func (db *DB) DeleteCriterion(ctx context.Context, setID, id int64) (err error) {
+	defer wrap(&err, "DeleteCriterion")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		frozen, status, err := lockSet(ctx, tx, setID)
 		if err != nil {
@@ -358,7 +365,8 @@ func (db *DB) DeleteCriterion(ctx context.Context, setID, id int64) error {
 // campaign) in one transaction, if no self-assessment uses the set and the
 // new tree is complete and valid. Nodes' IDs and ParentIDs may be any
 // numbers that link them; the stored nodes get new IDs.
-func (db *DB) ReplaceCriteria(ctx context.Context, setID int64, nodes []domain.Criterion, source string) error {
+func (db *DB) ReplaceCriteria(ctx context.Context, setID int64, nodes []domain.Criterion, source string) (err error) {
+	defer wrap(&err, "ReplaceCriteria")
 	for i := range nodes {
 		nodes[i].Title, nodes[i].Guidance = domain.CleanText(nodes[i].Title), domain.CleanText(nodes[i].Guidance)
 	}
@@ -485,7 +493,8 @@ type Amendment struct {
 }
 
 // Amendments returns the amendments of a set, oldest first.
-func (db *DB) Amendments(ctx context.Context, setID int64) ([]Amendment, error) {
+func (db *DB) Amendments(ctx context.Context, setID int64) (_ []Amendment, err error) {
+	defer wrap(&err, "Amendments")
 	rows, err := db.Pool.Query(ctx, `SELECT a.version, a.criterion, a.reason, coalesce(u.full_name, ''), a.at
 		FROM criteria_amendments a LEFT JOIN users u ON u.id = a.actor_id WHERE a.set_id = $1 ORDER BY a.id`, setID)
 	if err != nil {

@@ -27,11 +27,15 @@ type DB struct {
 }
 
 // Open connects a pool to url and checks that the database answers.
-func Open(ctx context.Context, url string) (*DB, error) { return OpenWith(ctx, url, nil) }
+func Open(ctx context.Context, url string) (_ *DB, err error) {
+	defer wrap(&err, "Open")
+	return OpenWith(ctx, url, nil)
+}
 
 // OpenWith is Open with a hook that may adjust the pool's configuration
 // before it connects (the benchmark harness adds a query tracer).
-func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) (*DB, error) {
+func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) (_ *DB, err error) {
+	defer wrap(&err, "OpenWith")
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -72,7 +76,10 @@ func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) 
 func (db *DB) Close() { db.Pool.Close() }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
+func (db *DB) Ping(ctx context.Context) (err error) {
+	defer wrap(&err, "Ping")
+	return db.Pool.Ping(ctx)
+}
 
 // inTx runs fn in one transaction: committed when fn returns nil, rolled back
 // otherwise.
@@ -110,3 +117,19 @@ func asPgError(err error, target **pgconn.PgError) bool { return errors.As(err, 
 type pgconnTag = pgconn.CommandTag
 
 type timeAlias = time.Time
+
+// wrap prefixes a failed operation's error with the operation's name, so a
+// log line says which query failed; errors.Is and errors.As still see the
+// cause. Domain errors (a refusal with its code and message, a form's field
+// problems) are answers for the user, not failures, and pass unchanged.
+func wrap(errp *error, op string) {
+	if *errp == nil {
+		return
+	}
+	var de *domain.Error
+	var ve *domain.ValidationError
+	if errors.As(*errp, &de) || errors.As(*errp, &ve) {
+		return
+	}
+	*errp = fmt.Errorf("postgres.%s: %w", op, *errp)
+}

@@ -1,29 +1,33 @@
-package postgres_test
+package postgres
 
 import (
-	"context"
+	"errors"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5"
 
-	"thidua/internal/pgtest"
+	"thidua/internal/domain"
 )
 
-// A request does not start with a ping: pgxpool by default pings every
-// connection idle for more than a second, a round trip before the first
-// query of most requests on a quiet portal. Only connections idle for over
-// a minute are checked.
-func TestPoolPingsOnlyLongIdleConnections(t *testing.T) {
-	t.Parallel()
-	db := pgtest.NewDB(t)
-	should := db.Pool.Config().ShouldPing
-	if should == nil {
-		t.Fatal("the pool pings every connection idle for more than a second (pgxpool's default)")
+func TestWrapNamesTheOperation(t *testing.T) {
+	fail := func(err error) (out error) {
+		out = err
+		wrap(&out, "UnitByID")
+		return out
 	}
-	for idle, want := range map[time.Duration]bool{0: false, 2 * time.Second: false, 50 * time.Second: false, 2 * time.Minute: true} {
-		if got := should(context.Background(), pgxpool.ShouldPingParams{IdleDuration: idle}); got != want {
-			t.Errorf("connection idle for %v: ping %v, want %v", idle, got, want)
-		}
+	if err := fail(nil); err != nil {
+		t.Errorf("nil wrapped: %v", err)
+	}
+	err := fail(pgx.ErrNoRows)
+	if err.Error() != "postgres.UnitByID: no rows in result set" || !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("database error: %q (Is ErrNoRows: %v)", err, errors.Is(err, pgx.ErrNoRows))
+	}
+	de := domain.Errorf(domain.ECONFLICT, "campaign.transition.illegal")
+	if err := fail(de); err != de {
+		t.Errorf("a domain error must pass unchanged, got %v", err)
+	}
+	ve := &domain.ValidationError{Fields: domain.FieldErrors{"code": "unit.code.taken"}}
+	if err := fail(ve); err != ve {
+		t.Errorf("a validation error must pass unchanged, got %v", err)
 	}
 }

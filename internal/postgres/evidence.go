@@ -77,7 +77,8 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 // not. The evidence page asks it to offer only what the user may do, and
 // the upload before it reads a byte of the file. AddEvidence, ReuseEvidence
 // and RemoveEvidence check again, under lock.
-func (db *DB) CheckAttachable(ctx context.Context, assessmentID, criterionID int64) error {
+func (db *DB) CheckAttachable(ctx context.Context, assessmentID, criterionID int64) (err error) {
+	defer wrap(&err, "CheckAttachable")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := db.attachable(ctx, tx, assessmentID, criterionID, false)
 		return err
@@ -87,8 +88,9 @@ func (db *DB) CheckAttachable(ctx context.Context, assessmentID, criterionID int
 // AddEvidence records a stored file in the unit's library and attaches it
 // to a criterion of the form, in one transaction. It runs only once the
 // file is safe in the store, so no row ever points to a missing file.
-func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, f EvidenceFile, reference string) error {
-	reference, err := domain.EvidenceReference(reference)
+func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, f EvidenceFile, reference string) (err error) {
+	defer wrap(&err, "AddEvidence")
+	reference, err = domain.EvidenceReference(reference)
 	if err != nil {
 		return err
 	}
@@ -134,8 +136,9 @@ func attach(ctx context.Context, tx pgx.Tx, a *Assessment, criterionID, evidence
 }
 
 // ReuseEvidence attaches a file of the unit's library to another criterion.
-func (db *DB) ReuseEvidence(ctx context.Context, assessmentID, criterionID int64, key, reference string) error {
-	reference, err := domain.EvidenceReference(reference)
+func (db *DB) ReuseEvidence(ctx context.Context, assessmentID, criterionID int64, key, reference string) (err error) {
+	defer wrap(&err, "ReuseEvidence")
+	reference, err = domain.EvidenceReference(reference)
 	if err != nil {
 		return err
 	}
@@ -155,7 +158,8 @@ func (db *DB) ReuseEvidence(ctx context.Context, assessmentID, criterionID int64
 
 // RemoveEvidence detaches a file from a criterion of a form in draft; the
 // file stays in the unit's library.
-func (db *DB) RemoveEvidence(ctx context.Context, assessmentID, criterionID int64, key string) error {
+func (db *DB) RemoveEvidence(ctx context.Context, assessmentID, criterionID int64, key string) (err error) {
+	defer wrap(&err, "RemoveEvidence")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		a, err := db.attachable(ctx, tx, assessmentID, criterionID, true)
 		if err != nil {
@@ -175,7 +179,8 @@ func (db *DB) RemoveEvidence(ctx context.Context, assessmentID, criterionID int6
 }
 
 // AssessmentEvidence returns the files attached to a form.
-func (db *DB) AssessmentEvidence(ctx context.Context, assessmentID int64) ([]AttachedEvidence, error) {
+func (db *DB) AssessmentEvidence(ctx context.Context, assessmentID int64) (_ []AttachedEvidence, err error) {
+	defer wrap(&err, "AssessmentEvidence")
 	rows, err := db.Pool.Query(ctx, `SELECT se.criterion_id, f.id, f.key, f.unit_id, f.sha256, f.size, f.content_type, f.file_name, f.created_at, se.reference
 		FROM score_evidence se JOIN evidence_files f ON f.id = se.evidence_id
 		WHERE se.assessment_id = $1 AND se.removed_at IS NULL ORDER BY se.created_at, f.id`, assessmentID)
@@ -195,7 +200,8 @@ func (db *DB) AssessmentEvidence(ctx context.Context, assessmentID int64) ([]Att
 }
 
 // UnitEvidence lists a unit's library, newest first.
-func (db *DB) UnitEvidence(ctx context.Context, unitID int64) ([]EvidenceFile, error) {
+func (db *DB) UnitEvidence(ctx context.Context, unitID int64) (_ []EvidenceFile, err error) {
+	defer wrap(&err, "UnitEvidence")
 	rows, err := db.Pool.Query(ctx, `SELECT id, key, unit_id, sha256, size, content_type, file_name, created_at
 		FROM evidence_files WHERE unit_id = $1 ORDER BY id DESC LIMIT 500`, unitID)
 	if err != nil {
@@ -205,9 +211,10 @@ func (db *DB) UnitEvidence(ctx context.Context, unitID int64) ([]EvidenceFile, e
 }
 
 // EvidenceByKey returns a file by its random key.
-func (db *DB) EvidenceByKey(ctx context.Context, key string) (*EvidenceFile, error) {
+func (db *DB) EvidenceByKey(ctx context.Context, key string) (_ *EvidenceFile, err error) {
+	defer wrap(&err, "EvidenceByKey")
 	var f EvidenceFile
-	err := db.Pool.QueryRow(ctx, `SELECT id, key, unit_id, sha256, size, content_type, file_name, created_at FROM evidence_files WHERE key = $1`, key).
+	err = db.Pool.QueryRow(ctx, `SELECT id, key, unit_id, sha256, size, content_type, file_name, created_at FROM evidence_files WHERE key = $1`, key).
 		Scan(&f.ID, &f.Key, &f.UnitID, &f.SHA256, &f.Size, &f.ContentType, &f.FileName, &f.CreatedAt)
 	if err != nil {
 		return nil, notFound(err, "evidence.not_found")
@@ -217,7 +224,8 @@ func (db *DB) EvidenceByKey(ctx context.Context, key string) (*EvidenceFile, err
 
 // EvidenceHashes returns every stored hash rows point to (for checks that no
 // row points to a missing file).
-func (db *DB) EvidenceHashes(ctx context.Context) ([]string, error) {
+func (db *DB) EvidenceHashes(ctx context.Context) (_ []string, err error) {
+	defer wrap(&err, "EvidenceHashes")
 	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT sha256 FROM evidence_files UNION SELECT DISTINCT sha256 FROM campaign_attachments`)
 	if err != nil {
 		return nil, err

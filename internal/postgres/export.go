@@ -16,12 +16,16 @@ type withUnitCode struct {
 	code *string
 }
 
-func (r withUnitCode) Scan(dest ...any) error { return r.Rows.Scan(append(dest, r.code)...) }
+func (r withUnitCode) Scan(dest ...any) (err error) {
+	defer wrap(&err, "withUnitCode.Scan")
+	return r.Rows.Scan(append(dest, r.code)...)
+}
 
 // AssessmentsForExport streams a campaign's self-assessment forms with
 // their unit's code, in the order of the dashboard (phase, unit name),
 // calling fn for each; nothing is held in memory but the current row.
-func (db *DB) AssessmentsForExport(ctx context.Context, campaignID int64, fn func(a *Assessment, unitCode string) error) error {
+func (db *DB) AssessmentsForExport(ctx context.Context, campaignID int64, fn func(a *Assessment, unitCode string) error) (err error) {
+	defer wrap(&err, "AssessmentsForExport")
 	rows, err := db.Pool.Query(ctx, `SELECT `+assessmentColumns+`, coalesce(u.code, '')`+assessmentFrom+`
 		WHERE a.campaign_id = $1 ORDER BY p.seq, u.name COLLATE "vi-x-icu", a.id`, campaignID)
 	if err != nil {
@@ -60,7 +64,8 @@ type ScoreExportRow struct {
 // ScoresForExport streams every leaf criterion of every form of a campaign
 // with the unit's score, in the order of AssessmentsForExport and, within a
 // form, in the order of the criteria tree.
-func (db *DB) ScoresForExport(ctx context.Context, campaignID int64, fn func(r *ScoreExportRow) error) error {
+func (db *DB) ScoresForExport(ctx context.Context, campaignID int64, fn func(r *ScoreExportRow) error) (err error) {
+	defer wrap(&err, "ScoresForExport")
 	rows, err := db.Pool.Query(ctx, `
 		WITH RECURSIVE tree AS (
 			SELECT c.id, c.set_id, ARRAY[lpad(c.seq::text, 10, '0') || ' ' || c.code] AS path

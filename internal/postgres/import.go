@@ -21,9 +21,10 @@ var errRollback = errors.New("import: roll back")
 // transaction. A row matches an existing unit by code, or, without a code,
 // by parent and name; a matched row that differs corrects the unit, an
 // identical one changes nothing, so importing a file twice is harmless.
-func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, error), report *domain.ImportReport, dryRun bool) error {
+func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, error), report *domain.ImportReport, dryRun bool) (err error) {
+	defer wrap(&err, "ImportUnits")
 	report.DryRun = dryRun
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE imp_units (
 			line int NOT NULL, code text NOT NULL, name text NOT NULL, short_name text NOT NULL, kind text NOT NULL,
 			parent_code text NOT NULL, valid_from date, valid_to date, invalid boolean NOT NULL,
@@ -221,9 +222,10 @@ func mergeUnitRows(ctx context.Context, tx pgx.Tx) error {
 // found, merges them: a row matches a person by code, or, without a code,
 // by name, birth year and unit. progress, when not nil, is called with the
 // number of rows read so far.
-func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, error), report *domain.ImportReport, dryRun bool) error {
+func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, error), report *domain.ImportReport, dryRun bool) (err error) {
+	defer wrap(&err, "ImportPeople")
 	report.DryRun = dryRun
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE imp_people (
 			line int NOT NULL, code text NOT NULL, full_name text NOT NULL, gender text, birth_year smallint,
 			position text NOT NULL, category text NOT NULL, unit_code text NOT NULL, valid_from date, invalid boolean NOT NULL,

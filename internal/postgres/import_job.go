@@ -27,8 +27,9 @@ type ImportJob struct {
 }
 
 // CreateImportJob records an uploaded file about to be checked.
-func (db *DB) CreateImportJob(ctx context.Context, key, kind, fileName, filePath string) (*ImportJob, error) {
-	_, err := db.Pool.Exec(ctx, `INSERT INTO import_jobs (key, kind, file_name, file_path, status, created_by)
+func (db *DB) CreateImportJob(ctx context.Context, key, kind, fileName, filePath string) (_ *ImportJob, err error) {
+	defer wrap(&err, "CreateImportJob")
+	_, err = db.Pool.Exec(ctx, `INSERT INTO import_jobs (key, kind, file_name, file_path, status, created_by)
 		VALUES ($1, $2, $3, $4, 'checking', $5)`, key, kind, fileName, filePath, domain.ActorFrom(ctx).UserID)
 	if err != nil {
 		return nil, err
@@ -37,10 +38,11 @@ func (db *DB) CreateImportJob(ctx context.Context, key, kind, fileName, filePath
 }
 
 // ImportJobByKey returns a job by its random key.
-func (db *DB) ImportJobByKey(ctx context.Context, key string) (*ImportJob, error) {
+func (db *DB) ImportJobByKey(ctx context.Context, key string) (_ *ImportJob, err error) {
+	defer wrap(&err, "ImportJobByKey")
 	var j ImportJob
 	var report []byte
-	err := db.Pool.QueryRow(ctx, `SELECT id, key, kind, file_name, file_path, status, rows_done, report, error, created_by, created_at, updated_at
+	err = db.Pool.QueryRow(ctx, `SELECT id, key, kind, file_name, file_path, status, rows_done, report, error, created_by, created_at, updated_at
 		FROM import_jobs WHERE key = $1`, key).Scan(&j.ID, &j.Key, &j.Kind, &j.FileName, &j.FilePath, &j.Status, &j.RowsDone,
 		&report, &j.Error, &j.CreatedBy, &j.CreatedAt, &j.UpdatedAt)
 	if err != nil {
@@ -58,7 +60,8 @@ func (db *DB) ImportJobByKey(ctx context.Context, key string) (*ImportJob, error
 // StartImportRun moves a checked job whose dry run found no problem to
 // importing. The status changes in one statement, so of two clicks only one
 // starts the import.
-func (db *DB) StartImportRun(ctx context.Context, job *ImportJob) (bool, error) {
+func (db *DB) StartImportRun(ctx context.Context, job *ImportJob) (_ bool, err error) {
+	defer wrap(&err, "StartImportRun")
 	if job.Status != "checked" || job.Report == nil || !job.Report.OK() {
 		return false, nil
 	}
@@ -68,13 +71,15 @@ func (db *DB) StartImportRun(ctx context.Context, job *ImportJob) (bool, error) 
 }
 
 // ImportProgress records how many rows a running job has read.
-func (db *DB) ImportProgress(ctx context.Context, key string, rows int) error {
-	_, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET rows_done = $2, updated_at = now() WHERE key = $1`, key, rows)
+func (db *DB) ImportProgress(ctx context.Context, key string, rows int) (err error) {
+	defer wrap(&err, "ImportProgress")
+	_, err = db.Pool.Exec(ctx, `UPDATE import_jobs SET rows_done = $2, updated_at = now() WHERE key = $1`, key, rows)
 	return err
 }
 
 // FinishImportJob stores a job's outcome.
-func (db *DB) FinishImportJob(ctx context.Context, key, status string, report *domain.ImportReport, failure string) error {
+func (db *DB) FinishImportJob(ctx context.Context, key, status string, report *domain.ImportReport, failure string) (err error) {
+	defer wrap(&err, "FinishImportJob")
 	var raw []byte
 	if report != nil {
 		var err error
@@ -82,14 +87,15 @@ func (db *DB) FinishImportJob(ctx context.Context, key, status string, report *d
 			return err
 		}
 	}
-	_, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = $2, report = $3, error = $4, updated_at = now() WHERE key = $1`,
+	_, err = db.Pool.Exec(ctx, `UPDATE import_jobs SET status = $2, report = $3, error = $4, updated_at = now() WHERE key = $1`,
 		key, status, raw, failure)
 	return err
 }
 
 // FailInterruptedImports marks the jobs a stopped portal left running: their
 // transactions died with it, so nothing of them was written.
-func (db *DB) FailInterruptedImports(ctx context.Context) (int64, error) {
+func (db *DB) FailInterruptedImports(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "FailInterruptedImports")
 	tag, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = 'interrupted', updated_at = now()
 		WHERE status IN ('checking', 'importing')`)
 	return tag.RowsAffected(), err
@@ -98,7 +104,8 @@ func (db *DB) FailInterruptedImports(ctx context.Context) (int64, error) {
 // ReleaseImportFiles ends jobs whose dry run was never followed by an
 // import within a day, and returns the files of every ended job that still
 // has one, clearing them from the jobs: the caller removes the files.
-func (db *DB) ReleaseImportFiles(ctx context.Context) ([]string, error) {
+func (db *DB) ReleaseImportFiles(ctx context.Context) (_ []string, err error) {
+	defer wrap(&err, "ReleaseImportFiles")
 	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = 'expired', updated_at = now()
 		WHERE status = 'checked' AND updated_at < now() - interval '1 day'`); err != nil {
 		return nil, err

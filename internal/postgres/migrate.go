@@ -37,7 +37,8 @@ func closeMigrate(m *migrate.Migrate, err error) error {
 }
 
 // MigrateUp applies every pending migration.
-func MigrateUp(databaseURL string) error {
+func MigrateUp(databaseURL string) (err error) {
+	defer wrap(&err, "MigrateUp")
 	m, err := newMigrate(databaseURL)
 	if err != nil {
 		return err
@@ -49,7 +50,8 @@ func MigrateUp(databaseURL string) error {
 }
 
 // MigrateDown reverts n migrations; n <= 0 reverts them all.
-func MigrateDown(databaseURL string, n int) error {
+func MigrateDown(databaseURL string, n int) (err error) {
+	defer wrap(&err, "MigrateDown")
 	m, err := newMigrate(databaseURL)
 	if err != nil {
 		return err
@@ -94,10 +96,11 @@ func (s MigrationState) Current() bool { return !s.Dirty && s.Version == s.Lates
 
 // MigrationStatus reads the schema version with a plain query, cheap enough
 // for /readyz.
-func (db *DB) MigrationStatus(ctx context.Context) (MigrationState, error) {
+func (db *DB) MigrationStatus(ctx context.Context) (_ MigrationState, err error) {
+	defer wrap(&err, "MigrationStatus")
 	st := MigrationState{Latest: LatestMigration()}
 	var version int64
-	err := db.Pool.QueryRow(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`).Scan(&version, &st.Dirty)
+	err = db.Pool.QueryRow(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`).Scan(&version, &st.Dirty)
 	if err != nil {
 		if isUndefinedTable(err) || errors.Is(err, pgx.ErrNoRows) {
 			return st, nil

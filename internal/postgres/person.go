@@ -36,13 +36,14 @@ func collectPeople(rows pgx.Rows, err error) ([]domain.Person, error) {
 }
 
 // CreatePerson registers a person as a member of a unit from in.From.
-func (db *DB) CreatePerson(ctx context.Context, in domain.PersonInput) (int64, error) {
+func (db *DB) CreatePerson(ctx context.Context, in domain.PersonInput) (_ int64, err error) {
+	defer wrap(&err, "CreatePerson")
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return 0, err
 	}
 	var id int64
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var inForce bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2))`,
 			in.UnitID, in.From).Scan(&inForce); err != nil {
@@ -70,7 +71,8 @@ func (db *DB) CreatePerson(ctx context.Context, in domain.PersonInput) (int64, e
 }
 
 // PersonOn returns a person with the unit they belong to on day.
-func (db *DB) PersonOn(ctx context.Context, id int64, day time.Time) (*domain.Person, error) {
+func (db *DB) PersonOn(ctx context.Context, id int64, day time.Time) (_ *domain.Person, err error) {
+	defer wrap(&err, "PersonOn")
 	people, err := collectPeople(db.Pool.Query(ctx, personOn+` WHERE p.id = $2`, day, id))
 	if err != nil {
 		return nil, err
@@ -91,7 +93,8 @@ type Membership struct {
 
 // Memberships returns the units a person belonged to, oldest first, with
 // each unit's name at the start of the span.
-func (db *DB) Memberships(ctx context.Context, personID int64) ([]Membership, error) {
+func (db *DB) Memberships(ctx context.Context, personID int64) (_ []Membership, err error) {
+	defer wrap(&err, "Memberships")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT m.unit_id, coalesce(v.name, u.name), m.valid_from, m.valid_to
 		FROM person_units m JOIN units u ON u.id = m.unit_id
@@ -105,7 +108,8 @@ func (db *DB) Memberships(ctx context.Context, personID int64) ([]Membership, er
 
 // UnitsOfPerson returns every unit a person ever belonged to: what decides
 // whether a focal point may see the person.
-func (db *DB) UnitsOfPerson(ctx context.Context, personID int64) ([]int64, error) {
+func (db *DB) UnitsOfPerson(ctx context.Context, personID int64) (_ []int64, err error) {
+	defer wrap(&err, "UnitsOfPerson")
 	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT unit_id FROM person_units WHERE person_id = $1`, personID)
 	if err != nil {
 		return nil, err
@@ -130,7 +134,8 @@ type PeoplePage struct {
 
 // SearchPeople lists people matching the filter in Vietnamese name order;
 // names match without accents ("nguyen van a" finds "Nguyễn Văn A").
-func (db *DB) SearchPeople(ctx context.Context, f PeopleFilter) (PeoplePage, error) {
+func (db *DB) SearchPeople(ctx context.Context, f PeopleFilter) (_ PeoplePage, err error) {
+	defer wrap(&err, "SearchPeople")
 	var where []string
 	args := []any{f.Day}
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -152,14 +157,14 @@ func (db *DB) SearchPeople(ctx context.Context, f PeopleFilter) (PeoplePage, err
 		return page, err
 	}
 	args = append(args, f.Limit, f.Offset)
-	var err error
 	page.People, err = collectPeople(db.Pool.Query(ctx, personOn+cond+
 		` ORDER BY p.full_name COLLATE "vi-x-icu", p.id LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...))
 	return page, err
 }
 
 // MovePerson moves a person to another unit from day.
-func (db *DB) MovePerson(ctx context.Context, personID, unitID int64, day time.Time) error {
+func (db *DB) MovePerson(ctx context.Context, personID, unitID int64, day time.Time) (err error) {
+	defer wrap(&err, "MovePerson")
 	if !domain.ValidDate(day) {
 		return &domain.ValidationError{Fields: domain.FieldErrors{"from": "date.out_of_range"}}
 	}
@@ -199,7 +204,8 @@ func (db *DB) MovePerson(ctx context.Context, personID, unitID int64, day time.T
 
 // PeopleForExport streams the people who belong to a unit on day, with the
 // unit's code and the start of their membership, calling fn for each.
-func (db *DB) PeopleForExport(ctx context.Context, day time.Time, fn func(p domain.Person, unitCode string, from time.Time) error) error {
+func (db *DB) PeopleForExport(ctx context.Context, day time.Time, fn func(p domain.Person, unitCode string, from time.Time) error) (err error) {
+	defer wrap(&err, "PeopleForExport")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT p.id, coalesce(p.code, ''), p.full_name, coalesce(p.gender, ''), p.birth_year, p.position, p.category,
 		       coalesce(u.code, ''), m.valid_from

@@ -13,7 +13,8 @@ const phaseColumns = `id, campaign_id, seq, name, start_date, end_date, registra
 	appraisal_from, appraisal_to, reply_from, reply_to, review_kind, review_date, version`
 
 // Phases returns a campaign's phases in order.
-func (db *DB) Phases(ctx context.Context, campaignID int64) ([]domain.Phase, error) {
+func (db *DB) Phases(ctx context.Context, campaignID int64) (_ []domain.Phase, err error) {
+	defer wrap(&err, "Phases")
 	rows, err := db.Pool.Query(ctx, `SELECT `+phaseColumns+` FROM phases WHERE campaign_id = $1 ORDER BY seq`, campaignID)
 	if err != nil {
 		return nil, err
@@ -24,7 +25,8 @@ func (db *DB) Phases(ctx context.Context, campaignID int64) ([]domain.Phase, err
 // SavePhase adds a phase (p.ID == 0) or changes one, checked against the
 // campaign's period. Phases of an announced campaign keep their dates unless
 // the campaign is still a draft: windows are the participants' deadlines.
-func (db *DB) SavePhase(ctx context.Context, p *domain.Phase) (int64, error) {
+func (db *DB) SavePhase(ctx context.Context, p *domain.Phase) (_ int64, err error) {
+	defer wrap(&err, "SavePhase")
 	return p.ID, db.inTx(ctx, func(tx pgx.Tx) error {
 		c, err := scanCampaign(tx.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1 FOR UPDATE`, p.CampaignID))
 		if err != nil {

@@ -117,9 +117,10 @@ func pointsArg(p *domain.Points) *int64 {
 }
 
 // LatestReceipt returns the receipt of a form's last submission.
-func (db *DB) LatestReceipt(ctx context.Context, assessmentID int64) (*Receipt, error) {
+func (db *DB) LatestReceipt(ctx context.Context, assessmentID int64) (_ *Receipt, err error) {
+	defer wrap(&err, "LatestReceipt")
 	var r Receipt
-	err := db.Pool.QueryRow(ctx, `SELECT r.id, r.campaign_id, r.assessment_id, r.number, r.submitted_at, coalesce(u.full_name, ''), r.set_version,
+	err = db.Pool.QueryRow(ctx, `SELECT r.id, r.campaign_id, r.assessment_id, r.number, r.submitted_at, coalesce(u.full_name, ''), r.set_version,
 		r.total_points, r.applicable_max, r.converted, r.scored, r.leaves, r.band
 		FROM receipts r LEFT JOIN users u ON u.id = r.submitted_by WHERE r.assessment_id = $1 ORDER BY r.id DESC LIMIT 1`, assessmentID).Scan(
 		&r.ID, &r.CampaignID, &r.AssessmentID, &r.Number, &r.SubmittedAt, &r.SubmittedBy, &r.SetVersion,
@@ -150,7 +151,8 @@ type AmendmentSince struct {
 
 // AmendmentsSince returns the amendments of a set recorded after t (a
 // submission's time), oldest first: what changed a form's totals since.
-func (db *DB) AmendmentsSince(ctx context.Context, setID int64, t time.Time) ([]AmendmentSince, error) {
+func (db *DB) AmendmentsSince(ctx context.Context, setID int64, t time.Time) (_ []AmendmentSince, err error) {
+	defer wrap(&err, "AmendmentsSince")
 	rows, err := db.Pool.Query(ctx, `SELECT a.version, a.criterion, a.reason, coalesce(u.full_name, ''), a.at
 		FROM criteria_amendments a LEFT JOIN users u ON u.id = a.actor_id WHERE a.set_id = $1 AND a.at > $2 ORDER BY a.id`, setID, t)
 	if err != nil {

@@ -49,7 +49,8 @@ func scanRegistration(row pgx.Row) (*Registration, error) {
 }
 
 // RegistrationOf returns a unit's registration for a campaign.
-func (db *DB) RegistrationOf(ctx context.Context, campaignID, unitID int64) (*Registration, error) {
+func (db *DB) RegistrationOf(ctx context.Context, campaignID, unitID int64) (_ *Registration, err error) {
+	defer wrap(&err, "RegistrationOf")
 	r, err := scanRegistration(db.Pool.QueryRow(ctx, `SELECT `+registrationColumns+` FROM registrations r JOIN units u ON u.id = r.unit_id
 		WHERE r.campaign_id = $1 AND r.unit_id = $2`, campaignID, unitID))
 	if err != nil {
@@ -64,7 +65,8 @@ func (db *DB) RegistrationOf(ctx context.Context, campaignID, unitID int64) (*Re
 }
 
 // RegistrationByID returns a registration.
-func (db *DB) RegistrationByID(ctx context.Context, id int64) (*Registration, error) {
+func (db *DB) RegistrationByID(ctx context.Context, id int64) (_ *Registration, err error) {
+	defer wrap(&err, "RegistrationByID")
 	return scanRegistration(db.Pool.QueryRow(ctx, `SELECT `+registrationColumns+` FROM registrations r JOIN units u ON u.id = r.unit_id WHERE r.id = $1`, id))
 }
 
@@ -129,7 +131,8 @@ type RegistrationInput struct {
 // SaveRegistration creates or changes a unit's registration while the
 // campaign takes registrations. A sent registration waits for approval; an
 // approved one can no longer change.
-func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in RegistrationInput) (int64, error) {
+func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in RegistrationInput) (_ int64, err error) {
+	defer wrap(&err, "SaveRegistration")
 	in.Pledge = domain.CleanText(in.Pledge)
 	f := domain.FieldErrors{}
 	if domain.RuneLen(in.Pledge) > 10000 {
@@ -166,7 +169,7 @@ func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in
 	}
 	day := domain.DateOf(db.Now())
 	var id int64
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := registrationOpen(ctx, tx, campaignID, unitID, day); err != nil {
 			return err
 		}
@@ -227,7 +230,8 @@ func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in
 }
 
 // WithdrawRegistration lets a unit withdraw before approval.
-func (db *DB) WithdrawRegistration(ctx context.Context, id int64) error {
+func (db *DB) WithdrawRegistration(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "WithdrawRegistration")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var status domain.RegistrationStatus
 		if err := tx.QueryRow(ctx, `SELECT status FROM registrations WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
@@ -255,7 +259,8 @@ type RegistrationChoice struct {
 // campaign, one or many; a rejection needs its reason. It returns how many
 // changed: a registration no longer pending, or changed by its unit since
 // staff saw it (another version), is left as it is.
-func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, chosen []RegistrationChoice, approve bool, reason string) (int, error) {
+func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, chosen []RegistrationChoice, approve bool, reason string) (_ int, err error) {
+	defer wrap(&err, "DecideRegistrations")
 	reason = domain.CleanText(reason)
 	if !approve && reason == "" {
 		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"reason": "registration.reason_required"}}
@@ -268,7 +273,7 @@ func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, chosen 
 		status = domain.RegApproved
 	}
 	var n int
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var actor *int64
 		if a := domain.ActorFrom(ctx); a.UserID != 0 {
 			actor = &a.UserID
@@ -319,7 +324,8 @@ type UnitToRegister struct {
 // UnitsToRegister lists, in Vietnamese name order, the units of a
 // campaign's scope and targets that have no registration yet: what staff
 // confirm before registering them all.
-func (db *DB) UnitsToRegister(ctx context.Context, campaignID int64) ([]UnitToRegister, error) {
+func (db *DB) UnitsToRegister(ctx context.Context, campaignID int64) (_ []UnitToRegister, err error) {
+	defer wrap(&err, "UnitsToRegister")
 	var kinds []string
 	var scope *int64
 	if err := db.Pool.QueryRow(ctx, `SELECT target_kinds, scope_unit_id FROM campaigns WHERE id = $1`, campaignID).Scan(&kinds, &scope); err != nil {
@@ -337,13 +343,14 @@ func (db *DB) UnitsToRegister(ctx context.Context, campaignID int64) ([]UnitToRe
 // confirmed) that are still in the campaign's targets and scope and still
 // have no registration; it returns how many it added. Running it again adds
 // nothing.
-func (db *DB) RegisterAll(ctx context.Context, campaignID int64, chosen []int64) (int, error) {
+func (db *DB) RegisterAll(ctx context.Context, campaignID int64, chosen []int64) (_ int, err error) {
+	defer wrap(&err, "RegisterAll")
 	if len(chosen) == 0 {
 		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"units": "registration.all.none"}}
 	}
 	day := domain.DateOf(db.Now())
 	var n int
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var status domain.CampaignStatus
 		var kinds []string
 		var scope *int64
@@ -376,7 +383,8 @@ func (db *DB) RegisterAll(ctx context.Context, campaignID int64, chosen []int64)
 
 // ListRegistrations returns a campaign's registrations, optionally of one
 // status, in Vietnamese unit order.
-func (db *DB) ListRegistrations(ctx context.Context, campaignID int64, status domain.RegistrationStatus) ([]Registration, error) {
+func (db *DB) ListRegistrations(ctx context.Context, campaignID int64, status domain.RegistrationStatus) (_ []Registration, err error) {
+	defer wrap(&err, "ListRegistrations")
 	rows, err := db.Pool.Query(ctx, `SELECT `+registrationColumns+` FROM registrations r JOIN units u ON u.id = r.unit_id
 		WHERE r.campaign_id = $1 AND ($2 = '' OR r.status = $2) ORDER BY u.name COLLATE "vi-x-icu", r.id`, campaignID, status)
 	if err != nil {
@@ -396,7 +404,8 @@ func (db *DB) ListRegistrations(ctx context.Context, campaignID int64, status do
 
 // CampaignsForUnit lists the announced campaigns a unit may take part in,
 // with its registration status ("" when it has none).
-func (db *DB) CampaignsForUnit(ctx context.Context, unitID int64) ([]CampaignRow, []domain.RegistrationStatus, error) {
+func (db *DB) CampaignsForUnit(ctx context.Context, unitID int64) (_ []CampaignRow, _ []domain.RegistrationStatus, err error) {
+	defer wrap(&err, "CampaignsForUnit")
 	day := domain.DateOf(db.Now())
 	rows, err := db.ListCampaigns(ctx, CampaignFilter{Public: true}, day)
 	if err != nil {

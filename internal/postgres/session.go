@@ -91,7 +91,8 @@ func (s *SessionStore) Stop() {
 }
 
 // FindCtx returns an unexpired session's data.
-func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+func (s *SessionStore) FindCtx(ctx context.Context, token string) (_ []byte, _ bool, err error) {
+	defer wrap(&err, "SessionStore.FindCtx")
 	var b []byte
 	var expiry time.Time
 	var (
@@ -101,7 +102,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		epoch, version                            *int
 		disabledAt, createdAt                     *time.Time
 	)
-	err := s.db.Pool.QueryRow(ctx, `SELECT s.data, s.expiry, u.id, u.email, u.full_name, u.role, u.unit_id, coalesce(n.name, ''),
+	err = s.db.Pool.QueryRow(ctx, `SELECT s.data, s.expiry, u.id, u.email, u.full_name, u.role, u.unit_id, coalesce(n.name, ''),
 		u.password_hash, u.locale, u.session_epoch, u.disabled_at, u.version, u.created_at
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN units n ON n.id = u.unit_id
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).
@@ -124,7 +125,8 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 
 // CommitCtx stores the session unless it is the one this request loaded,
 // unchanged, with a deadline moved by less than MinRefresh.
-func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) (err error) {
+	defer wrap(&err, "SessionStore.CommitCtx")
 	if slot, ok := ctx.Value(loadedSessionKey{}).(*loadedSession); ok && slot.token == token &&
 		bytes.Equal(slot.data, b) && expiry.Sub(slot.expiry) < s.MinRefresh {
 		return nil
@@ -135,7 +137,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 			user = &id
 		}
 	}
-	_, err := s.db.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
+	_, err = s.db.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id`, token, b, expiry, user)
 	if err != nil {
 		return err
@@ -147,18 +149,24 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 }
 
 // DeleteCtx removes a session.
-func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	_, err := s.db.Pool.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+func (s *SessionStore) DeleteCtx(ctx context.Context, token string) (err error) {
+	defer wrap(&err, "SessionStore.DeleteCtx")
+	_, err = s.db.Pool.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, token)
 	return err
 }
 
 // Find, Commit and Delete serve callers without a context.
-func (s *SessionStore) Find(token string) ([]byte, bool, error) {
+func (s *SessionStore) Find(token string) (_ []byte, _ bool, err error) {
+	defer wrap(&err, "SessionStore.Find")
 	return s.FindCtx(context.Background(), token)
 }
 
-func (s *SessionStore) Commit(token string, b []byte, expiry time.Time) error {
+func (s *SessionStore) Commit(token string, b []byte, expiry time.Time) (err error) {
+	defer wrap(&err, "SessionStore.Commit")
 	return s.CommitCtx(context.Background(), token, b, expiry)
 }
 
-func (s *SessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+func (s *SessionStore) Delete(token string) (err error) {
+	defer wrap(&err, "SessionStore.Delete")
+	return s.DeleteCtx(context.Background(), token)
+}

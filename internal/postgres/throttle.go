@@ -15,9 +15,10 @@ import (
 // entries older than a day, which no window looks at, and returns the
 // counts over the window that the throttle decides on (domain.LoginCounts).
 // Everything lives in the database, so the limits hold across instances.
-func (db *DB) RecordLoginAttempt(ctx context.Context, account string, addr netip.Addr, window time.Duration) (domain.LoginCounts, error) {
+func (db *DB) RecordLoginAttempt(ctx context.Context, account string, addr netip.Addr, window time.Duration) (_ domain.LoginCounts, err error) {
+	defer wrap(&err, "RecordLoginAttempt")
 	var id int64
-	err := db.Pool.QueryRow(ctx, `
+	err = db.Pool.QueryRow(ctx, `
 		WITH pruned AS (DELETE FROM login_failures WHERE failed_at < now() - interval '1 day')
 		INSERT INTO login_failures (account, client_addr) VALUES ($1, $2) RETURNING id`, account, addr).Scan(&id)
 	if err != nil {
@@ -47,7 +48,8 @@ func (db *DB) RecordLoginAttempt(ctx context.Context, account string, addr netip
 // ClearLoginFailures forgets an account's failures from one address after a
 // good sign-in from it. Failures from other addresses stay: they may be an
 // attacker's, who must stay throttled.
-func (db *DB) ClearLoginFailures(ctx context.Context, account string, addr netip.Addr) error {
+func (db *DB) ClearLoginFailures(ctx context.Context, account string, addr netip.Addr) (err error) {
+	defer wrap(&err, "ClearLoginFailures")
 	if _, err := db.Pool.Exec(ctx, `DELETE FROM login_failures WHERE account = $1 AND client_addr = $2`, account, addr); err != nil {
 		return fmt.Errorf("clear login failures: %w", err)
 	}

@@ -39,7 +39,8 @@ func collectUnits(rows pgx.Rows, err error) ([]Unit, error) {
 }
 
 // CreateUnit registers a unit (and its first version) from in.ValidFrom.
-func (db *DB) CreateUnit(ctx context.Context, in domain.UnitInput) (int64, error) {
+func (db *DB) CreateUnit(ctx context.Context, in domain.UnitInput) (_ int64, err error) {
+	defer wrap(&err, "CreateUnit")
 	in.Normalize()
 	if in.ValidFrom.IsZero() {
 		in.ValidFrom = domain.Day(2000, 1, 1)
@@ -48,7 +49,7 @@ func (db *DB) CreateUnit(ctx context.Context, in domain.UnitInput) (int64, error
 		return 0, err
 	}
 	var id int64
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		id, err = insertUnit(ctx, tx, in)
 		if err != nil {
@@ -95,9 +96,10 @@ func insertUnit(ctx context.Context, tx pgx.Tx, in domain.UnitInput) (int64, err
 }
 
 // UnitByID returns a unit with its latest name and parent.
-func (db *DB) UnitByID(ctx context.Context, id int64) (*domain.Unit, error) {
+func (db *DB) UnitByID(ctx context.Context, id int64) (_ *domain.Unit, err error) {
+	defer wrap(&err, "UnitByID")
 	var u domain.Unit
-	err := db.Pool.QueryRow(ctx, `
+	err = db.Pool.QueryRow(ctx, `
 		SELECT id, coalesce(code, ''), kind, name, short_name, parent_id, valid_from, valid_to, version
 		FROM units WHERE id = $1`, id).
 		Scan(&u.ID, &u.Code, &u.Kind, &u.Name, &u.ShortName, &u.ParentID, &u.ValidFrom, &u.ValidTo, &u.Version)
@@ -109,18 +111,21 @@ func (db *DB) UnitByID(ctx context.Context, id int64) (*domain.Unit, error) {
 
 // UnitsOn returns every unit in force on day, with its name and parent of
 // that day, in Vietnamese name order: the material of the tree "as of".
-func (db *DB) UnitsOn(ctx context.Context, day time.Time) ([]Unit, error) {
+func (db *DB) UnitsOn(ctx context.Context, day time.Time) (_ []Unit, err error) {
+	defer wrap(&err, "UnitsOn")
 	return collectUnits(db.Pool.Query(ctx, unitAsOf+` ORDER BY v.name COLLATE "vi-x-icu", u.id`, day))
 }
 
 // ChildrenOn returns the units under parent on day.
-func (db *DB) ChildrenOn(ctx context.Context, parent int64, day time.Time) ([]Unit, error) {
+func (db *DB) ChildrenOn(ctx context.Context, parent int64, day time.Time) (_ []Unit, err error) {
+	defer wrap(&err, "ChildrenOn")
 	return collectUnits(db.Pool.Query(ctx, unitAsOf+` WHERE v.parent_id = $2 ORDER BY v.name COLLATE "vi-x-icu", u.id`, day, parent))
 }
 
 // UnitOn returns one unit with its name and parent on day; a unit not in
 // force that day is not found.
-func (db *DB) UnitOn(ctx context.Context, id int64, day time.Time) (*Unit, error) {
+func (db *DB) UnitOn(ctx context.Context, id int64, day time.Time) (_ *Unit, err error) {
+	defer wrap(&err, "UnitOn")
 	units, err := collectUnits(db.Pool.Query(ctx, unitAsOf+` WHERE u.id = $2`, day, id))
 	if err != nil {
 		return nil, err
@@ -143,7 +148,8 @@ type UnitVersion struct {
 
 // UnitVersions returns a unit's names and parents over time, oldest first.
 // The parent's name is the one it had when the span began.
-func (db *DB) UnitVersions(ctx context.Context, id int64) ([]UnitVersion, error) {
+func (db *DB) UnitVersions(ctx context.Context, id int64) (_ []UnitVersion, err error) {
+	defer wrap(&err, "UnitVersions")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT v.valid_from, v.valid_to, v.name, v.short_name, v.parent_id, coalesce(pv.name, p.name, '')
 		FROM unit_versions v
@@ -171,6 +177,7 @@ type LineageLink struct {
 // Lineage returns the units a unit came from and those it went into, with
 // each other unit's name as it was on its side of the event.
 func (db *DB) Lineage(ctx context.Context, id int64) (predecessors, successors []LineageLink, err error) {
+	defer wrap(&err, "Lineage")
 	q := func(sql string) ([]LineageLink, error) {
 		rows, err := db.Pool.Query(ctx, sql, id)
 		if err != nil {
@@ -201,6 +208,7 @@ func (db *DB) Lineage(ctx context.Context, id int64) (predecessors, successors [
 // EndingEvent returns how a unit that is no longer in force ended, if an
 // event ended it.
 func (db *DB) EndingEvent(ctx context.Context, id int64) (kind domain.UnitEventKind, date time.Time, ok bool, err error) {
+	defer wrap(&err, "EndingEvent")
 	err = db.Pool.QueryRow(ctx, `
 		SELECT e.kind, e.effective_date FROM unit_event_links l JOIN unit_events e ON e.id = l.event_id
 		JOIN units u ON u.id = l.from_unit_id
@@ -221,11 +229,11 @@ type UnitPage struct {
 // SearchUnits finds units whose name, short name or code contains q,
 // ignoring accents and case ("dong thap" finds "Đồng Tháp"), in Vietnamese
 // order. An empty q lists every unit. The trigram index serves the match.
-func (db *DB) SearchUnits(ctx context.Context, q string, limit, offset int) (UnitPage, error) {
+func (db *DB) SearchUnits(ctx context.Context, q string, limit, offset int) (_ UnitPage, err error) {
+	defer wrap(&err, "SearchUnits")
 	const columns = `SELECT id, parent_id, name, short_name, coalesce(code, ''), kind, valid_from, valid_to FROM units`
 	const order = ` ORDER BY name COLLATE "vi-x-icu", id LIMIT $2 OFFSET $3`
 	var page UnitPage
-	var err error
 	if q = strings.TrimSpace(q); q == "" {
 		if err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM units`).Scan(&page.Total); err != nil {
 			return page, err
@@ -252,7 +260,8 @@ func isExclusionViolation(err error, constraint string) bool {
 }
 
 // UnitByCode returns the unit with code in force on day.
-func (db *DB) UnitByCode(ctx context.Context, code string, day time.Time) (*Unit, error) {
+func (db *DB) UnitByCode(ctx context.Context, code string, day time.Time) (_ *Unit, err error) {
+	defer wrap(&err, "UnitByCode")
 	units, err := collectUnits(db.Pool.Query(ctx, unitAsOf+` WHERE u.code = $2`, day, code))
 	if err != nil {
 		return nil, err
@@ -265,7 +274,8 @@ func (db *DB) UnitByCode(ctx context.Context, code string, day time.Time) (*Unit
 
 // UnitsForExport streams every unit in force on day in the import layout,
 // parents before children, calling fn for each.
-func (db *DB) UnitsForExport(ctx context.Context, day time.Time, fn func(u Unit, parentCode string) error) error {
+func (db *DB) UnitsForExport(ctx context.Context, day time.Time, fn func(u Unit, parentCode string) error) (err error) {
+	defer wrap(&err, "UnitsForExport")
 	rows, err := db.Pool.Query(ctx, `
 		WITH RECURSIVE inforce AS (`+unitAsOf+`),
 		tree AS (

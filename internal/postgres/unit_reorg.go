@@ -16,6 +16,7 @@ import (
 // history, and the event links them both ways. On a merge, the children and
 // the people of the old units move to the new one from the date.
 func (db *DB) Reorganise(ctx context.Context, r domain.Reorganisation) (eventID int64, created []int64, err error) {
+	defer wrap(&err, "Reorganise")
 	if err := r.Validate(); err != nil {
 		return 0, nil, err
 	}
@@ -199,7 +200,8 @@ type UnitChange struct {
 
 // ChangeUnit renames a unit or moves it under another parent from a date:
 // its version up to the date keeps the old name and parent.
-func (db *DB) ChangeUnit(ctx context.Context, id int64, c UnitChange) error {
+func (db *DB) ChangeUnit(ctx context.Context, id int64, c UnitChange) (err error) {
+	defer wrap(&err, "ChangeUnit")
 	c.Name, c.ShortName, c.Decision = domain.CleanText(c.Name), domain.CleanText(c.ShortName), domain.CleanText(c.Decision)
 	f := domain.FieldErrors{}
 	if !domain.ValidDate(c.Date) {
@@ -280,7 +282,8 @@ func (db *DB) ChangeUnit(ctx context.Context, id int64, c UnitChange) error {
 
 // DissolveUnit ends a unit with no successor. Units still under it on the
 // date must be moved or ended first.
-func (db *DB) DissolveUnit(ctx context.Context, id int64, day time.Time, decision string) error {
+func (db *DB) DissolveUnit(ctx context.Context, id int64, day time.Time, decision string) (err error) {
+	defer wrap(&err, "DissolveUnit")
 	decision = domain.CleanText(decision)
 	if !domain.ValidDate(day) {
 		return &domain.ValidationError{Fields: domain.FieldErrors{"date": "date.out_of_range"}}
@@ -324,7 +327,8 @@ type UnitUpdate struct {
 
 // UpdateUnit corrects a unit's code and kind when the version the editor
 // saw is still current.
-func (db *DB) UpdateUnit(ctx context.Context, id int64, up UnitUpdate) error {
+func (db *DB) UpdateUnit(ctx context.Context, id int64, up UnitUpdate) (err error) {
+	defer wrap(&err, "UpdateUnit")
 	f := domain.FieldErrors{}
 	if up.Code != "" && !domain.ValidCode(up.Code) {
 		f.Add("code", "unit.code.invalid")

@@ -24,19 +24,22 @@ func scanUser(row pgx.Row) (*domain.User, error) {
 }
 
 // UserByID returns the user with the given ID.
-func (db *DB) UserByID(ctx context.Context, id int64) (*domain.User, error) {
+func (db *DB) UserByID(ctx context.Context, id int64) (_ *domain.User, err error) {
+	defer wrap(&err, "UserByID")
 	return scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+`
 		FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.id = $1`, id))
 }
 
 // UserByEmail returns the user with the given (normalized) e-mail address.
-func (db *DB) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
+func (db *DB) UserByEmail(ctx context.Context, email string) (_ *domain.User, err error) {
+	defer wrap(&err, "UserByEmail")
 	return scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+`
 		FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.email = $1`, email))
 }
 
 // ListUsers returns every user, sorted by name in Vietnamese order.
-func (db *DB) ListUsers(ctx context.Context) ([]*domain.User, error) {
+func (db *DB) ListUsers(ctx context.Context) (_ []*domain.User, err error) {
+	defer wrap(&err, "ListUsers")
 	rows, err := db.Pool.Query(ctx, `SELECT `+userColumns+`
 		FROM users u LEFT JOIN units n ON n.id = u.unit_id
 		ORDER BY u.full_name COLLATE "vi-x-icu", u.id`)
@@ -59,6 +62,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]*domain.User, error) {
 // idempotency key, a repeated submission returns the user the first one
 // created and created=false.
 func (db *DB) CreateUser(ctx context.Context, n domain.NewUser, hash, idemKey string) (u *domain.User, created bool, err error) {
+	defer wrap(&err, "CreateUser")
 	var id int64
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if idemKey != "" {
@@ -111,7 +115,8 @@ type UserUpdate struct {
 // UpdateUser changes a user's name, role and unit if the version the editor
 // saw is still current. A change of role or unit ends the user's sessions,
 // so the new rights apply from the next sign-in.
-func (db *DB) UpdateUser(ctx context.Context, id int64, up UserUpdate) error {
+func (db *DB) UpdateUser(ctx context.Context, id int64, up UserUpdate) (err error) {
+	defer wrap(&err, "UpdateUser")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var role domain.Role
 		var unitID *int64
@@ -145,7 +150,8 @@ func sameID(a, b *int64) bool {
 
 // SetUserDisabled disables or re-enables a user. Disabling ends every live
 // session of the user at once (the session epoch moves on).
-func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) (err error) {
+	defer wrap(&err, "SetUserDisabled")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var was *time.Time
 		if err := tx.QueryRow(ctx, `SELECT disabled_at FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&was); err != nil {
@@ -170,6 +176,7 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 // SetPassword stores a new password hash and ends the user's sessions; it
 // returns the new session epoch, so the caller may keep its own session.
 func (db *DB) SetPassword(ctx context.Context, id int64, hash, action string) (epoch int, err error) {
+	defer wrap(&err, "SetPassword")
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1,
 			version = version + 1, updated_at = now() WHERE id = $1 RETURNING session_epoch`, id, hash).Scan(&epoch)
@@ -184,6 +191,7 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash, action string) (e
 // EndSessions ends every session of the user (sign out everywhere) and
 // returns the new session epoch.
 func (db *DB) EndSessions(ctx context.Context, id int64) (epoch int, err error) {
+	defer wrap(&err, "EndSessions")
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch`, id).Scan(&epoch); err != nil {
 			return notFound(err, "user.not_found")
@@ -194,8 +202,9 @@ func (db *DB) EndSessions(ctx context.Context, id int64) (epoch int, err error) 
 }
 
 // SetLocale stores the user's language.
-func (db *DB) SetLocale(ctx context.Context, id int64, locale string) error {
-	_, err := db.Pool.Exec(ctx, `UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, id, locale)
+func (db *DB) SetLocale(ctx context.Context, id int64, locale string) (err error) {
+	defer wrap(&err, "SetLocale")
+	_, err = db.Pool.Exec(ctx, `UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, id, locale)
 	return err
 }
 
@@ -206,15 +215,17 @@ type Counts struct {
 }
 
 // CountUsersAndUnits counts active users and units.
-func (db *DB) CountUsersAndUnits(ctx context.Context) (Counts, error) {
+func (db *DB) CountUsersAndUnits(ctx context.Context) (_ Counts, err error) {
+	defer wrap(&err, "CountUsersAndUnits")
 	var c Counts
-	err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM users WHERE disabled_at IS NULL), (SELECT count(*) FROM units)`).
+	err = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM users WHERE disabled_at IS NULL), (SELECT count(*) FROM units)`).
 		Scan(&c.ActiveUsers, &c.Units)
 	return c, err
 }
 
 // FocalPointsOf returns the focal points of a unit, active ones first.
-func (db *DB) FocalPointsOf(ctx context.Context, unitID int64) ([]*domain.User, error) {
+func (db *DB) FocalPointsOf(ctx context.Context, unitID int64) (_ []*domain.User, err error) {
+	defer wrap(&err, "FocalPointsOf")
 	rows, err := db.Pool.Query(ctx, `SELECT `+userColumns+`
 		FROM users u LEFT JOIN units n ON n.id = u.unit_id
 		WHERE u.unit_id = $1 AND u.role = 'focal_point'
@@ -235,8 +246,9 @@ func (db *DB) FocalPointsOf(ctx context.Context, unitID int64) ([]*domain.User, 
 }
 
 // ActiveFocalPoints counts the enabled focal points of a unit.
-func (db *DB) ActiveFocalPoints(ctx context.Context, unitID int64) (int, error) {
+func (db *DB) ActiveFocalPoints(ctx context.Context, unitID int64) (_ int, err error) {
+	defer wrap(&err, "ActiveFocalPoints")
 	var n int
-	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE unit_id = $1 AND role = 'focal_point' AND disabled_at IS NULL`, unitID).Scan(&n)
+	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE unit_id = $1 AND role = 'focal_point' AND disabled_at IS NULL`, unitID).Scan(&n)
 	return n, err
 }

@@ -62,7 +62,8 @@ func (q *StaffQueue) Totals() (pending, submitted, late int) {
 // StaffQueue counts, per announced campaign, registrations waiting,
 // submissions to receive and late units on today, and lists the
 // registration and self-assessment deadlines from today to today+days.
-func (db *DB) StaffQueue(ctx context.Context, today time.Time, days int) (*StaffQueue, error) {
+func (db *DB) StaffQueue(ctx context.Context, today time.Time, days int) (_ *StaffQueue, err error) {
+	defer wrap(&err, "StaffQueue")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT c.id, c.title, c.plan_number,
 			(SELECT count(*) FROM registrations r WHERE r.campaign_id = c.id AND r.status = 'pending'),
@@ -148,7 +149,8 @@ type UnitQueue struct {
 // approved in, started or not; a submitted form stays listed until its
 // deadline passes, a late one stays listed), soonest deadline first, and
 // the campaigns it may still register for.
-func (db *DB) UnitQueue(ctx context.Context, unitID int64, today time.Time) (*UnitQueue, error) {
+func (db *DB) UnitQueue(ctx context.Context, unitID int64, today time.Time) (_ *UnitQueue, err error) {
+	defer wrap(&err, "UnitQueue")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT c.id, c.title, p.id, p.name, coalesce(a.id, 0), coalesce(a.status, ''), p.assessment_from, p.assessment_to, a.deadline
 		FROM registrations r
