@@ -66,6 +66,7 @@ var campaignMessages = map[string]message{
 	"campaigns.flash.attached":          {"Đã đính kèm văn bản.", "Attachment added."},
 	"campaign.status.draft":             {"Dự thảo", "Draft"},
 	"campaign.status.announced":         {"Đã phát động", "Announced"},
+	"campaign.status.period_over":       {"Hết thời gian thực hiện, chờ tổng kết", "Period over, awaiting the final review"},
 	"campaign.status.closed":            {"Đã kết thúc", "Closed"},
 	"campaign.status.cancelled":         {"Đã hủy", "Cancelled"},
 	"campaign.action.announced":         {"Phát động công khai", "Announce"},

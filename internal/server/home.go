@@ -24,10 +24,11 @@ func (s *Server) publicHome(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// splitFinished separates announced campaigns from closed ones.
+// splitFinished separates campaigns under way from finished ones (closed,
+// or announced with their period over).
 func splitFinished(items []web.PublicCampaignItem) (running, finished []web.PublicCampaignItem) {
 	for _, it := range items {
-		if it.Status == string(domain.StatusClosed) {
+		if it.Finished {
 			finished = append(finished, it)
 		} else {
 			running = append(running, it)

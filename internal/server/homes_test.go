@@ -204,6 +204,19 @@ func TestPublicHomeGroupsCampaigns(t *testing.T) {
 	if doc.Find("#results, #decisions").Length() != 0 || strings.Contains(doc.Find("h2").Text(), "Kết quả") {
 		t.Error("results or decisions are shown though none exist")
 	}
+	// A campaign still announced after its period ended is not under way.
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE campaigns SET plan_number = '4/KH-SNV' WHERE plan_number NOT IN ('3/KH-SNV')`); err != nil {
+		t.Fatal(err)
+	}
+	over := newWork(t, a)
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE campaigns SET title = 'Phong trào quá hạn', period_start = '2020-01-01', period_end = '2021-12-31' WHERE id = $1`, over.campaign); err != nil {
+		t.Fatal(err)
+	}
+	doc = htmlOf(t, a.client().get("/"))
+	if running, finished := doc.Find("#running").Text(), doc.Find("#finished").Text(); strings.Contains(running, "Phong trào quá hạn") ||
+		!strings.Contains(finished, "Phong trào quá hạn") || !strings.Contains(finished, "Hết thời gian thực hiện") {
+		t.Errorf("a campaign past its period: running %q, finished %q", running, finished)
+	}
 }
 
 // TestAwardNoteStaysInternal: the public page shows an award plan's public

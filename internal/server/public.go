@@ -23,9 +23,17 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 		return nil, err
 	}
 	var items []web.PublicCampaignItem
+	today := s.today()
 	for _, c := range rows {
-		items = append(items, web.PublicCampaignItem{ID: c.ID, Title: c.Title, Plan: c.PlanNumber, Issuer: c.IssuerName,
-			Period: period(c.PeriodStart, c.PeriodEnd), StatusKey: statusKey(c.Status), Status: string(c.Status)})
+		it := web.PublicCampaignItem{ID: c.ID, Title: c.Title, Plan: c.PlanNumber, Issuer: c.IssuerName,
+			Period: period(c.PeriodStart, c.PeriodEnd), StatusKey: statusKey(c.Status), Status: string(c.Status),
+			Finished: c.Status == domain.StatusClosed}
+		if c.Status == domain.StatusAnnounced && c.PeriodEnd.Before(today) {
+			// Still announced a year after its period: staff have not closed
+			// it, but a citizen must not read it as under way.
+			it.Finished, it.StatusKey = true, "campaign.status.period_over"
+		}
+		items = append(items, it)
 	}
 	return items, nil
 }
