@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Sign-in throttling. Guessing is limited where the guesser is: failures of
 // one account from one address lock that pair, and an address that fails
@@ -66,4 +69,18 @@ func (c LoginCounts) Verdict() LoginVerdict {
 	}
 	wait := c.LastAccountFailure.Add(delay).Sub(c.Now)
 	return LoginVerdict{Delay: max(0, min(wait, delay))}
+}
+
+// ThrottleAddr is the address sign-in failures are counted against: an IPv4
+// address as it is, an IPv6 address by its /64 network, since one household
+// or office is usually given a whole /64 and could otherwise guess from a
+// new address each time.
+func ThrottleAddr(a netip.Addr) netip.Addr {
+	a = a.Unmap()
+	if a.Is6() {
+		if p, err := a.Prefix(64); err == nil {
+			return p.Addr()
+		}
+	}
+	return a
 }

@@ -41,20 +41,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	pw := domain.NormalizePassword(r.PostFormValue("password"))
 	next := localPath(r.PostFormValue("next"), "/home")
 	view := web.LoginView{Email: email, Next: r.PostFormValue("next")}
-	addr := s.clientAddr(r)
+	client := s.clientAddr(r)
+	addr := domain.ThrottleAddr(client)
 
 	// The attempt is recorded as a failure before it is judged, so parallel
 	// guesses see each other; a good password clears it below. A throttled
 	// address, or this account from this address, is refused; the account
 	// as such is only slowed down (domain.LoginCounts.Verdict), so that
 	// nobody can lock its owner out.
-	counts, err := s.db.RecordLoginAttempt(ctx, email, addr, domain.LoginWindow)
+	counts, attempt, err := s.db.RecordLoginAttempt(ctx, email, addr, domain.LoginWindow)
 	if err != nil {
 		return err
 	}
 	verdict := counts.Verdict()
 	if verdict.Refuse != "" {
-		s.log.Warn("security: login throttled", "request_id", requestID(ctx), "account", email, "client", addr.String(),
+		// A refused attempt checks no password, so it is not a failure: kept,
+		// it would slide the lock forward for as long as anyone sends, and an
+		// office behind one address would stay locked out.
+		if err := s.db.ForgetLoginAttempt(ctx, attempt); err != nil {
+			return err
+		}
+		s.log.Warn("security: login throttled", "request_id", requestID(ctx), "account", email, "client", client.String(),
 			"limit", verdict.Refuse, "pair_failures", counts.Pair, "address_failures", counts.Address,
 			"address_accounts", counts.AddressAccounts, "account_failures", counts.Account)
 		if err := s.db.Audit(ctx, domain.AuditLoginThrottled, "account", email, map[string]any{"limit": verdict.Refuse,
@@ -67,7 +74,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if verdict.Delay > 0 {
-		s.log.Warn("security: login delayed", "request_id", requestID(ctx), "account", email, "client", addr.String(),
+		s.log.Warn("security: login delayed", "request_id", requestID(ctx), "account", email, "client", client.String(),
 			"delay", verdict.Delay.String(), "account_failures", counts.Account)
 		if err := s.pause(ctx, verdict.Delay); err != nil {
 			return err
@@ -92,7 +99,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if ok {
 			reason = "disabled"
 		}
-		s.log.Warn("security: login failed", "request_id", requestID(ctx), "account", email, "client", addr.String(), "reason", reason)
+		s.log.Warn("security: login failed", "request_id", requestID(ctx), "account", email, "client", client.String(), "reason", reason)
 		if err := s.db.Audit(ctx, domain.AuditLoginFailure, "account", email, map[string]any{"reason": reason}); err != nil {
 			return err
 		}
@@ -110,11 +117,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.ClearLoginFailures(ctx, email, addr); err != nil {
 		return err
 	}
-	actorCtx := domain.WithActor(ctx, domain.Actor{UserID: u.ID, RequestID: requestID(ctx), ClientAddr: addr.String()})
+	actorCtx := domain.WithActor(ctx, domain.Actor{UserID: u.ID, RequestID: requestID(ctx), ClientAddr: client.String()})
 	if err := s.db.Audit(actorCtx, domain.AuditLogin, "user", strconv.FormatInt(u.ID, 10), nil); err != nil {
 		return err
 	}
-	s.log.Info("security: login", "request_id", requestID(ctx), "user_id", u.ID, "client", addr.String())
+	s.log.Info("security: login", "request_id", requestID(ctx), "user_id", u.ID, "client", client.String())
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

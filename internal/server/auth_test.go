@@ -196,6 +196,38 @@ func TestLoginThrottledPerAddress(t *testing.T) {
 	if !strings.Contains(a.logs.String(), "limit=address") {
 		t.Error("address throttling not logged")
 	}
+	// Refused attempts check no password and are not failures: a locked
+	// address that keeps sending does not push its lock further out.
+	var stored int
+	count := func() int {
+		if err := a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM login_failures WHERE client_addr = '192.0.2.10'`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		return stored
+	}
+	before := count()
+	c.from("192.0.2.10")
+	for range 5 {
+		wantStatus(t, c.post("/login", url.Values{"email": {"new@example.vn"}, "password": {"sai mật khẩu"}}), http.StatusTooManyRequests)
+	}
+	if after := count(); after != before {
+		t.Errorf("refused attempts were stored as failures: %d → %d", before, after)
+	}
+}
+
+// TestLoginIPv6CountsTheNetwork: an IPv6 guesser cannot escape the limits
+// by taking a new address of its /64 for each guess.
+func TestLoginIPv6CountsTheNetwork(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1"})
+	u := a.user(domain.RoleFocalPoint)
+	c := a.client()
+	for i := range domain.LoginPairLimit {
+		c.from(fmt.Sprintf("2001:db8:7:7::%x", i+1))
+		wantStatus(t, c.post("/login", url.Values{"email": {u.Email}, "password": {"sai mật khẩu"}}), http.StatusUnprocessableEntity)
+	}
+	c.from("2001:db8:7:7::ffff")
+	wantStatus(t, c.post("/login", url.Values{"email": {u.Email}, "password": {"sai mật khẩu"}}), http.StatusTooManyRequests)
 }
 
 // TestLoginOfficeBehindNAT: colleagues sharing one address, each mistyping
