@@ -63,25 +63,32 @@ WHERE a.status = 'submitted' AND a.submitted_at IS NOT NULL;
 INSERT INTO receipt_counters (campaign_id, last_number)
 SELECT campaign_id, max(number) FROM receipts GROUP BY campaign_id;
 
+-- Lines in the form's order, as the submit writes them (postgres.TreeOrder:
+-- parents first, siblings by seq then code), whatever order the ids have.
 WITH RECURSIVE up (leaf, node) AS (
     SELECT id, id FROM criteria
     UNION ALL
     SELECT up.leaf, c.parent_id FROM up JOIN criteria c ON c.id = up.node WHERE c.parent_id IS NOT NULL
+), paths (id, path) AS (
+    SELECT id, ARRAY[lpad(seq::text, 10, '0') || ' ' || code] FROM criteria WHERE parent_id IS NULL
+    UNION ALL
+    SELECT c.id, p.path || (lpad(c.seq::text, 10, '0') || ' ' || c.code) FROM criteria c JOIN paths p ON p.id = c.parent_id
 ), leaves AS (
     SELECT c.id FROM criteria c WHERE NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id)
 )
 INSERT INTO receipt_lines (receipt_id, criterion_id, ord, parent_id, code, title, max_points, leaf, points, applicable_max, measured, na, evidence)
-SELECT r.id, n.id, row_number() OVER (PARTITION BY r.id ORDER BY n.id), n.parent_id, n.code, n.title, n.max_points,
+SELECT r.id, n.id, row_number() OVER (PARTITION BY r.id ORDER BY pa.path COLLATE "C"), n.parent_id, n.code, n.title, n.max_points,
     n.id IN (SELECT id FROM leaves),
-    CASE WHEN n.id IN (SELECT id FROM leaves) THEN (SELECT s.points FROM scores s WHERE s.assessment_id = a.id AND s.criterion_id = n.id AND NOT s.na)
+    CASE WHEN n.id IN (SELECT id FROM leaves) THEN (SELECT s.points FROM scores s WHERE s.assessment_id = a.id AND s.criterion_id = n.id AND NOT (s.na AND n.allow_na))
          ELSE (SELECT coalesce(sum(s.points), 0) FROM up JOIN scores s ON s.criterion_id = up.leaf AND s.assessment_id = a.id
-               WHERE up.node = n.id AND up.leaf IN (SELECT id FROM leaves) AND NOT s.na) END,
+               JOIN criteria l ON l.id = up.leaf
+               WHERE up.node = n.id AND up.leaf IN (SELECT id FROM leaves) AND NOT (s.na AND l.allow_na)) END,
     (SELECT coalesce(sum(l.max_points), 0) FROM up JOIN criteria l ON l.id = up.leaf
      WHERE up.node = n.id AND up.leaf IN (SELECT id FROM leaves)
        AND NOT (l.allow_na AND EXISTS (SELECT 1 FROM scores s WHERE s.assessment_id = a.id AND s.criterion_id = l.id AND s.na))),
     (SELECT s.measured FROM scores s WHERE s.assessment_id = a.id AND s.criterion_id = n.id),
-    coalesce((SELECT s.na FROM scores s WHERE s.assessment_id = a.id AND s.criterion_id = n.id), false),
+    coalesce((SELECT s.na AND n.allow_na FROM scores s WHERE s.assessment_id = a.id AND s.criterion_id = n.id), false),
     (SELECT count(*) FROM score_evidence e WHERE e.assessment_id = a.id AND e.criterion_id = n.id AND e.removed_at IS NULL)
-FROM receipts r JOIN assessments a ON a.id = r.assessment_id JOIN criteria n ON n.set_id = a.set_id;
+FROM receipts r JOIN assessments a ON a.id = r.assessment_id JOIN criteria n ON n.set_id = a.set_id JOIN paths pa ON pa.id = n.id;
 
 COMMIT;

@@ -177,8 +177,14 @@ func TestReceiptBackfillMatchesSubmit(t *testing.T) {
 		}
 	}
 	wantStatus(t, fp.upload(fmt.Sprintf("%s/criteria/%d/evidence", form, domain.Leaves(nodes)[0].ID), "a.pdf", []byte("%PDF-1.4\n%%EOF\n")), http.StatusSeeOther)
-	wantStatus(t, fp.post(form+"/submit", vals), http.StatusSeeOther)
 	ctx := context.Background()
+	// Put the areas in the reverse of their creation order, as the editor
+	// does when a later area is moved up: the form's order is no longer
+	// the ids' order, and the backfill must follow the form's.
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE criteria SET seq = 1000 - seq WHERE set_id = $1 AND parent_id IS NULL`, wk.set); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, fp.post(form+"/submit", vals), http.StatusSeeOther)
 	dump := func() string {
 		var s string
 		if err := a.db.Pool.QueryRow(ctx, `SELECT string_agg(x, E'\n' ORDER BY x) FROM (

@@ -42,8 +42,10 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, log: log}
 	s.bg, s.stopBg = context.WithCancel(context.Background())
 	// A signed-in GET does not write: the stored idle deadline is pushed
-	// forward at most once a minute (see postgres.SessionStore).
-	s.sessStore = postgres.NewSessionStore(db, time.Minute, 10*time.Minute, log)
+	// forward at most once a minute (see postgres.SessionStore), or once a
+	// quarter of the idle timeout when that is shorter, so that a short
+	// timeout never expires an active session between two writes.
+	s.sessStore = postgres.NewSessionStore(db, min(time.Minute, cfg.SessionIdleTimeout/4), 10*time.Minute, log)
 	s.sessStore.UserOf = sessionUserID
 	s.store = &storage.Local{Dir: cfg.EvidenceDir}
 	sm := scs.New()
