@@ -71,7 +71,8 @@ func NewSessionStore(db *DB, minRefresh, cleanup time.Duration, log *slog.Logger
 				case <-s.stop:
 					return
 				case <-t.C:
-					if _, err := db.Pool.Exec(context.Background(), `DELETE FROM sessions WHERE expiry < current_timestamp`); err != nil {
+					if _, err := db.Pool.Exec(context.Background(), `DELETE FROM sessions WHERE expiry < current_timestamp;
+						DELETE FROM session_revocations WHERE expiry < current_timestamp`); err != nil {
 						log.Error("sessions: deleting expired sessions", "error", err)
 					}
 				}
@@ -137,7 +138,10 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 			user = &id
 		}
 	}
-	_, err = s.db.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
+	// A revoked token is never stored again: a request that loaded the
+	// session before its sign-out would otherwise bring it back.
+	_, err = s.db.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id)
+		SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM session_revocations WHERE token = $1)
 		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id`, token, b, expiry, user)
 	if err != nil {
 		return err
@@ -148,10 +152,15 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 	return nil
 }
 
-// DeleteCtx removes a session.
+// DeleteCtx removes a session (sign-out, or the old token at sign-in) and
+// records its token as revoked until it would have expired, so that no
+// request still holding it can store it again (CommitCtx).
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) (err error) {
 	defer wrap(&err, "SessionStore.DeleteCtx")
-	_, err = s.db.Pool.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+	_, err = s.db.Pool.Exec(ctx, `
+		WITH gone AS (DELETE FROM sessions WHERE token = $1 RETURNING token, expiry)
+		INSERT INTO session_revocations (token, expiry) SELECT token, expiry FROM gone
+		ON CONFLICT (token) DO NOTHING`, token)
 	return err
 }
 

@@ -195,3 +195,31 @@ func TestSignedInRequestReadsSessionAndUserTogether(t *testing.T) {
 		t.Errorf("a signed-in GET read the session %d times and the user by ID %d times, want 1 and 0", sessions, users)
 	}
 }
+
+// TestSignedOutSessionStaysOut: a request that loaded the session before
+// its sign-out and commits after it (a page still loading in another tab)
+// cannot bring the session back.
+func TestSignedOutSessionStaysOut(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	c, _ := a.loggedIn(domain.RoleStaff)
+	token := c.sessionCookie()
+	ctx := context.Background()
+	var data []byte
+	if err := a.db.Pool.QueryRow(ctx, `SELECT data FROM sessions WHERE token = $1`, token).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, c.post("/logout", nil), 303)
+	// The in-flight request commits what it loaded, with a later deadline.
+	store := postgres.NewSessionStore(a.db, time.Minute, 0, nil)
+	if err := store.CommitCtx(ctx, token, data, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := store.FindCtx(ctx, token); err != nil || found {
+		t.Fatalf("the signed-out session was stored again (found %v, %v)", found, err)
+	}
+	// The old cookie, presented again, is not signed in.
+	if resp := a.withSession(token).get("/home"); resp.StatusCode != 303 {
+		t.Errorf("GET /home with the signed-out token: %d, want a redirect to sign in", resp.StatusCode)
+	}
+}

@@ -1,0 +1,5 @@
+BEGIN;
+
+DROP TABLE session_revocations;
+
+COMMIT;
