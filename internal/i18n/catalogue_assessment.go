@@ -51,7 +51,6 @@ var assessmentMessages = map[string]message{
 	"registration.flash.withdrawn":              {"Đã rút đăng ký.", "Registration withdrawn."},
 	"registration.decide.skipped":               {"Đã xử lý %d đăng ký. %d đăng ký khác đã được đơn vị sửa hoặc đã được xử lý sau khi trang này được mở, nên chưa được xử lý: hãy xem lại nội dung rồi chọn lại.", "%d registrations decided. %d others were changed by their unit or decided since this page was opened and were left alone: review them and choose again."},
 	"registration.flash.decided":                {"Đã cập nhật các đăng ký đã chọn.", "The selected registrations were updated."},
-	"registration.flash.all":                    {"Đã đăng ký %d đơn vị.", "%d units registered."},
 	"registration.count.pending":                {"Chờ duyệt", "Pending"},
 	"registration.count.approved":               {"Đã duyệt", "Approved"},
 	"registration.count.rejected":               {"Từ chối", "Rejected"},

@@ -128,7 +128,6 @@ var campaignMessages = map[string]message{
 	"award.rules":                       {"Điều kiện", "Conditions"},
 	"award.rule.discipline":             {"Không đang bị xem xét kỷ luật, thanh tra, khiếu nại", "No pending discipline, inspection or complaint"},
 	"award.rule.already":                {"Chưa được khen thưởng cho cùng thành tích", "Not already awarded for the same achievement"},
-	"award.note":                        {"Ghi chú", "Note"},
 	"award.quota.required":              {"Cần ít nhất một chỉ tiêu (tập thể hoặc cá nhân).", "Give at least one quota (collectives or individuals)."},
 	"award.no_quota":                    {"không quy định số lượng", "no number set"},
 	"award.quota.target":                {"Chỉ tiêu không phù hợp đối tượng của hình thức khen thưởng này.", "The quota does not fit who this award is for."},
