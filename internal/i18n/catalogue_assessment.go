@@ -166,6 +166,7 @@ var assessmentMessages = map[string]message{
 	"assessment.return.until_needed":            {"Đã hết hạn tự chấm: hãy cho hạn nộp bổ sung để đơn vị sửa được hồ sơ.", "The window has closed: give a date by which the unit may resubmit."},
 	"assessment.return.until_past":              {"Hạn nộp bổ sung không được trước hôm nay.", "The resubmission date cannot be before today."},
 	"assessment.late":                           {"trễ hạn", "late"},
+	"assessment.late.column":                    {"Trễ hạn", "Late"},
 	"assessment.count.registered":               {"Đơn vị đã duyệt đăng ký", "Units approved"},
 	"assessment.count.draft":                    {"Đang chấm", "In progress"},
 	"assessment.count.submitted":                {"Đã nộp", "Submitted"},

@@ -129,7 +129,7 @@ func (s *Server) exportAssessments(format string) handlerFunc {
 			return err
 		}
 		if err := t.Header(tr("export.col.unit_code"), tr("users.col.unit"), tr("phase.name"), tr("campaigns.col.status"), tr("assessment.scored"),
-			tr("assessment.total"), tr("assessment.applicable_max"), tr("assessment.converted"), tr("assessment.submitted_at"), tr("assessment.late")); err != nil {
+			tr("assessment.total"), tr("assessment.applicable_max"), tr("assessment.converted"), tr("assessment.submitted_at"), tr("assessment.late.column")); err != nil {
 			return err
 		}
 		err = s.db.AssessmentsForExport(ctx, c.ID, func(a *postgres.Assessment, unitCode string) error {

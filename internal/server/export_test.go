@@ -224,7 +224,7 @@ func TestXLSXExportsAreTyped(t *testing.T) {
 		t.Fatalf("assessment export sheets %v, want the forms and the scores by criterion", got)
 	}
 	sheet = forms.GetSheetName(0)
-	checkHeader(t, forms, sheet, "Mã đơn vị", "Đơn vị", "Tên đợt", "Trạng thái", "Tiêu chí đã chấm", "Điểm tự chấm", "Điểm tối đa áp dụng", "Quy đổi thang 100", "Thời điểm nộp")
+	checkHeader(t, forms, sheet, "Mã đơn vị", "Đơn vị", "Tên đợt", "Trạng thái", "Tiêu chí đã chấm", "Điểm tự chấm", "Điểm tối đa áp dụng", "Quy đổi thang 100", "Thời điểm nộp", "Trễ hạn")
 	if got, _ := forms.GetCellValue(sheet, "A2"); got != "TEST-STP" {
 		t.Errorf("unit code %q", got)
 	}
