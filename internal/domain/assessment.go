@@ -26,6 +26,9 @@ const (
 	AssessDraft     AssessmentStatus = "draft"
 	AssessSubmitted AssessmentStatus = "submitted"
 	AssessReturned  AssessmentStatus = "returned"
+	AssessReceived  AssessmentStatus = "received"  // tiếp nhận: appraisal in progress
+	AssessAppraised AssessmentStatus = "appraised" // appraisal complete, the reply window open
+	AssessLocked    AssessmentStatus = "locked"    // final: changed only by a recorded reopening
 )
 
 // Entry is what a unit entered for one leaf of its form.
