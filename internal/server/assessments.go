@@ -92,8 +92,9 @@ func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.db.StartAssessment(ctx, c.ID, phase, *u.UnitID)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ECONFLICT {
-			key, args := domain.ErrorMessage(err)
-			return s.renderRegistration(w, r, http.StatusConflict, c, nil, []string{i18n.T(ctx, key, args...)})
+			return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+				return s.renderRegistration(w, r, status, c, nil, p)
+			})
 		}
 		return err
 	}
