@@ -87,10 +87,7 @@ func (s *Server) setView(ctx context.Context, set postgres.CriteriaSet, form web
 
 // criteriaPage is the criteria editor of a campaign.
 func (s *Server) criteriaPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	return s.renderCriteria(w, r, http.StatusOK, c, 0, web.CriterionForm{}, "", nil)
 }
 
@@ -142,11 +139,8 @@ func (s *Server) renderCriteria(w http.ResponseWriter, r *http.Request, status i
 // createSet adds a criteria set to a campaign.
 func (s *Server) createSet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
-	_, err = s.db.CreateCriteriaSet(ctx, c.ID, r.PostFormValue("name"), r.PostForm["target_kinds"], r.PostFormValue("individual") == "1")
+	c := campaignOf(r)
+	_, err := s.db.CreateCriteriaSet(ctx, c.ID, r.PostFormValue("name"), r.PostForm["target_kinds"], r.PostFormValue("individual") == "1")
 	if err != nil {
 		errs := map[string]string{}
 		if !formError(ctx, err, errs) {
@@ -219,10 +213,7 @@ func treeProblems(ctx context.Context, err error) ([]string, bool) {
 // saveCriterion adds a node, or (with {nodeID}) changes one.
 func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err
@@ -270,10 +261,7 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 // editCriterion shows the form of one node.
 func (s *Server) editCriterion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err
@@ -314,10 +302,7 @@ func (s *Server) renderCriterionEdit(w http.ResponseWriter, r *http.Request, sta
 // deleteCriterion removes a leaf of a set not yet in use.
 func (s *Server) deleteCriterion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err
@@ -338,10 +323,7 @@ func (s *Server) deleteCriterion(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) replaceTree(source string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		c, err := s.campaignParam(r)
-		if err != nil {
-			return err
-		}
+		c := campaignOf(r)
 		set, err := s.setParam(r, c)
 		if err != nil {
 			return err
@@ -436,10 +418,7 @@ func (s *Server) readCriteriaUpload(w http.ResponseWriter, r *http.Request) ([]c
 
 // exportTree downloads a set as XLSX in the import layout.
 func (s *Server) exportTree(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err
