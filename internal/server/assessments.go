@@ -13,6 +13,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -90,7 +91,7 @@ func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	http.Redirect(w, r, assessmentPath(c.ID, id), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -106,7 +107,10 @@ type formState struct {
 	typed     map[int64]typedEntry
 	problems  map[int64]string
 	conflicts map[int64]postgres.Conflict
-	list      []web.FormProblem
+	// list is the summary at the top of the form: each criterion's
+	// problems linked to its row (c-<id>), then those of the whole form
+	// and of the staff tools.
+	list web.Problems
 	// notSubmitted: the entries were saved as a draft but the submission
 	// was refused; the summary says so rather than "not saved".
 	notSubmitted bool
@@ -137,14 +141,52 @@ func (st *formState) noteTree(ctx context.Context, te domain.TreeErrors, nodes [
 }
 
 // note adds a problem to the summary at the top of the form, linked to the
-// criterion it is about when there is one (id 0 means the whole form).
+// criterion it is about when there is one (id 0 means the whole form). A
+// criterion's later problems join its line, as they join beside it.
 func (st *formState) note(ctx context.Context, id int64, code, msg string) {
-	p := web.FormProblem{Text: msg}
-	if id != 0 {
-		p.Text = i18n.T(ctx, "criteria.node") + " " + code + ": " + msg
-		p.Href = "#c-" + strconv.FormatInt(id, 10)
+	if id == 0 {
+		st.list.Form(msg)
+		return
 	}
-	st.list = append(st.list, p)
+	anchor := paths.CriterionAnchor(id)
+	text := i18n.T(ctx, "criteria.node") + " " + code + ": " + msg
+	if prev := st.list.Of(anchor); prev != "" {
+		// A criterion keeps one line: rebuild the summary with the two
+		// joined, in the same place.
+		var joined web.Problems
+		for _, p := range st.list.Fields() {
+			if p.Field == anchor {
+				p.Text = prev + "; " + msg
+			}
+			joined.Field(p.Field, p.Text)
+		}
+		for _, m := range st.list.FormMessages() {
+			joined.Form(m)
+		}
+		st.list = joined
+		return
+	}
+	st.list.Field(anchor, text)
+}
+
+// noteRefusal adds the problems of a refused staff action (return,
+// extend) to the summary, beside the staff tool's fields; false when err is
+// not the user's to fix.
+func (st *formState) noteRefusal(ctx context.Context, err error, rename map[string]string) bool {
+	p, ok := problemsOf(ctx, err)
+	if !ok {
+		return false
+	}
+	for from, to := range rename {
+		p.Rename(from, to)
+	}
+	for _, f := range p.Fields() {
+		st.list.Field(f.Field, f.Text)
+	}
+	for _, m := range p.FormMessages() {
+		st.list.Form(m)
+	}
+	return true
 }
 
 func pointsText(p *domain.Points) string {
@@ -182,7 +224,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	counts := map[int64]int{}
 	for _, e := range evidence {
 		byCriterion[e.CriterionID] = append(byCriterion[e.CriterionID], web.EvidenceItem{Key: e.Key, Name: e.FileName, Size: humanSize(e.Size),
-			Reference: e.Reference, Href: "/evidence/" + e.Key})
+			Reference: e.Reference, Href: paths.EvidenceFile(e.Key)})
 		counts[e.CriterionID]++
 	}
 	entries := map[int64]domain.Entry{}
@@ -191,7 +233,6 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	}
 	totals := domain.ComputeTotals(nodes, entries)
 	open, msg, args := a.Open(s.today())
-	base := assessmentPath(c.ID, a.ID)
 	v := web.AssessmentView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName, Status: string(a.Status),
 		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
 		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),
@@ -208,7 +249,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		v.Closed = i18n.T(ctx, msg, args...)
 	}
 	if a.Submitted() {
-		v.ReceiptHref = base + "/receipt"
+		v.ReceiptHref = paths.AssessmentAction(c.ID, a.ID, "receipt")
 	}
 	parents := map[int64]bool{}
 	for _, n := range nodes {
@@ -235,7 +276,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		row.AllowNA, row.EvidenceReq, row.Evidence = n.AllowNA, n.EvidenceRequired, byCriterion[n.ID]
 		row.MethodHint = describeMethod(ctx, n)
 		row.YesNo = n.Method == domain.MethodYesNo
-		row.EvidenceURL = base + "/criteria/" + strconv.FormatInt(n.ID, 10) + "/evidence"
+		row.EvidenceURL = paths.Evidence(c.ID, a.ID, n.ID)
 		row.Points, row.MeasuredValue, row.Explanation, row.NA = pointsText(sc.Points), measuredText(sc.Measured), sc.Explanation, sc.NA
 		row.OrigPoints, row.OrigMeasured, row.OrigExpl, row.OrigNA = row.Points, row.MeasuredValue, row.Explanation, row.NA
 		row.Version = sc.Version
@@ -456,7 +497,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Camp
 		key, args := domain.ErrorMessage(err)
 		if key == "assessment.submitted" && submitting {
 			// The first click of a double submit got there first.
-			http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/receipt", http.StatusSeeOther)
+			http.Redirect(w, r, paths.AssessmentAction(c.ID, a.ID, "receipt"), http.StatusSeeOther)
 			return false, nil
 		}
 		st.note(ctx, 0, "", i18n.T(ctx, key, args...))
@@ -496,7 +537,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r.Context(), "assessment.flash.saved")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -508,9 +549,9 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	base := assessmentPath(c.ID, a.ID)
+	receipt := paths.AssessmentAction(c.ID, a.ID, "receipt")
 	if a.Submitted() {
-		http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
+		http.Redirect(w, r, receipt, http.StatusSeeOther)
 		return nil
 	}
 	ok, err := s.saveForm(w, r, c, a, true)
@@ -542,7 +583,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.flash(ctx, "assessment.flash.submitted")
-	http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
+	http.Redirect(w, r, receipt, http.StatusSeeOther)
 	return nil
 }
 
@@ -634,25 +675,21 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 	if v := strings.TrimSpace(r.PostFormValue("until")); v != "" {
 		d, ok := domain.ParseDate(v)
 		if !ok {
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []web.FormProblem{{Text: i18n.T(ctx, "date.out_of_range")}}})
+			var st formState
+			fieldProblem(ctx, &st.list, "return_until", "date.out_of_range")
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 		}
 		until = &d
 	}
 	if err := s.db.ReturnAssessment(ctx, a.ID, reasons, until); err != nil {
-		var ve *domain.ValidationError
-		if errors.As(err, &ve) || domain.ErrorCode(err) == domain.ECONFLICT {
-			errs := map[string]string{}
-			formError(ctx, err, errs)
-			var st formState
-			for _, m := range formMessages(ctx, errs) {
-				st.note(ctx, 0, "", m)
-			}
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
+		var st formState
+		if !st.noteRefusal(ctx, err, map[string]string{"until": "return_until", "reasons": ""}) {
+			return err
 		}
-		return err
+		return s.renderAssessment(w, r, refusalStatus(err), c, a, st)
 	}
 	s.flash(ctx, "assessment.flash.returned")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -666,21 +703,20 @@ func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error 
 	}
 	until, ok := domain.ParseDate(r.PostFormValue("until"))
 	if !ok {
-		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []web.FormProblem{{Text: i18n.T(ctx, "date.out_of_range")}}})
+		var st formState
+		fieldProblem(ctx, &st.list, "until", "date.out_of_range")
+		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	}
 	if err := s.db.ExtendAssessment(ctx, a.ID, until, r.PostFormValue("reason")); err != nil {
 		var ve *domain.ValidationError
-		if errors.As(err, &ve) {
-			var st formState
-			for _, m := range formMessages(ctx, ve.Fields) {
-				st.note(ctx, 0, "", m)
-			}
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
+		var st formState
+		if !errors.As(err, &ve) || !st.noteRefusal(ctx, err, nil) {
+			return err
 		}
-		return err
+		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	}
 	s.flash(ctx, "assessment.flash.extended")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"thidua/internal/domain"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/internal/storage"
 	"thidua/web"
@@ -96,7 +96,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		s.flash(ctx, "campaigns.flash.attached")
-		http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"#attachments", http.StatusSeeOther)
+		http.Redirect(w, r, paths.Campaign(c.ID)+paths.Fragment("attachments"), http.StatusSeeOther)
 		return nil
 	}
 }
