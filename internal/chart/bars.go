@@ -72,7 +72,7 @@ func (b Bars) format(v int64) string {
 }
 
 // SVG draws the chart.
-func (b Bars) SVG() string {
+func (b Bars) SVG() SVG {
 	id := safeID(b.ID)
 	series := max(len(b.Series), 1)
 	group := float64(barsLabel + series*barsBar + barsGap)
@@ -122,5 +122,5 @@ func (b Bars) SVG() string {
 		w.empty("line", "class", "zero", "x1", num(zero), "x2", num(zero), "y1", num(legend), "y2", num(height-4), "stroke", "#1d2329", "stroke-width", "1.5")
 	}
 	w.close("svg")
-	return w.b.String()
+	return SVG(w.b.String())
 }

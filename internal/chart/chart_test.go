@@ -57,7 +57,7 @@ func named(name string) func(node) bool {
 }
 
 // parse checks that svg is well-formed XML and returns its root.
-func parse(t *testing.T, svg string) node {
+func parse(t *testing.T, svg SVG) node {
 	t.Helper()
 	var root node
 	if err := xml.Unmarshal([]byte(svg), &root); err != nil {
@@ -212,7 +212,7 @@ func TestBarsSVG(t *testing.T) {
 		Format: Signed, NegativeTexture: &neg,
 	}
 	svg := b.SVG()
-	if strings.Contains(svg, "<b>") {
+	if strings.Contains(string(svg), "<b>") {
 		t.Fatal("a label's markup reached the SVG unescaped")
 	}
 	root := parse(t, svg)

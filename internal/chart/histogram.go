@@ -105,7 +105,7 @@ func (h Histogram) x(v int64) float64 {
 }
 
 // SVG draws the histogram.
-func (h Histogram) SVG() string {
+func (h Histogram) SVG() SVG {
 	id := safeID(h.ID)
 	bins := h.Bins()
 	legendRows := (len(h.Bands) + legendCols - 1) / legendCols
@@ -188,7 +188,7 @@ func (h Histogram) SVG() string {
 	}
 	w.close("g")
 	w.close("svg")
-	return w.b.String()
+	return SVG(w.b.String())
 }
 
 // thresholds returns the bands after the lowest, in ascending order.

@@ -15,6 +15,10 @@ import (
 	"strings"
 )
 
+// SVG is a drawn chart: markup in which every text and attribute value has
+// been escaped by this package, so a page may embed it as it is.
+type SVG string
+
 // svgWriter builds an SVG document; every text and attribute value goes
 // through XML escaping.
 type svgWriter struct {
