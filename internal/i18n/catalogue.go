@@ -31,6 +31,7 @@ var parts = []map[string]message{
 	assessmentMessages,
 	evidenceMessages,
 	commonMessages,
+	resultsMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

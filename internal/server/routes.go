@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	r.Post("/locale", s.handle(s.setLocale))
 	r.Get("/public/campaigns/{campaignID}", s.handle(s.publicCampaign))
 	r.Get("/public/campaigns/{campaignID}/attachments/{key}", s.handle(s.downloadAttachment(true)))
+	r.Get("/public/campaigns/{campaignID}/results", s.handle(s.publicResults))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
@@ -128,6 +129,16 @@ func (s *Server) routes() http.Handler {
 			r.Get("/campaigns/{campaignID}/criteria/{setID}/export.xlsx", s.handle(s.exportTree))
 			r.Get("/imports/{key}", s.handle(s.importJob))
 			r.Post("/imports/{key}/run", s.handle(s.runImport))
+		})
+
+		r.Group(func(r chi.Router) {
+			// Results: staff and leaders read them; staff propose, leaders
+			// approve or return (the domain's policies, in the handlers).
+			r.Use(s.requireRole(domain.RoleStaff, domain.RoleLeader))
+			r.Get("/campaigns/{campaignID}/results", s.handle(s.results))
+			r.Post("/campaigns/{campaignID}/results/{phaseID}/{setID}/propose", s.handle(s.resultsAction("propose")))
+			r.Post("/campaigns/{campaignID}/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
+			r.Post("/campaigns/{campaignID}/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
 		})
 
 		r.Group(func(r chi.Router) {

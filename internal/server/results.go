@@ -1,0 +1,300 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/postgres"
+	"thidua/web"
+)
+
+// A campaign's results per phase and participant group: the charts, the
+// rows staff propose, and the leader's approval that publishes them.
+
+// resultsCampaign loads the campaign of a results route for a reader: staff
+// see every campaign, a leader only those citizens may read (a draft is not
+// found, exactly as a missing one).
+func (s *Server) resultsCampaign(r *http.Request) (*domain.Campaign, error) {
+	u := userFrom(r.Context())
+	if !domain.CanReadResults(u) {
+		return nil, domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
+	}
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return nil, err
+	}
+	if !domain.HasRole(u, domain.RoleStaff) && !c.Status.Public() {
+		return nil, domain.Errorf(domain.ENOTFOUND, "campaign.not_found")
+	}
+	return c, nil
+}
+
+// groupParams reads the phase and set of a results route or query.
+func groupParams(phase, set string) (int64, int64, bool) {
+	p, err1 := strconv.ParseInt(phase, 10, 64)
+	st, err2 := strconv.ParseInt(set, 10, 64)
+	return p, st, err1 == nil && err2 == nil && p > 0 && st > 0
+}
+
+// resultsPath is the results page of one group.
+func resultsPath(campaignID, phaseID, setID int64) string {
+	return campaignPath(campaignID, "/results?phase="+strconv.FormatInt(phaseID, 10)+"&set="+strconv.FormatInt(setID, 10))
+}
+
+// resultsActionPath is where a group's propose, approve and return forms
+// post.
+func resultsActionPath(campaignID, phaseID, setID int64, action string) string {
+	return campaignPath(campaignID, "/results/"+strconv.FormatInt(phaseID, 10)+"/"+strconv.FormatInt(setID, 10)+"/"+action)
+}
+
+// resultsForm is what a refused action shows again: the problems, and the
+// reason a leader typed.
+type resultsForm struct {
+	status   int
+	problems []web.FormProblem
+	reason   web.Field
+}
+
+// results shows a campaign's result groups and one group in detail.
+func (s *Server) results(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.resultsCampaign(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	var phaseID, setID int64
+	if q.Get("phase") != "" || q.Get("set") != "" {
+		var ok bool
+		if phaseID, setID, ok = groupParams(q.Get("phase"), q.Get("set")); !ok {
+			return domain.Errorf(domain.ENOTFOUND, "results.not_found")
+		}
+	}
+	return s.renderResults(w, r, c, phaseID, setID, resultsForm{status: http.StatusOK})
+}
+
+// renderResults draws the results page with the group phaseID, setID open
+// (the first group when 0) and the form state f.
+func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, c *domain.Campaign, phaseID, setID int64, f resultsForm) error {
+	ctx := r.Context()
+	u := userFrom(ctx)
+	groups, err := s.db.ResultGroups(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	v := web.ResultsView{CampaignID: c.ID, CampaignTitle: c.Title, Staff: domain.HasRole(u, domain.RoleStaff)}
+	var current *postgres.ResultGroup
+	for i := range groups {
+		g := &groups[i]
+		if (phaseID == 0 && current == nil) || (g.PhaseID == phaseID && g.SetID == setID) {
+			current = g
+		}
+	}
+	if phaseID != 0 && (current == nil || current.PhaseID != phaseID) {
+		return domain.Errorf(domain.ENOTFOUND, "results.not_found")
+	}
+	for i := range groups {
+		g := &groups[i]
+		v.Groups = append(v.Groups, web.ResultGroupLink{Label: g.PhaseName + " · " + g.SetName, Href: resultsPath(c.ID, g.PhaseID, g.SetID),
+			Current: g == current, Status: resultStatusName(g.Result.Status), StatusKey: resultStatusKey(g.Result.Status)})
+	}
+	if current != nil {
+		gv, err := s.resultGroupView(r, c, current, f)
+		if err != nil {
+			return err
+		}
+		v.Group = gv
+	}
+	if c.Status.Public() {
+		v.PublicHref = "/public/campaigns/" + strconv.FormatInt(c.ID, 10) + "/results"
+	}
+	s.render(w, r, f.status, web.ResultsPage(s.chrome(r, i18n.T(ctx, "results.title")+" – "+c.Title), v))
+	return nil
+}
+
+// resultStatusName is the CSS name of a result status; "none" when no
+// proposal was made.
+func resultStatusName(st domain.ResultStatus) string {
+	if st == domain.ResultNone {
+		return "none"
+	}
+	return string(st)
+}
+
+func resultStatusKey(st domain.ResultStatus) string { return "results.status." + resultStatusName(st) }
+
+// resultGroupView builds the open group: its state, what the user may do,
+// its charts and the rows proposed.
+func (s *Server) resultGroupView(r *http.Request, c *domain.Campaign, g *postgres.ResultGroup, f resultsForm) (*web.ResultGroupView, error) {
+	ctx := r.Context()
+	u := userFrom(ctx)
+	res := &g.Result
+	v := &web.ResultGroupView{
+		Title: g.PhaseName + " · " + g.SetName, PhaseID: g.PhaseID, SetID: g.SetID, Version: res.Version,
+		Status: resultStatusName(res.Status), StatusKey: resultStatusKey(res.Status),
+		ProposedBy: g.ProposedByName, DecidedBy: g.DecidedByName, Reason: res.Reason,
+		Problems: f.problems, ReasonField: f.reason,
+		ProposeAction: resultsActionPath(c.ID, g.PhaseID, g.SetID, "propose"),
+		ApproveAction: resultsActionPath(c.ID, g.PhaseID, g.SetID, "approve"),
+		ReturnAction:  resultsActionPath(c.ID, g.PhaseID, g.SetID, "return"),
+	}
+	if res.ProposedAt != nil {
+		v.ProposedAt = i18n.DateTime(*res.ProposedAt)
+	}
+	if res.DecidedAt != nil {
+		v.DecidedAt = i18n.DateTime(*res.DecidedAt)
+	}
+	if res.PublishedAt != nil {
+		v.PublishedAt = i18n.DateTime(*res.PublishedAt)
+	}
+	notLocked := g.Forms[domain.AssessSubmitted] + g.Forms[domain.AssessReceived] + g.Forms[domain.AssessAppraised]
+	running := c.Status == domain.StatusAnnounced || c.Status == domain.StatusClosed
+	if domain.CanProposeResults(u) && running && (res.Status == domain.ResultNone || res.Status == domain.ResultReturned) {
+		v.CanPropose = true
+		switch {
+		case notLocked > 0:
+			v.ProposeHint = i18n.T(ctx, "results.propose.waiting", notLocked)
+		case g.Forms[domain.AssessLocked] == 0:
+			v.ProposeHint = i18n.T(ctx, "results.nothing_locked")
+		}
+	}
+	if res.Status == domain.ResultProposed {
+		if domain.CanDecideResults(u, res) {
+			v.CanDecide = true
+		} else if u.Role == domain.RoleLeader {
+			v.OwnProposal = true
+		}
+	}
+	rows, err := s.db.ProposedRows(ctx, g.PhaseID, g.SetID)
+	if err != nil {
+		return nil, err
+	}
+	v.Rows = resultRowViews(ctx, rows)
+	steps, err := s.db.ResultSteps(ctx, g.PhaseID, g.SetID)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range steps {
+		v.Steps = append(v.Steps, web.ResultStepView{ActionKey: "results.step." + string(st.Action), Actor: st.Actor, At: i18n.DateTime(st.At), Reason: st.Reason})
+	}
+	forms, areas, err := s.db.GroupChartData(ctx, g.PhaseID, g.SetID)
+	if err != nil {
+		return nil, err
+	}
+	v.Charts = groupCharts(ctx, c.Bands, forms, areas)
+	return v, nil
+}
+
+// resultRowViews writes a group's rows for a table.
+func resultRowViews(ctx context.Context, rows []domain.ResultRow) []web.ResultRowView {
+	out := make([]web.ResultRowView, 0, len(rows))
+	for _, x := range rows {
+		out = append(out, web.ResultRowView{Rank: x.Rank, Unit: x.UnitName, Band: x.Band, BandLabel: i18n.T(ctx, "band."+x.Band),
+			Self: x.SelfConverted.String(), Appraised: x.AppraisedConverted.String(), Final: x.FinalConverted.String(),
+			Diff: signedPoints(x.AppraisedConverted - x.SelfConverted)})
+	}
+	return out
+}
+
+// signedPoints writes a difference with its sign.
+func signedPoints(p domain.Points) string {
+	if p > 0 {
+		return "+" + p.String()
+	}
+	return p.String()
+}
+
+// resultsAction runs a propose, approve or return and goes back to the
+// group; a refusal the user can act on shows the page again with why.
+func (s *Server) resultsAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		u := userFrom(ctx)
+		// Who may act at all is decided before any object is looked up.
+		allowed := domain.CanDecideResults(u, nil)
+		if action == "propose" {
+			allowed = domain.CanProposeResults(u)
+		}
+		if !allowed {
+			return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
+		}
+		c, err := s.resultsCampaign(r)
+		if err != nil {
+			return err
+		}
+		phaseID, setID, ok := groupParams(chi.URLParam(r, "phaseID"), chi.URLParam(r, "setID"))
+		if !ok {
+			return domain.Errorf(domain.ENOTFOUND, "results.not_found")
+		}
+		version, err := strconv.Atoi(r.PostFormValue("version"))
+		if err != nil || version < 0 {
+			return domain.Errorf(domain.EINVALID, "field.invalid")
+		}
+		reason := r.PostFormValue("reason")
+		now := s.db.Now()
+		var flash string
+		switch action {
+		case "propose":
+			err, flash = s.db.ProposeResults(ctx, c.ID, phaseID, setID, u.ID, version, now), "results.flash.proposed"
+		case "approve":
+			err, flash = s.db.DecideResults(ctx, c.ID, phaseID, setID, u.ID, true, "", version, now), "results.flash.approved"
+		case "return":
+			err, flash = s.db.DecideResults(ctx, c.ID, phaseID, setID, u.ID, false, reason, version, now), "results.flash.returned"
+		}
+		if err != nil {
+			var ve *domain.ValidationError
+			switch {
+			case errors.As(err, &ve):
+				f := resultsForm{status: http.StatusUnprocessableEntity, reason: web.Field{Value: reason, Error: ve.Fields["reason"]}}
+				f.problems = []web.FormProblem{{Href: "#reason", Text: i18n.T(ctx, ve.Fields["reason"])}}
+				return s.renderResults(w, r, c, phaseID, setID, f)
+			case domain.ErrorCode(err) == domain.ECONFLICT:
+				msg, args := domain.ErrorMessage(err)
+				f := resultsForm{status: http.StatusConflict, reason: web.Field{Value: reason}}
+				f.problems = []web.FormProblem{{Text: i18n.T(ctx, msg, args...)}}
+				return s.renderResults(w, r, c, phaseID, setID, f)
+			}
+			return err
+		}
+		s.flash(ctx, flash)
+		http.Redirect(w, r, resultsPath(c.ID, phaseID, setID), http.StatusSeeOther)
+		return nil
+	}
+}
+
+// leaderQueue fills in a leader's home: the proposals waiting for their
+// decision, and the campaigns with their results.
+func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.DashboardView) error {
+	q, err := s.db.LeaderQueue(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	l := &web.LeaderHome{}
+	for _, w := range q.Waiting {
+		l.Waiting = append(l.Waiting, web.WaitingResultRow{Campaign: w.Campaign, Group: w.Phase + " · " + w.Set,
+			Proposed: i18n.T(ctx, "leader.proposed_by", w.ProposedBy, i18n.DateTime(w.ProposedAt)), Units: w.Units,
+			Href: resultsPath(w.CampaignID, w.PhaseID, w.SetID) + "#approval"})
+	}
+	for _, c := range q.Campaigns {
+		row := web.LeaderCampaignRow{Title: c.Title, Plan: c.Plan, Status: c.Status, StatusKey: statusKey(domain.CampaignStatus(c.Status)),
+			Progress:    i18n.T(ctx, "leader.groups", c.Published, c.Groups),
+			PublicHref:  "/public/campaigns/" + strconv.FormatInt(c.ID, 10),
+			ResultsHref: campaignPath(c.ID, "/results")}
+		if c.Published > 0 {
+			row.PublishedHref = row.PublicHref + "/results"
+		}
+		l.Campaigns = append(l.Campaigns, row)
+	}
+	href := "#waiting-results"
+	if len(l.Waiting) == 1 {
+		href = l.Waiting[0].Href
+	}
+	v.Queue = []web.QueueCount{{Name: "waiting-results", LabelKey: "leader.waiting.count", Count: len(l.Waiting), Href: href, Warn: true}}
+	v.Leader = l
+	return nil
+}
