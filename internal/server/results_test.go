@@ -297,3 +297,45 @@ func TestResultsOtherIDsAndRoles(t *testing.T) {
 	wantStatus(t, staff.get(fmt.Sprintf("/campaigns/%d/results", draft)), http.StatusOK)
 	wantStatus(t, a.client().get(fmt.Sprintf("/public/campaigns/%d/results", draft)), http.StatusNotFound)
 }
+
+// TestLeaderHomeWaitingResults: a leader's home lists the proposals waiting
+// for a decision (not their own), links the group's approval, and each
+// campaign's results; once approved the proposal leaves the list.
+func TestLeaderHomeWaitingResults(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	wk.resultForm(t, a, "Sở Tài chính", domain.AssessLocked, 9250, 9000, 9100)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	leader, _ := a.loggedIn(domain.RoleLeader)
+	doc := htmlOf(t, leader.get("/home"))
+	if !strings.Contains(doc.Find("#waiting-results").Text(), "Không có kết quả nào chờ phê duyệt") {
+		t.Error("an empty waiting list does not say so")
+	}
+	if doc.Find(fmt.Sprintf(`#read-campaigns a[href="/campaigns/%d/results"]`, wk.campaign)).Length() != 1 {
+		t.Error("the campaign's results are not linked")
+	}
+	wantStatus(t, staff.post(wk.resultsAction("propose"), url.Values{"version": {"0"}}), http.StatusSeeOther)
+	doc = htmlOf(t, leader.get("/home"))
+	href := fmt.Sprintf("/campaigns/%d/results?phase=%d&set=%d#approval", wk.campaign, wk.phase, wk.set)
+	row := doc.Find("#waiting-results tbody tr")
+	if row.Length() != 1 || row.Find(`a[href="`+href+`"]`).Length() != 1 || !strings.Contains(row.Text(), "Đợt 1 · Sở, ban, ngành") {
+		t.Fatalf("waiting list: %q", strings.Join(strings.Fields(doc.Find("#waiting-results").Text()), " "))
+	}
+	if got := strings.TrimSpace(doc.Find(`[data-queue="waiting-results"] dd`).Text()); got != "1" {
+		t.Errorf("waiting count %q, want 1", got)
+	}
+	// The approval page opens from the link with the decision offered.
+	page := htmlOf(t, leader.get(strings.TrimSuffix(href, "#approval")))
+	if page.Find(`#approval form[action$="/approve"]`).Length() != 1 {
+		t.Error("the linked page offers no approval")
+	}
+	wantStatus(t, leader.post(wk.resultsAction("approve"), url.Values{"version": {"1"}}), http.StatusSeeOther)
+	doc = htmlOf(t, leader.get("/home"))
+	if doc.Find("#waiting-results tbody tr").Length() != 0 {
+		t.Error("an approved proposal is still waiting")
+	}
+	if doc.Find(fmt.Sprintf(`#read-campaigns a[href="/public/campaigns/%d/results"]`, wk.campaign)).Length() != 1 {
+		t.Error("the published results are not linked")
+	}
+}
