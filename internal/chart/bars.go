@@ -32,14 +32,14 @@ type BarItem struct {
 
 // Bars geometry, in viewBox units.
 const (
-	barsWidth  = 480
-	barsLeft   = 4
-	barsValues = 64
-	barsLabel  = 18
+	barsWidth  = 360
+	barsLeft   = 2
+	barsValues = 62
+	barsLabel  = 20
 	barsBar    = 16
 	barsGap    = 10
-	barsLegend = 24
-	labelChars = 58
+	barsLegend = 26
+	labelChars = 44
 )
 
 // scale returns the smallest and largest value the axis spans.
@@ -100,7 +100,7 @@ func (b Bars) SVG() SVG {
 		top := legend + group*float64(i)
 		w.open("g", "class", "bar-group")
 		w.element("title", it.Label)
-		w.element("text", shorten(it.Label, labelChars), "x", num(barsLeft), "y", num(top+13), "class", "bar-label")
+		w.element("text", shorten(it.Label, labelChars), "x", num(barsLeft), "y", num(top+15), "class", "bar-label")
 		for s, v := range it.Values {
 			y := top + barsLabel + float64(s*barsBar)
 			x0, x1 := zero, barsX(v, lo, hi)
@@ -113,7 +113,7 @@ func (b Bars) SVG() SVG {
 			}
 			w.empty("rect", "x", num(x0), "y", num(y), "width", num(x1-x0), "height", num(barsBar-3),
 				"fill", fill, "stroke", "#1d2329", "stroke-width", "0.8", "data-value", Count(v))
-			w.element("text", b.format(v), "x", num(barsWidth-2), "y", num(y+barsBar-5), "text-anchor", "end", "font-size", "12")
+			w.element("text", b.format(v), "x", num(barsWidth-2), "y", num(y+barsBar-5), "text-anchor", "end", "font-size", "13")
 		}
 		w.close("g")
 	}

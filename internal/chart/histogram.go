@@ -87,8 +87,8 @@ func (h Histogram) BandCounts() []int {
 
 // Histogram geometry, in viewBox units.
 const (
-	histWidth   = 480
-	histLeft    = 40
+	histWidth   = 400
+	histLeft    = 36
 	histRight   = 14
 	histTop     = 40
 	histPlot    = 200
@@ -139,7 +139,7 @@ func (h Histogram) SVG() SVG {
 		w.empty("rect", "x", num(x0+1), "y", num(base-bh), "width", num(x1-x0-2), "height", num(bh),
 			"fill", patternFill(id, len(h.Bands)-1-b.Band), "stroke", "#1d2329", "stroke-width", "0.8",
 			"data-count", Count(int64(b.Count)))
-		w.element("text", Count(int64(b.Count)), "x", num((x0+x1)/2), "y", num(base-bh-4), "text-anchor", "middle", "font-size", "11")
+		w.element("text", Count(int64(b.Count)), "x", num((x0+x1)/2), "y", num(base-bh-4), "text-anchor", "middle", "font-size", "12")
 		w.close("g")
 	}
 	w.close("g")
@@ -153,7 +153,7 @@ func (h Histogram) SVG() SVG {
 	for v := h.Min; v <= h.Max; v += tick {
 		x := h.x(v)
 		w.empty("line", "x1", num(x), "x2", num(x), "y1", num(base), "y2", num(base+4), "stroke", "#1d2329")
-		w.element("text", Hundredths(v), "x", num(x), "y", num(base+17), "text-anchor", "middle", "font-size", "11")
+		w.element("text", Hundredths(v), "x", num(x), "y", num(base+17), "text-anchor", "middle", "font-size", "12")
 	}
 	w.element("text", h.XLabel, "x", num((histLeft+histWidth-histRight)/2), "y", num(base+36), "text-anchor", "middle")
 	w.close("g")
@@ -171,7 +171,7 @@ func (h Histogram) SVG() SVG {
 		w.element("title", t.Name+" ≥ "+Hundredths(t.From))
 		w.empty("line", "x1", num(x), "x2", num(x), "y1", num(labelY+3), "y2", num(base), "stroke", "#1d2329",
 			"stroke-width", "1.5", "stroke-dasharray", "5 3")
-		w.element("text", "≥ "+Hundredths(t.From), "x", num(x), "y", num(labelY), "text-anchor", "middle", "font-size", "11", "font-weight", "bold")
+		w.element("text", "≥ "+Hundredths(t.From), "x", num(x), "y", num(labelY), "text-anchor", "middle", "font-size", "12", "font-weight", "bold")
 		w.close("g")
 	}
 	w.close("g")

@@ -108,7 +108,7 @@ func safeID(id string) string {
 func (w *svgWriter) head(id string, width, height float64, title, desc string) {
 	w.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "chart-svg",
 		"viewBox", "0 0 "+num(width)+" "+num(height), "width", num(width), "height", num(height),
-		"role", "img", "aria-labelledby", id+"-title "+id+"-desc", "font-size", "13", "font-family", "inherit")
+		"role", "img", "aria-labelledby", id+"-title "+id+"-desc", "font-size", "14", "font-family", "inherit")
 	w.element("title", title, "id", id+"-title")
 	w.element("desc", desc, "id", id+"-desc")
 	w.open("defs")
