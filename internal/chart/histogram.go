@@ -88,9 +88,9 @@ func (h Histogram) BandCounts() []int {
 // Histogram geometry, in viewBox units.
 const (
 	histWidth   = 400
-	histLeft    = 36
+	histLeft    = 44
 	histRight   = 14
-	histTop     = 40
+	histTop     = 56
 	histPlot    = 200
 	histAxis    = 44
 	legendRow   = 22
@@ -124,7 +124,9 @@ func (h Histogram) SVG() SVG {
 		w.empty("line", "x1", num(histLeft), "x2", num(histWidth-histRight), "y1", num(y), "y2", num(y), "stroke", "#d9dee3")
 		w.element("text", Count(int64(c)), "x", num(histLeft-6), "y", num(y+4), "text-anchor", "end")
 	}
-	w.element("text", h.YLabel, "x", "4", "y", num(histTop-24))
+	// The y axis's name runs up its side, clear of the threshold labels.
+	mid := float64(histTop + histPlot/2)
+	w.element("text", h.YLabel, "x", "14", "y", num(mid), "text-anchor", "middle", "transform", "rotate(-90 14 "+num(mid)+")")
 	w.close("g")
 	// The bars, each with its count above it and its interval in a tooltip.
 	w.open("g", "class", "chart-bars")
@@ -163,7 +165,9 @@ func (h Histogram) SVG() SVG {
 	w.open("g", "class", "chart-thresholds")
 	for i, t := range thresholds {
 		x := h.x(t.From)
-		labelY := float64(histTop - 6)
+		// Two rows above the bars (whose counts stand just under them),
+		// alternating, so close thresholds do not overlap.
+		labelY := float64(histTop - 22)
 		if i%2 == 1 {
 			labelY -= 14
 		}
