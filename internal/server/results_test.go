@@ -215,6 +215,14 @@ func TestResultsApprovalFlow(t *testing.T) {
 	if actions != "results.propose,results.return,results.propose,results.approve" {
 		t.Errorf("audit actions %s", actions)
 	}
+	admin, _ := a.loggedIn(domain.RoleAdmin)
+	log := strings.Join(strings.Fields(htmlOf(t, admin.get("/audit")).Find("main").Text()), " ")
+	for _, says := range []string{"đã phê duyệt và công bố kết quả của nhóm «Sở, ban, ngành»", "đã trả lại kết quả của nhóm «Sở, ban, ngành»",
+		"Lý do: Đề nghị rà soát lại Sở Xây dựng", "đã đề xuất kết quả của nhóm «Sở, ban, ngành»"} {
+		if !strings.Contains(log, says) {
+			t.Errorf("the audit log does not say %q", says)
+		}
+	}
 }
 
 // TestResultsRefusedWhenFormsChanged: an approval is refused when a form was
