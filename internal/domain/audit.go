@@ -43,9 +43,6 @@ const (
 	AuditAssessmentExtend   = "assessment.extend"
 	AuditEvidenceAdd        = "evidence.add"
 	AuditEvidenceRemove     = "evidence.remove"
-	AuditResultsPropose     = "results.propose"
-	AuditResultsApprove     = "results.approve"
-	AuditResultsReturn      = "results.return"
 )
 
 // AuditActions lists every audit action.
@@ -59,5 +56,4 @@ var AuditActions = []string{
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
-	AuditResultsPropose, AuditResultsApprove, AuditResultsReturn,
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"thidua/internal/domain"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/internal/storage"
 	"thidua/web"
@@ -33,7 +34,7 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 			Period: period(c.PeriodStart, c.PeriodEnd), StatusKey: statusKey(c.Status), Status: string(c.Status),
 			Finished: c.Status == domain.StatusClosed}
 		if published[c.ID] {
-			it.ResultsHref = "/public/campaigns/" + strconv.FormatInt(c.ID, 10) + "/results"
+			it.ResultsHref = paths.PublicResults(c.ID)
 		}
 		if c.Status == domain.StatusAnnounced && c.PeriodEnd.Before(today) {
 			// Still announced a year after its period: staff have not closed
@@ -74,7 +75,7 @@ func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
 	}
 	resultsHref := ""
 	if published[c.ID] {
-		resultsHref = "/public/campaigns/" + strconv.FormatInt(c.ID, 10) + "/results"
+		resultsHref = paths.PublicResults(c.ID)
 	}
 	s.render(w, r, http.StatusOK, web.PublicCampaign(s.chrome(r, c.Title), v, resultsHref))
 	return nil

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -10,6 +9,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -42,23 +42,12 @@ func groupParams(phase, set string) (int64, int64, bool) {
 	return p, st, err1 == nil && err2 == nil && p > 0 && st > 0
 }
 
-// resultsPath is the results page of one group.
-func resultsPath(campaignID, phaseID, setID int64) string {
-	return campaignPath(campaignID, "/results?phase="+strconv.FormatInt(phaseID, 10)+"&set="+strconv.FormatInt(setID, 10))
-}
-
-// resultsActionPath is where a group's propose, approve and return forms
-// post.
-func resultsActionPath(campaignID, phaseID, setID int64, action string) string {
-	return campaignPath(campaignID, "/results/"+strconv.FormatInt(phaseID, 10)+"/"+strconv.FormatInt(setID, 10)+"/"+action)
-}
-
 // resultsForm is what a refused action shows again: the problems, and the
 // reason a leader typed.
 type resultsForm struct {
 	status   int
-	problems []web.FormProblem
-	reason   web.Field
+	problems web.Problems
+	reason   string
 }
 
 // results shows a campaign's result groups and one group in detail.
@@ -100,7 +89,7 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, c *domain
 	}
 	for i := range groups {
 		g := &groups[i]
-		v.Groups = append(v.Groups, web.ResultGroupLink{Label: g.PhaseName + " · " + g.SetName, Href: resultsPath(c.ID, g.PhaseID, g.SetID),
+		v.Groups = append(v.Groups, web.ResultGroupLink{Label: g.PhaseName + " · " + g.SetName, Href: paths.ResultsGroup(c.ID, g.PhaseID, g.SetID),
 			Current: g == current, Status: resultStatusName(g.Result.Status), StatusKey: resultStatusKey(g.Result.Status)})
 	}
 	if current != nil {
@@ -111,7 +100,7 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, c *domain
 		v.Group = gv
 	}
 	if c.Status.Public() {
-		v.PublicHref = "/public/campaigns/" + strconv.FormatInt(c.ID, 10) + "/results"
+		v.PublicHref = paths.PublicResults(c.ID)
 	}
 	s.render(w, r, f.status, web.ResultsPage(s.chrome(r, i18n.T(ctx, "results.title")+" – "+c.Title), v))
 	return nil
@@ -137,11 +126,11 @@ func (s *Server) resultGroupView(r *http.Request, c *domain.Campaign, g *postgre
 	v := &web.ResultGroupView{
 		Title: g.PhaseName + " · " + g.SetName, PhaseID: g.PhaseID, SetID: g.SetID, Version: res.Version,
 		Status: resultStatusName(res.Status), StatusKey: resultStatusKey(res.Status),
-		ProposedBy: g.ProposedByName, DecidedBy: g.DecidedByName, Reason: res.Reason,
-		Problems: f.problems, ReasonField: f.reason,
-		ProposeAction: resultsActionPath(c.ID, g.PhaseID, g.SetID, "propose"),
-		ApproveAction: resultsActionPath(c.ID, g.PhaseID, g.SetID, "approve"),
-		ReturnAction:  resultsActionPath(c.ID, g.PhaseID, g.SetID, "return"),
+		ProposedBy: g.ProposedByName, DecidedBy: g.DecidedByName,
+		Problems: f.problems, Reason: f.reason, DecisionReason: res.Reason,
+		ProposeAction: paths.ResultsAction(c.ID, g.PhaseID, g.SetID, "propose"),
+		ApproveAction: paths.ResultsAction(c.ID, g.PhaseID, g.SetID, "approve"),
+		ReturnAction:  paths.ResultsAction(c.ID, g.PhaseID, g.SetID, "return"),
 	}
 	if res.ProposedAt != nil {
 		v.ProposedAt = i18n.DateTime(*res.ProposedAt)
@@ -247,22 +236,12 @@ func (s *Server) resultsAction(action string) handlerFunc {
 			err, flash = s.db.DecideResults(ctx, c.ID, phaseID, setID, u.ID, false, reason, version, now), "results.flash.returned"
 		}
 		if err != nil {
-			var ve *domain.ValidationError
-			switch {
-			case errors.As(err, &ve):
-				f := resultsForm{status: http.StatusUnprocessableEntity, reason: web.Field{Value: reason, Error: ve.Fields["reason"]}}
-				f.problems = []web.FormProblem{{Href: "#reason", Text: i18n.T(ctx, ve.Fields["reason"])}}
-				return s.renderResults(w, r, c, phaseID, setID, f)
-			case domain.ErrorCode(err) == domain.ECONFLICT:
-				msg, args := domain.ErrorMessage(err)
-				f := resultsForm{status: http.StatusConflict, reason: web.Field{Value: reason}}
-				f.problems = []web.FormProblem{{Text: i18n.T(ctx, msg, args...)}}
-				return s.renderResults(w, r, c, phaseID, setID, f)
-			}
-			return err
+			return refuse(ctx, err, []string{"reason"}, func(status int, p web.Problems) error {
+				return s.renderResults(w, r, c, phaseID, setID, resultsForm{status: status, problems: p, reason: reason})
+			})
 		}
 		s.flash(ctx, flash)
-		http.Redirect(w, r, resultsPath(c.ID, phaseID, setID), http.StatusSeeOther)
+		http.Redirect(w, r, paths.ResultsGroup(c.ID, phaseID, setID), http.StatusSeeOther)
 		return nil
 	}
 }
@@ -278,15 +257,15 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 	for _, w := range q.Waiting {
 		l.Waiting = append(l.Waiting, web.WaitingResultRow{Campaign: w.Campaign, Group: w.Phase + " · " + w.Set,
 			Proposed: i18n.T(ctx, "leader.proposed_by", w.ProposedBy, i18n.DateTime(w.ProposedAt)), Units: w.Units,
-			Href: resultsPath(w.CampaignID, w.PhaseID, w.SetID) + "#approval"})
+			Href: paths.ResultsGroup(w.CampaignID, w.PhaseID, w.SetID) + "#approval"})
 	}
 	for _, c := range q.Campaigns {
 		row := web.LeaderCampaignRow{Title: c.Title, Plan: c.Plan, Status: c.Status, StatusKey: statusKey(domain.CampaignStatus(c.Status)),
 			Progress:    i18n.T(ctx, "leader.groups", c.Published, c.Groups),
-			PublicHref:  "/public/campaigns/" + strconv.FormatInt(c.ID, 10),
-			ResultsHref: campaignPath(c.ID, "/results")}
+			PublicHref:  paths.PublicCampaign(c.ID),
+			ResultsHref: paths.Results(c.ID)}
 		if c.Published > 0 {
-			row.PublishedHref = row.PublicHref + "/results"
+			row.PublishedHref = paths.PublicResults(c.ID)
 		}
 		l.Campaigns = append(l.Campaigns, row)
 	}

@@ -129,7 +129,7 @@ func TestResultsApprovalFlow(t *testing.T) {
 	wantStatus(t, resp, http.StatusConflict)
 	resp = leader.post(wk.resultsAction("return"), url.Values{"version": {"1"}, "reason": {"   "}})
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
-	if doc := htmlOf(t, resp); doc.Find("#reason + .field-error").Text() != "Vui lòng nêu lý do trả lại." {
+	if doc := htmlOf(t, resp); doc.Find("#reason-error").Text() != "Vui lòng nêu lý do trả lại." || doc.Find(`textarea#reason[aria-invalid="true"]`).Length() != 1 {
 		t.Errorf("no reason error beside the field: %q", doc.Find(".field-error").Text())
 	}
 	wantState(t, wk, a, "proposed v1 steps=1 rows=4 audit=1")
