@@ -121,19 +121,6 @@ func (r *PhaseResult) decidable(by int64) error {
 	return nil
 }
 
-// CanReadResults reports whether u may read a campaign's results and their
-// charts before publication: staff (and admins) and leaders.
-func CanReadResults(u *User) bool { return HasRole(u, RoleStaff, RoleLeader) }
-
-// CanProposeResults reports whether u may propose a phase's results.
-func CanProposeResults(u *User) bool { return HasRole(u, RoleStaff) }
-
-// CanDecideResults reports whether u may approve or return the proposal r:
-// a leader who did not propose it.
-func CanDecideResults(u *User, r *PhaseResult) bool {
-	return u != nil && u.Role == RoleLeader && (r == nil || r.ProposedBy == nil || *r.ProposedBy != u.ID)
-}
-
 // ResultRow is one unit's line of a group's results.
 type ResultRow struct {
 	AssessmentID       int64

@@ -77,25 +77,23 @@ func TestResultPolicies(t *testing.T) {
 	leader := &User{ID: 2, Role: RoleLeader}
 	fp := &User{ID: 3, Role: RoleFocalPoint}
 	admin := &User{ID: 4, Role: RoleAdmin}
-	proposedByLeader := &PhaseResult{Status: ResultProposed, ProposedBy: &leader.ID}
-	byStaff := &PhaseResult{Status: ResultProposed, ProposedBy: &staff.ID}
 	for _, c := range []struct {
 		name string
 		got  bool
 		want bool
 	}{
-		{"staff reads", CanReadResults(staff), true},
-		{"leader reads", CanReadResults(leader), true},
-		{"focal point reads", CanReadResults(fp), false},
-		{"anonymous reads", CanReadResults(nil), false},
-		{"staff proposes", CanProposeResults(staff), true},
-		{"admin proposes", CanProposeResults(admin), true},
-		{"leader proposes", CanProposeResults(leader), false},
-		{"leader decides", CanDecideResults(leader, byStaff), true},
-		{"leader decides own", CanDecideResults(leader, proposedByLeader), false},
-		{"staff decides", CanDecideResults(staff, byStaff), false},
-		{"admin decides", CanDecideResults(admin, byStaff), false},
-		{"anonymous decides", CanDecideResults(nil, byStaff), false},
+		{"staff reads", CanReadRanking(staff, nil), true},
+		{"leader reads", CanReadRanking(leader, nil), true},
+		{"focal point reads", CanReadRanking(fp, nil), false},
+		{"anonymous reads", CanReadRanking(nil, nil), false},
+		{"staff proposes", CanProposeResults(staff, nil), true},
+		{"admin proposes", CanProposeResults(admin, nil), true},
+		{"leader proposes", CanProposeResults(leader, nil), false},
+		{"leader decides", CanApproveResults(leader, nil, &staff.ID), true},
+		{"leader decides own", CanApproveResults(leader, nil, &leader.ID), false},
+		{"staff decides", CanApproveResults(staff, nil, &staff.ID), false},
+		{"admin decides", CanApproveResults(admin, nil, &staff.ID), false},
+		{"anonymous decides", CanApproveResults(nil, nil, &staff.ID), false},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)

@@ -17,22 +17,12 @@ import (
 // A campaign's results per phase and participant group: the charts, the
 // rows staff propose, and the leader's approval that publishes them.
 
-// resultsCampaign loads the campaign of a results route for a reader: staff
-// see every campaign, a leader only those citizens may read (a draft is not
-// found, exactly as a missing one).
-func (s *Server) resultsCampaign(r *http.Request) (*domain.Campaign, error) {
-	u := userFrom(r.Context())
-	if !domain.CanReadResults(u) {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
-	}
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return nil, err
-	}
-	if !domain.HasRole(u, domain.RoleStaff) && !c.Status.Public() {
-		return nil, domain.Errorf(domain.ENOTFOUND, "campaign.not_found")
-	}
-	return c, nil
+// canDecideResults is the route's check of who may approve or return
+// results: a leader. That the proposer never decides their own proposal is
+// checked against the proposal itself (domain.CanApproveResults on the
+// page, PhaseResult.Approve and Return in the transaction).
+func canDecideResults(u *domain.User, acc *domain.CampaignAccess) bool {
+	return domain.CanApproveResults(u, acc, nil)
 }
 
 // groupParams reads the phase and set of a results route or query.
@@ -52,10 +42,7 @@ type resultsForm struct {
 
 // results shows a campaign's result groups and one group in detail.
 func (s *Server) results(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.resultsCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	q := r.URL.Query()
 	var phaseID, setID int64
 	if q.Get("phase") != "" || q.Get("set") != "" {
@@ -143,7 +130,7 @@ func (s *Server) resultGroupView(r *http.Request, c *domain.Campaign, g *postgre
 	}
 	notLocked := g.Forms[domain.AssessSubmitted] + g.Forms[domain.AssessReceived] + g.Forms[domain.AssessAppraised]
 	running := c.Status == domain.StatusAnnounced || c.Status == domain.StatusClosed
-	if domain.CanProposeResults(u) && running && (res.Status == domain.ResultNone || res.Status == domain.ResultReturned) {
+	if domain.CanProposeResults(u, accessOf(r)) && running && (res.Status == domain.ResultNone || res.Status == domain.ResultReturned) {
 		v.CanPropose = true
 		switch {
 		case notLocked > 0:
@@ -153,7 +140,7 @@ func (s *Server) resultGroupView(r *http.Request, c *domain.Campaign, g *postgre
 		}
 	}
 	if res.Status == domain.ResultProposed {
-		if domain.CanDecideResults(u, res) {
+		if domain.CanApproveResults(u, accessOf(r), res.ProposedBy) {
 			v.CanDecide = true
 		} else if u.Role == domain.RoleLeader {
 			v.OwnProposal = true
@@ -204,18 +191,7 @@ func (s *Server) resultsAction(action string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		u := userFrom(ctx)
-		// Who may act at all is decided before any object is looked up.
-		allowed := domain.CanDecideResults(u, nil)
-		if action == "propose" {
-			allowed = domain.CanProposeResults(u)
-		}
-		if !allowed {
-			return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
-		}
-		c, err := s.resultsCampaign(r)
-		if err != nil {
-			return err
-		}
+		c := campaignOf(r)
 		phaseID, setID, ok := groupParams(chi.URLParam(r, "phaseID"), chi.URLParam(r, "setID"))
 		if !ok {
 			return domain.Errorf(domain.ENOTFOUND, "results.not_found")

@@ -14,10 +14,7 @@ import (
 // missing one, so nothing unpublished shows through.
 func (s *Server) publicResults(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.publicCampaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	groups, err := s.db.PublishedResults(ctx, c.ID)
 	if err != nil {
 		return err

@@ -34,9 +34,12 @@ func (s *Server) routes() http.Handler {
 	r.Post("/login", s.handle(s.login))
 	r.Post("/logout", s.handle(s.logout))
 	r.Post("/locale", s.handle(s.setLocale))
-	r.Get("/public/campaigns/{campaignID}", s.handle(s.publicCampaign))
-	r.Get("/public/campaigns/{campaignID}/attachments/{key}", s.handle(s.downloadAttachment(true)))
-	r.Get("/public/campaigns/{campaignID}/results", s.handle(s.publicResults))
+	r.Route("/public/campaigns/{campaignID}", func(r chi.Router) {
+		r.Use(s.loadCampaign, s.visible(domain.CanSeePublicCampaign))
+		r.Get("/", s.handle(s.publicCampaign))
+		r.Get("/attachments/{key}", s.handle(s.downloadAttachment(true)))
+		r.Get("/results", s.handle(s.publicResults))
+	})
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
@@ -52,36 +55,85 @@ func (s *Server) routes() http.Handler {
 		r.Get("/people", s.handle(s.listPeople))
 		r.Get("/people/{personID}", s.handle(s.showPerson))
 
+		// Every campaign-scoped route: one loader for the campaign and the
+		// user's memberships of it, then a policy per group (domain/policy.go).
+		r.Route("/campaigns/{campaignID}", func(r chi.Router) {
+			r.Use(s.loadCampaign)
+
+			r.Group(func(r chi.Router) {
+				// Registration and self-assessment: staff, and focal points for
+				// their own unit (checked object by object in the handlers) in
+				// the campaigns they may see.
+				r.Use(s.allow(domain.CanDoUnitWork), s.visible(domain.CanSeeCampaign))
+				r.Get("/registrations", s.handle(s.registrations))
+				r.With(s.allow(domain.CanRegister)).Post("/registrations", s.handle(s.saveRegistration))
+				r.Post("/registrations/{registrationID}/withdraw", s.handle(s.withdrawRegistration))
+				r.Get("/assessments", s.handle(s.assessments))
+				r.With(s.allow(domain.CanRegister)).Post("/assessments", s.handle(s.startAssessment))
+				r.Get("/assessments/{assessmentID}", s.handle(s.showAssessment))
+				r.Post("/assessments/{assessmentID}", s.handle(s.saveAssessment))
+				r.Post("/assessments/{assessmentID}/submit", s.handle(s.submitAssessment))
+				r.Get("/assessments/{assessmentID}/receipt", s.handle(s.receipt))
+				r.Get("/assessments/{assessmentID}/criteria/{criterionID}/evidence", s.handle(s.evidencePage))
+				r.Post("/assessments/{assessmentID}/criteria/{criterionID}/evidence", s.handle(s.uploadEvidence))
+				r.Post("/assessments/{assessmentID}/criteria/{criterionID}/evidence/reuse", s.handle(s.reuseEvidence))
+				r.Post("/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove", s.handle(s.removeEvidence))
+			})
+
+			r.Group(func(r chi.Router) {
+				r.Use(s.allow(domain.CanManageCampaign))
+				r.Get("/", s.handle(s.showCampaign))
+				r.Get("/edit", s.handle(s.editCampaign))
+				r.Post("/edit", s.handle(s.updateCampaign))
+				r.Post("/transition", s.handle(s.transitionCampaign))
+				r.Get("/phases", s.handle(s.phasesPage))
+				r.Post("/phases", s.handle(s.addPhase))
+				r.Get("/phases/{phaseID}", s.handle(s.editPhase))
+				r.Post("/phases/{phaseID}", s.handle(s.addPhase))
+				r.Get("/awards", s.handle(s.awardsPage))
+				r.Post("/awards", s.handle(s.saveAwardPlan))
+				r.Post("/attachments", s.handle(s.uploadAttachment))
+				r.Get("/attachments/{key}", s.handle(s.downloadAttachment(false)))
+				r.Get("/criteria", s.handle(s.criteriaPage))
+				r.Post("/criteria/sets", s.handle(s.createSet))
+				r.Post("/criteria/{setID}/nodes", s.handle(s.saveCriterion))
+				r.Get("/criteria/{setID}/nodes/{nodeID}", s.handle(s.editCriterion))
+				r.Post("/criteria/{setID}/nodes/{nodeID}", s.handle(s.saveCriterion))
+				r.Post("/criteria/{setID}/nodes/{nodeID}/delete", s.handle(s.deleteCriterion))
+				r.Post("/criteria/{setID}/template", s.handle(s.replaceTree("template")))
+				r.Post("/criteria/{setID}/copy", s.handle(s.replaceTree("copy")))
+				r.Post("/criteria/{setID}/import", s.handle(s.replaceTree("import")))
+				r.Get("/criteria/{setID}/export.xlsx", s.handle(s.exportTree))
+				r.Post("/registrations/decide", s.handle(s.decideRegistrations))
+				r.Get("/registrations/all", s.handle(s.registerAllPage))
+				r.Post("/registrations/all", s.handle(s.registerAll))
+				r.Post("/assessments/{assessmentID}/return", s.handle(s.returnAssessment))
+				r.Post("/assessments/{assessmentID}/extend", s.handle(s.extendAssessment))
+				r.Get("/assessments.csv", s.handle(s.exportAssessments("csv")))
+				r.Get("/assessments.xlsx", s.handle(s.exportAssessments("xlsx")))
+				r.Get("/assessments-criteria.csv", s.handle(s.exportAssessmentScores))
+			})
+
+			r.Group(func(r chi.Router) {
+				// Results: those who read the ranking read them (a leader
+				// only in a campaign they may see); staff propose, leaders
+				// approve or return (never their own proposal: checked in
+				// the domain's transition).
+				r.Use(s.allow(domain.CanReadRanking), s.visible(domain.CanSeeCampaign))
+				r.Get("/results", s.handle(s.results))
+				r.With(s.allow(domain.CanProposeResults)).Post("/results/{phaseID}/{setID}/propose", s.handle(s.resultsAction("propose")))
+				r.With(s.allow(canDecideResults)).Post("/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
+				r.With(s.allow(canDecideResults)).Post("/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
+			})
+		})
+
 		r.Group(func(r chi.Router) {
-			// Registration and self-assessment: staff, and focal points for
-			// their own unit (checked object by object in the handlers).
 			r.Use(s.requireRole(domain.RoleStaff, domain.RoleFocalPoint))
-			r.Get("/campaigns/{campaignID}/registrations", s.handle(s.registrations))
-			r.Post("/campaigns/{campaignID}/registrations", s.handle(s.saveRegistration))
-			r.Post("/campaigns/{campaignID}/registrations/{registrationID}/withdraw", s.handle(s.withdrawRegistration))
-			r.Get("/campaigns/{campaignID}/assessments", s.handle(s.assessments))
-			r.Post("/campaigns/{campaignID}/assessments", s.handle(s.startAssessment))
-			r.Get("/campaigns/{campaignID}/assessments/{assessmentID}", s.handle(s.showAssessment))
-			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}", s.handle(s.saveAssessment))
-			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/submit", s.handle(s.submitAssessment))
-			r.Get("/campaigns/{campaignID}/assessments/{assessmentID}/receipt", s.handle(s.receipt))
-			r.Get("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence", s.handle(s.evidencePage))
-			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence", s.handle(s.uploadEvidence))
-			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/reuse", s.handle(s.reuseEvidence))
-			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove", s.handle(s.removeEvidence))
 			r.Get("/evidence/{key}", s.handle(s.downloadEvidence))
 		})
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(domain.RoleStaff))
-			r.Post("/campaigns/{campaignID}/registrations/decide", s.handle(s.decideRegistrations))
-			r.Get("/campaigns/{campaignID}/registrations/all", s.handle(s.registerAllPage))
-			r.Post("/campaigns/{campaignID}/registrations/all", s.handle(s.registerAll))
-			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/return", s.handle(s.returnAssessment))
-			r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/extend", s.handle(s.extendAssessment))
-			r.Get("/campaigns/{campaignID}/assessments.csv", s.handle(s.exportAssessments("csv")))
-			r.Get("/campaigns/{campaignID}/assessments.xlsx", s.handle(s.exportAssessments("xlsx")))
-			r.Get("/campaigns/{campaignID}/assessments-criteria.csv", s.handle(s.exportAssessmentScores))
 			r.Get("/units/new", s.handle(s.newUnitForm))
 			r.Post("/units", s.handle(s.createUnit))
 			r.Post("/units/{unitID}", s.handle(s.correctUnit))
@@ -105,40 +157,8 @@ func (s *Server) routes() http.Handler {
 			r.Get("/campaigns", s.handle(s.listCampaigns))
 			r.Get("/campaigns/new", s.handle(s.newCampaign))
 			r.Post("/campaigns", s.handle(s.createCampaign))
-			r.Get("/campaigns/{campaignID}", s.handle(s.showCampaign))
-			r.Get("/campaigns/{campaignID}/edit", s.handle(s.editCampaign))
-			r.Post("/campaigns/{campaignID}/edit", s.handle(s.updateCampaign))
-			r.Post("/campaigns/{campaignID}/transition", s.handle(s.transitionCampaign))
-			r.Get("/campaigns/{campaignID}/phases", s.handle(s.phasesPage))
-			r.Post("/campaigns/{campaignID}/phases", s.handle(s.addPhase))
-			r.Get("/campaigns/{campaignID}/phases/{phaseID}", s.handle(s.editPhase))
-			r.Post("/campaigns/{campaignID}/phases/{phaseID}", s.handle(s.addPhase))
-			r.Get("/campaigns/{campaignID}/awards", s.handle(s.awardsPage))
-			r.Post("/campaigns/{campaignID}/awards", s.handle(s.saveAwardPlan))
-			r.Post("/campaigns/{campaignID}/attachments", s.handle(s.uploadAttachment))
-			r.Get("/campaigns/{campaignID}/attachments/{key}", s.handle(s.downloadAttachment(false)))
-			r.Get("/campaigns/{campaignID}/criteria", s.handle(s.criteriaPage))
-			r.Post("/campaigns/{campaignID}/criteria/sets", s.handle(s.createSet))
-			r.Post("/campaigns/{campaignID}/criteria/{setID}/nodes", s.handle(s.saveCriterion))
-			r.Get("/campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}", s.handle(s.editCriterion))
-			r.Post("/campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}", s.handle(s.saveCriterion))
-			r.Post("/campaigns/{campaignID}/criteria/{setID}/nodes/{nodeID}/delete", s.handle(s.deleteCriterion))
-			r.Post("/campaigns/{campaignID}/criteria/{setID}/template", s.handle(s.replaceTree("template")))
-			r.Post("/campaigns/{campaignID}/criteria/{setID}/copy", s.handle(s.replaceTree("copy")))
-			r.Post("/campaigns/{campaignID}/criteria/{setID}/import", s.handle(s.replaceTree("import")))
-			r.Get("/campaigns/{campaignID}/criteria/{setID}/export.xlsx", s.handle(s.exportTree))
 			r.Get("/imports/{key}", s.handle(s.importJob))
 			r.Post("/imports/{key}/run", s.handle(s.runImport))
-		})
-
-		r.Group(func(r chi.Router) {
-			// Results: staff and leaders read them; staff propose, leaders
-			// approve or return (the domain's policies, in the handlers).
-			r.Use(s.requireRole(domain.RoleStaff, domain.RoleLeader))
-			r.Get("/campaigns/{campaignID}/results", s.handle(s.results))
-			r.Post("/campaigns/{campaignID}/results/{phaseID}/{setID}/propose", s.handle(s.resultsAction("propose")))
-			r.Post("/campaigns/{campaignID}/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
-			r.Post("/campaigns/{campaignID}/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
 		})
 
 		r.Group(func(r chi.Router) {
