@@ -119,11 +119,13 @@ func (s *Server) routes() http.Handler {
 				// only in a campaign they may see); staff propose, leaders
 				// approve or return (never their own proposal: checked in
 				// the domain's transition).
-				r.Use(s.allow(domain.CanReadRanking), s.visible(domain.CanSeeCampaign))
-				r.Get("/results", s.handle(s.results))
-				r.With(s.allow(domain.CanProposeResults)).Post("/results/{phaseID}/{setID}/propose", s.handle(s.resultsAction("propose")))
-				r.With(s.allow(canDecideResults)).Post("/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
-				r.With(s.allow(canDecideResults)).Post("/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
+				// Who may act is decided before whether the campaign is seen.
+				r.Use(s.allow(domain.CanReadRanking))
+				seen := s.visible(domain.CanSeeCampaign)
+				r.With(seen).Get("/results", s.handle(s.results))
+				r.With(s.allow(domain.CanProposeResults), seen).Post("/results/{phaseID}/{setID}/propose", s.handle(s.resultsAction("propose")))
+				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
+				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
 			})
 		})
 
