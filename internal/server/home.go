@@ -61,6 +61,7 @@ var roleTasks = map[domain.Role][]web.Task{
 		{TitleKey: "task.account", TextKey: "task.account.text", Href: "/account"},
 	},
 	domain.RoleLeader: {
+		{TitleKey: "task.approve_results", TextKey: "task.approve_results.text", Href: "#waiting-results"},
 		{TitleKey: "task.public", TextKey: "task.public.text", Href: "/"},
 		{TitleKey: "task.units", TextKey: "task.units.text", Href: "/units"},
 		{TitleKey: "task.account", TextKey: "task.account.text", Href: "/account"},
@@ -98,10 +99,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	case u.Role == domain.RoleFocalPoint && u.UnitID != nil:
 		err = s.unitQueue(ctx, *u.UnitID, &v)
 	case u.Role == domain.RoleLeader:
-		var campaigns []web.PublicCampaignItem
-		campaigns, err = s.publicCampaigns(r)
-		v.ReadCampaigns = true
-		v.Running, v.Finished = splitFinished(campaigns)
+		err = s.leaderQueue(ctx, u, &v)
 	}
 	if err != nil {
 		return err

@@ -22,12 +22,19 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 	if err != nil {
 		return nil, err
 	}
+	published, err := s.db.PublishedCampaigns(r.Context())
+	if err != nil {
+		return nil, err
+	}
 	var items []web.PublicCampaignItem
 	today := s.today()
 	for _, c := range rows {
 		it := web.PublicCampaignItem{ID: c.ID, Title: c.Title, Plan: c.PlanNumber, Issuer: c.IssuerName,
 			Period: period(c.PeriodStart, c.PeriodEnd), StatusKey: statusKey(c.Status), Status: string(c.Status),
 			Finished: c.Status == domain.StatusClosed}
+		if published[c.ID] {
+			it.ResultsHref = paths.PublicResults(c.ID)
+		}
 		if c.Status == domain.StatusAnnounced && c.PeriodEnd.Before(today) {
 			// Still announced a year after its period: staff have not closed
 			// it, but a citizen must not read it as under way.
@@ -45,7 +52,15 @@ func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, web.PublicCampaign(s.chrome(r, c.Title), v))
+	published, err := s.db.PublishedCampaigns(r.Context())
+	if err != nil {
+		return err
+	}
+	resultsHref := ""
+	if published[c.ID] {
+		resultsHref = paths.PublicResults(c.ID)
+	}
+	s.render(w, r, http.StatusOK, web.PublicCampaign(s.chrome(r, c.Title), v, resultsHref))
 	return nil
 }
 

@@ -38,6 +38,7 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.loadCampaign, s.visible(domain.CanSeePublicCampaign))
 		r.Get("/", s.handle(s.publicCampaign))
 		r.Get("/attachments/{key}", s.handle(s.downloadAttachment(true)))
+		r.Get("/results", s.handle(s.publicResults))
 	})
 
 	r.Group(func(r chi.Router) {
@@ -111,6 +112,20 @@ func (s *Server) routes() http.Handler {
 				r.Get("/assessments.csv", s.handle(s.exportAssessments("csv")))
 				r.Get("/assessments.xlsx", s.handle(s.exportAssessments("xlsx")))
 				r.Get("/assessments-criteria.csv", s.handle(s.exportAssessmentScores))
+			})
+
+			r.Group(func(r chi.Router) {
+				// Results: those who read the ranking read them (a leader
+				// only in a campaign they may see); staff propose, leaders
+				// approve or return (never their own proposal: checked in
+				// the domain's transition).
+				// Who may act is decided before whether the campaign is seen.
+				r.Use(s.allow(domain.CanReadRanking))
+				seen := s.visible(domain.CanSeeCampaign)
+				r.With(seen).Get("/results", s.handle(s.results))
+				r.With(s.allow(domain.CanProposeResults), seen).Post("/results/{phaseID}/{setID}/propose", s.handle(s.resultsAction("propose")))
+				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
+				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
 			})
 		})
 

@@ -114,6 +114,11 @@ var access = map[string]string{
 	"GET /campaigns/{campaignID}/assessments.csv":                                                    "staff",
 	"GET /campaigns/{campaignID}/assessments.xlsx":                                                   "staff",
 	"GET /campaigns/{campaignID}/assessments-criteria.csv":                                           "staff",
+	"GET /public/campaigns/{campaignID}/results":                                                     "public",
+	"GET /campaigns/{campaignID}/results":                                                            "results",
+	"POST /campaigns/{campaignID}/results/{phaseID}/{setID}/propose":                                 "staff",
+	"POST /campaigns/{campaignID}/results/{phaseID}/{setID}/approve":                                 "leader",
+	"POST /campaigns/{campaignID}/results/{phaseID}/{setID}/return":                                  "leader",
 }
 
 type route struct{ method, pattern string }
@@ -213,8 +218,10 @@ func TestRouteAccessMatrix(t *testing.T) {
 				resp = c.post(r.path(target), url.Values{"disabled": {"true"}, "role": {"admin"}, "full_name": {"X"}, "version": {"1"}})
 			}
 			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
-			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp"
+			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp" ||
+				kind == "results" || kind == "leader"
 			forbidden := (kind == "admin" && role != domain.RoleAdmin) ||
+				(kind == "results" && role == domain.RoleFocalPoint) || (kind == "leader" && role != domain.RoleLeader) ||
 				(kind == "staff" && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
 				((kind == "people" || kind == "work") && role == domain.RoleLeader) ||
 				(kind == "fp" && role != domain.RoleFocalPoint)
