@@ -32,6 +32,7 @@ var parts = []map[string]message{
 	evidenceMessages,
 	workflowMessages,
 	commonMessages,
+	membersMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

@@ -40,8 +40,8 @@ func windowLabel(r *http.Request, from, to, extended *time.Time) string {
 }
 
 // assessmentParam loads {assessmentID} of the campaign in the URL if the
-// user may see it: staff, or the focal point of its unit. Anyone else gets
-// the 404 of a missing form.
+// user may see it (domain.CanSeeAssessment). Anyone else gets the 404 of a
+// missing form.
 func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.Assessment, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
 	if err != nil || id <= 0 {
@@ -51,7 +51,7 @@ func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.A
 	if err != nil {
 		return nil, err
 	}
-	if a.CampaignID != c.ID || !domain.CanSeeUnitWork(userFrom(r.Context()), a.UnitID) {
+	if a.CampaignID != c.ID || !domain.CanSeeAssessment(userFrom(r.Context()), accessOf(r), a.UnitID, nil) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 	}
 	return a, nil
@@ -60,31 +60,23 @@ func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.A
 // editableAssessment is assessmentParam for writes: only the unit's own
 // focal point fills its form.
 func (s *Server) editableAssessment(r *http.Request) (*domain.Campaign, *domain.Assessment, error) {
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return nil, nil, err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !domain.CanEditUnitWork(userFrom(r.Context()), a.UnitID) {
+	if !domain.CanEditAssessment(userFrom(r.Context()), a.UnitID) {
 		return nil, nil, domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
 	}
 	return c, a, nil
 }
 
-// startAssessment opens the form of the focal point's unit for a phase.
+// startAssessment opens the form of the focal point's unit for a phase
+// (its route's policy is domain.CanRegister).
 func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	u := userFrom(ctx)
-	if u.Role != domain.RoleFocalPoint || u.UnitID == nil {
-		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
-	}
 	phase, err := strconv.ParseInt(r.PostFormValue("phase_id"), 10, 64)
 	if err != nil {
 		return domain.Errorf(domain.EINVALID, "field.invalid")
@@ -92,8 +84,9 @@ func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.db.StartAssessment(ctx, c.ID, phase, *u.UnitID)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ECONFLICT {
-			key, args := domain.ErrorMessage(err)
-			return s.renderRegistration(w, r, http.StatusConflict, c, nil, []string{i18n.T(ctx, key, args...)})
+			return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+				return s.renderRegistration(w, r, status, c, nil, p)
+			})
 		}
 		return err
 	}
@@ -203,14 +196,14 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
 		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),
 		Scored: strconv.Itoa(totals.Scored) + "/" + strconv.Itoa(totals.Leaves), Problems: st.list, Conflicts: len(st.conflicts),
-		Staff: domain.HasRole(u, domain.RoleStaff), ProblemsKey: "assessment.problems"}
+		Staff: domain.CanReceive(u, accessOf(r)), ProblemsKey: "assessment.problems"}
 	switch {
 	case st.notSubmitted:
 		v.ProblemsKey = "assessment.submit_refused"
 	case st.submitConflict:
 		v.ProblemsKey = "assessment.submit_conflict"
 	}
-	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && !a.Submitted() && a.Status != domain.AssessLocked && open
+	v.Editable = domain.CanEditAssessment(u, a.UnitID) && !a.Submitted() && a.Status != domain.AssessLocked && open
 	if !open && !a.Submitted() {
 		v.Closed = i18n.T(ctx, msg, args...)
 	}
@@ -264,7 +257,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	if v.Staff || domain.CanEditUnitWork(u, a.UnitID) {
+	if v.Staff || domain.CanEditAssessment(u, a.UnitID) {
 		history, err := s.db.AssessmentHistory(ctx, a.ID)
 		if err != nil {
 			return err
@@ -363,10 +356,7 @@ func entryText(ctx context.Context, raw []byte) string {
 
 // showAssessment shows a form.
 func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
@@ -562,10 +552,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 // beside the submitted one with the amendments that moved it.
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
@@ -627,10 +614,7 @@ func bandsText(ctx context.Context, b domain.Bands) string {
 // returnAssessment sends a submitted form back with reasons per criterion.
 func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
@@ -675,10 +659,7 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 // extendAssessment moves one unit's deadline.
 func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err

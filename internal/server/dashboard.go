@@ -22,12 +22,9 @@ func (s *Server) late(a domain.Assessment) bool {
 // point's own list.
 func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	u := userFrom(ctx)
-	staff := domain.HasRole(u, domain.RoleStaff)
+	staff := domain.CanManageCampaign(u, accessOf(r))
 	var unit int64
 	if !staff {
 		if u.UnitID == nil {
