@@ -110,3 +110,12 @@ func CanProposeResults(u *User, _ *CampaignAccess) bool { return HasRole(u, Role
 func CanApproveResults(u *User, _ *CampaignAccess, proposerID *int64) bool {
 	return u != nil && u.Role == RoleLeader && (proposerID == nil || *proposerID != u.ID)
 }
+
+// CanOpenAppraisal reports whether u may open a campaign's appraisal list
+// and its forms' appraisal pages: staff, who run the appraisal team (they
+// see every submitted form and receive them, but like anyone else appraise
+// only the forms assigned to them: CanAppraise), and the members of its
+// appraisal team (who see only the forms assigned to them).
+func CanOpenAppraisal(u *User, acc *CampaignAccess) bool {
+	return HasRole(u, RoleStaff) || CanSeeAppraisalWork(u, acc)
+}

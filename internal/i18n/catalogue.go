@@ -31,6 +31,7 @@ var parts = []map[string]message{
 	assessmentMessages,
 	evidenceMessages,
 	workflowMessages,
+	appraisalMessages,
 	commonMessages,
 	membersMessages,
 	resultsMessages,

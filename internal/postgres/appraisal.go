@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -138,33 +139,36 @@ func (s appraisalScan) Scan(dest ...any) error {
 	return s.Row.Scan(append(dest, &s.row.Leaves, &s.row.Appraised, &s.row.Adjusted, &s.row.Appraisers)...)
 }
 
-// Assignments counts the forms of a campaign assigned to a user and not
-// recused: whether the campaign's appraisal list is theirs to open.
-func (db *DB) Assignments(ctx context.Context, campaignID, userID int64) (_ int, err error) {
-	defer wrap(&err, "Assignments")
-	var n int
-	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM appraisal_assignments WHERE campaign_id = $1 AND appraiser_id = $2 AND recused_at IS NULL`,
-		campaignID, userID).Scan(&n)
-	return n, err
-}
-
-// IsAssigned reports whether a form is assigned to a user (not recused).
-func (db *DB) IsAssigned(ctx context.Context, assessmentID, userID int64) (_ bool, err error) {
-	defer wrap(&err, "IsAssigned")
-	var ok bool
-	err = db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM appraisal_assignments WHERE assessment_id = $1 AND appraiser_id = $2 AND recused_at IS NULL)`,
-		assessmentID, userID).Scan(&ok)
-	return ok, err
+// ActiveAssignment returns a user's assignment to a form, nil when there
+// is none or it was recused: what domain.CanAppraise decides on.
+func (db *DB) ActiveAssignment(ctx context.Context, assessmentID, userID int64) (_ *domain.Assignment, err error) {
+	defer wrap(&err, "ActiveAssignment")
+	var g domain.Assignment
+	err = db.Pool.QueryRow(ctx, `SELECT g.id, g.campaign_id, g.assessment_id, a.phase_id, g.appraiser_id, g.assigned_by, g.assigned_at, g.recused_at, g.recusal_reason
+		FROM appraisal_assignments g JOIN assessments a ON a.id = g.assessment_id
+		WHERE g.assessment_id = $1 AND g.appraiser_id = $2 AND g.recused_at IS NULL ORDER BY g.id DESC LIMIT 1`, assessmentID, userID).
+		Scan(&g.ID, &g.CampaignID, &g.AssessmentID, &g.PhaseID, &g.AppraiserID, &g.AssignedBy, &g.AssignedAt, &g.RecusedAt, &g.RecusalReason)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
 }
 
 // AppraiserSeesEvidence reports whether an evidence file is attached to a
-// form assigned to a user (not recused): an appraiser reads the evidence
-// of the forms they appraise.
+// form assigned to a user (not recused) who is on the campaign's appraisal
+// team for the form's phase: an appraiser reads the evidence of the forms
+// they appraise (domain.CanAppraise's rule).
 func (db *DB) AppraiserSeesEvidence(ctx context.Context, key string, userID int64) (_ bool, err error) {
 	defer wrap(&err, "AppraiserSeesEvidence")
 	var ok bool
 	err = db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM evidence_files f JOIN score_evidence e ON e.evidence_id = f.id AND e.removed_at IS NULL
 		JOIN appraisal_assignments g ON g.assessment_id = e.assessment_id AND g.appraiser_id = $2 AND g.recused_at IS NULL
+		JOIN assessments a ON a.id = e.assessment_id
+		JOIN campaign_members m ON m.campaign_id = g.campaign_id AND m.user_id = $2 AND m.role = 'appraiser' AND m.removed_at IS NULL
+			AND (m.phase_id IS NULL OR m.phase_id = a.phase_id)
 		WHERE f.key = $1)`, key, userID).Scan(&ok)
 	return ok, err
 }

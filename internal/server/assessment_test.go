@@ -328,14 +328,24 @@ func TestEvidenceUploads(t *testing.T) {
 		t.Fatalf("attached: %v %q", links, page.Find(".evidence-list a").First().Text())
 	}
 	for _, c := range []*client{fp, staff} {
+		// A PDF opens in the browser's own viewer (which does not run in a
+		// sandboxed document), with nothing of the page allowed to run.
 		resp := c.get(links[0])
 		wantStatus(t, resp, http.StatusOK)
 		h := resp.Header
-		if !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Content-Security-Policy") != "sandbox" {
-			t.Errorf("download headers %v", h)
+		if !strings.HasPrefix(h.Get("Content-Disposition"), "inline") || h.Get("X-Content-Type-Options") != "nosniff" ||
+			h.Get("Content-Security-Policy") != "default-src 'none'; object-src 'self'" {
+			t.Errorf("PDF headers %v", h)
 		}
 		if bodyOf(resp) != string(pdf) {
 			t.Error("download differs")
+		}
+		// Any other file downloads, sandboxed.
+		resp = c.get(links[2])
+		wantStatus(t, resp, http.StatusOK)
+		h = resp.Header
+		if !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Content-Security-Policy") != "sandbox" {
+			t.Errorf("DOCX headers %v", h)
 		}
 	}
 	// Reuse a file for another criterion, then remove it there.

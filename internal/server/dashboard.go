@@ -63,6 +63,9 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 		if a.SubmittedAt != nil {
 			row.Submitted = i18n.DateTime(*a.SubmittedAt)
 		}
+		if a.Status == domain.AssessSubmitted && domain.CanReceive(u, accessOf(r)) {
+			row.ReceiveURL = paths.AssessmentAction(c.ID, a.ID, "receive")
+		}
 		v.Rows = append(v.Rows, row)
 	}
 	if staff {
@@ -79,7 +82,7 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 			{LabelKey: "assessment.count.returned", Value: strconv.Itoa(counts["returned"])},
 			{LabelKey: "assessment.count.late", Value: strconv.Itoa(counts["late"])},
 		}
-		for _, st := range []string{"none", "not_open", "draft", "submitted", "returned"} {
+		for _, st := range []string{"none", "not_open", "draft", "submitted", "returned", "received", "appraised", "locked"} {
 			v.Statuses = append(v.Statuses, web.Option{Value: st, Label: i18n.T(ctx, "assessment.status."+st), Selected: st == statusFilter})
 		}
 		v.Statuses = append(v.Statuses, web.Option{Value: "late", Label: i18n.T(ctx, "assessment.late"), Selected: statusFilter == "late"})

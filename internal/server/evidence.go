@@ -18,7 +18,7 @@ import (
 
 // evidenceTarget loads the form and the leaf of an evidence route, for the
 // unit's own focal point only.
-func (s *Server) evidenceTarget(r *http.Request) (*domain.Campaign, *postgres.Assessment, domain.Criterion, error) {
+func (s *Server) evidenceTarget(r *http.Request) (*domain.Campaign, *domain.Assessment, domain.Criterion, error) {
 	c, a, err := s.editableAssessment(r)
 	if err != nil {
 		return nil, nil, domain.Criterion{}, err
@@ -49,7 +49,7 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request) error {
 // change and the reference typed, when there are. The upload, reuse and remove
 // forms are offered only when the form takes evidence for the criterion
 // now; otherwise the page says why.
-func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, problems web.Problems, reference string) error {
+func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *domain.Assessment, n domain.Criterion, problems web.Problems, reference string) error {
 	ctx := r.Context()
 	v := web.EvidencePageView{CampaignID: c.ID, AssessmentID: a.ID, CriterionID: n.ID, Code: n.Code, Title: n.Title,
 		MaxMB: s.cfg.MaxUploadBytes >> 20, Problems: problems, Reference: reference}
@@ -174,7 +174,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 // evidenceDone finishes a change to a criterion's evidence: a conflict (the
 // form no longer takes evidence) is shown on the evidence page, success
 // goes back to it with flashKey.
-func (s *Server) evidenceDone(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, err error, flashKey string) error {
+func (s *Server) evidenceDone(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *domain.Assessment, n domain.Criterion, err error, flashKey string) error {
 	ctx := r.Context()
 	if domain.ErrorCode(err) == domain.ECONFLICT {
 		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
@@ -217,8 +217,15 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if !domain.CanSeeUnitWork(userFrom(ctx), f.UnitID) {
-		return domain.Errorf(domain.ENOTFOUND, "evidence.not_found")
+	if u := userFrom(ctx); !domain.CanSeeUnitWork(u, f.UnitID) {
+		// An appraiser reads the evidence of the forms assigned to them.
+		sees, err := s.db.AppraiserSeesEvidence(ctx, f.Key, u.ID)
+		if err != nil {
+			return err
+		}
+		if !sees {
+			return domain.Errorf(domain.ENOTFOUND, "evidence.not_found")
+		}
 	}
 	rc, err := s.store.Open(f.SHA256)
 	if err != nil {
@@ -226,8 +233,22 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	}
 	defer rc.Close()
 	// Names stored before the naming rule are cleaned on the way out too.
-	attachment(w, f.ContentType, domain.EvidenceFileName(f.FileName, f.ContentType))
-	w.Header().Set("Content-Security-Policy", "sandbox")
+	name := domain.EvidenceFileName(f.FileName, f.ContentType)
+	if inlineEvidence(f.ContentType) {
+		// PDFs and images open in the browser's own viewer (the appraisal
+		// form opens them in a new tab); a PDF viewer does not run in a
+		// sandboxed document, so it gets no script or plugin rights
+		// beyond the viewer's own instead.
+		inline(w, f.ContentType, name)
+		if f.ContentType == "application/pdf" {
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; object-src 'self'")
+		} else {
+			w.Header().Set("Content-Security-Policy", "sandbox")
+		}
+	} else {
+		attachment(w, f.ContentType, name)
+		w.Header().Set("Content-Security-Policy", "sandbox")
+	}
 	http.ServeContent(w, r, "", f.CreatedAt, rc)
 	return nil
 }

@@ -34,6 +34,14 @@ func attachment(w http.ResponseWriter, contentType, name string) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 }
 
+// inline sets the headers of a file the browser shows itself (a PDF, an
+// image), with its UTF-8 name for saving.
+func inline(w http.ResponseWriter, contentType, name string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+}
+
 func humanSize(n int64) string {
 	switch {
 	case n >= 1<<20:

@@ -127,12 +127,25 @@ func (s *Server) routes() http.Handler {
 				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
 				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
 			})
+
+			r.Group(func(r chi.Router) {
+				// Appraisal: staff, who receive the forms and see every one,
+				// and the campaign's appraisal team, who see the forms
+				// assigned to them; writing needs the form assigned
+				// (domain.CanOpenAppraisal, CanReceive, CanAppraise).
+				r.Use(s.allow(domain.CanOpenAppraisal))
+				r.Get("/appraisal", s.handle(s.appraisalList))
+				r.Get("/appraisal/{assessmentID}", s.handle(s.showAppraisal))
+				r.Post("/appraisal/{assessmentID}", s.handle(s.saveAppraisal))
+				r.Post("/appraisal/{assessmentID}/accept-all", s.handle(s.acceptAllAppraisal))
+				r.Post("/appraisal/{assessmentID}/complete", s.handle(s.completeAppraisal))
+				r.With(s.allow(domain.CanReceive)).Post("/assessments/{assessmentID}/receive", s.handle(s.receiveAssessment))
+			})
 		})
 
-		r.Group(func(r chi.Router) {
-			r.Use(s.requireRole(domain.RoleStaff, domain.RoleFocalPoint))
-			r.Get("/evidence/{key}", s.handle(s.downloadEvidence))
-		})
+		// Evidence: staff, the unit's focal point and the appraisers of a
+		// form it is attached to, whatever their role (checked in the handler).
+		r.Get("/evidence/{key}", s.handle(s.downloadEvidence))
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(domain.RoleStaff))

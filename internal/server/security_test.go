@@ -105,7 +105,7 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence":        "work",
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/reuse":  "work",
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove": "work",
-	"GET /evidence/{key}":                                                                            "work",
+	"GET /evidence/{key}":                                                                            "user",
 	"POST /campaigns/{campaignID}/registrations/decide":                                              "staff",
 	"GET /campaigns/{campaignID}/registrations/all":                                                  "staff",
 	"POST /campaigns/{campaignID}/registrations/all":                                                 "staff",
@@ -119,6 +119,12 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/results/{phaseID}/{setID}/propose":                                 "staff",
 	"POST /campaigns/{campaignID}/results/{phaseID}/{setID}/approve":                                 "leader",
 	"POST /campaigns/{campaignID}/results/{phaseID}/{setID}/return":                                  "leader",
+	"POST /campaigns/{campaignID}/assessments/{assessmentID}/receive":                                "staff",
+	"GET /campaigns/{campaignID}/appraisal":                                                          "appraisal",
+	"GET /campaigns/{campaignID}/appraisal/{assessmentID}":                                           "appraisal",
+	"POST /campaigns/{campaignID}/appraisal/{assessmentID}":                                          "appraisal",
+	"POST /campaigns/{campaignID}/appraisal/{assessmentID}/accept-all":                               "appraisal",
+	"POST /campaigns/{campaignID}/appraisal/{assessmentID}/complete":                                 "appraisal",
 }
 
 type route struct{ method, pattern string }
@@ -219,10 +225,11 @@ func TestRouteAccessMatrix(t *testing.T) {
 			}
 			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
 			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp" ||
-				kind == "results" || kind == "leader"
+				kind == "results" || kind == "leader" || kind == "appraisal"
+			// "appraisal": staff, and users with forms of the campaign assigned to them (none here).
 			forbidden := (kind == "admin" && role != domain.RoleAdmin) ||
 				(kind == "results" && role == domain.RoleFocalPoint) || (kind == "leader" && role != domain.RoleLeader) ||
-				(kind == "staff" && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
+				((kind == "staff" || kind == "appraisal") && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
 				((kind == "people" || kind == "work") && role == domain.RoleLeader) ||
 				(kind == "fp" && role != domain.RoleFocalPoint)
 			switch {

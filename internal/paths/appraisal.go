@@ -1,0 +1,12 @@
+package paths
+
+// Appraisal is the list of forms an appraiser (or staff) checks.
+func Appraisal(campaignID int64) string { return Campaign(campaignID) + "/appraisal" }
+
+// AppraisalForm is the appraisal form of one participant.
+func AppraisalForm(campaignID, assessmentID int64) string {
+	return Appraisal(campaignID) + "/" + id(assessmentID)
+}
+
+// AppraisalTeam is the staff page of a campaign's appraisal team.
+func AppraisalTeam(campaignID int64) string { return Appraisal(campaignID) + "/team" }

@@ -1,0 +1,87 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"thidua/internal/domain"
+	"thidua/internal/pgtest"
+	"thidua/internal/postgres"
+)
+
+// BenchmarkScoreSave compares the save of a 25-criterion form by the unit
+// (self-assessment, a draft form) and by its appraiser (appraisal, a
+// received form): every criterion changed at each save, through the one
+// versioned edit (EditScores), with its history and totals. Acceptance 5
+// of issue 9: the appraisal save is no slower than the self-assessment's.
+func BenchmarkScoreSave(b *testing.B) {
+	ctx := context.Background()
+	db := pgtest.NewDB(b)
+	exec := func(sql string, args ...any) int64 {
+		b.Helper()
+		var id int64
+		if err := db.Pool.QueryRow(ctx, sql+` RETURNING id`, args...).Scan(&id); err != nil {
+			b.Fatalf("%s: %v", sql, err)
+		}
+		return id
+	}
+	today := domain.DateOf(db.Now())
+	campaign := exec(`INSERT INTO campaigns (plan_number, title, issuer_name, issue_date, kind, period_start, period_end, status)
+		VALUES ('1/KH', 'Cải cách hành chính', 'UBND tỉnh', $1::date - 30, 'regular', $1::date - 30, $1::date + 300, 'announced')`, today)
+	phase := exec(`INSERT INTO phases (campaign_id, seq, name, start_date, end_date, assessment_from, assessment_to, review_kind)
+		VALUES ($1, 1, 'Đợt 1', $2::date - 30, $2::date + 300, $2::date - 1, $2::date + 10, 'interim')`, campaign, today)
+	set := exec(`INSERT INTO criteria_sets (campaign_id, name) VALUES ($1, 'Sở')`, campaign)
+	area := exec(`INSERT INTO criteria (set_id, seq, code, title, max_points, method) VALUES ($1, 1, '1', 'Lĩnh vực', 10000, 'points')`, set)
+	var leaves []int64
+	for i := 1; i <= 25; i++ {
+		leaves = append(leaves, exec(`INSERT INTO criteria (set_id, parent_id, seq, code, title, max_points, method, step)
+			VALUES ($1, $2, $3, $4, $5, 400, 'points', 25)`, set, area, i, fmt.Sprintf("1.%d", i), fmt.Sprintf("Tiêu chí %d", i)))
+	}
+	form := func(name, status string) int64 {
+		unit, err := db.CreateUnit(ctx, domain.UnitInput{Name: name, Kind: domain.KindDepartment})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reg := exec(`INSERT INTO registrations (campaign_id, unit_id, status) VALUES ($1, $2, 'approved')`, campaign, unit)
+		id := exec(`INSERT INTO assessments (campaign_id, set_id, phase_id, unit_id, registration_id, status) VALUES ($1, $2, $3, $4, $5, $6)`,
+			campaign, set, phase, unit, reg, status)
+		for _, c := range leaves {
+			if _, err := db.Pool.Exec(ctx, `INSERT INTO scores (campaign_id, assessment_id, criterion_id, points, explanation) VALUES ($1, $2, $3, 400, 'Giải trình')`,
+				campaign, id, c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return id
+	}
+	self, received := form("Sở Tư pháp", "draft"), form("Sở Y tế", "received")
+	run := func(b *testing.B, id int64, role *postgres.ScoreRole) {
+		// The version the form shows: the benchmark function may run more
+		// than once on the same rows.
+		var version int
+		if err := db.Pool.QueryRow(ctx, `SELECT max(version) FROM scores WHERE assessment_id = $1`, id).Scan(&version); err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; b.Loop(); i++ {
+			// Alternate two values so every criterion changes at every save;
+			// the appraised one differs from the unit's, so it carries a comment.
+			now, before := domain.Points(300), domain.Points(200)
+			if i%2 == 1 {
+				now, before = before, now
+			}
+			edits := make([]postgres.ScoreEdit, len(leaves))
+			for k, c := range leaves {
+				p, o := now, before
+				edits[k] = postgres.ScoreEdit{CriterionID: c, Version: version,
+					Entry: domain.Entry{Points: &p, Explanation: "Nhận xét"}, Orig: domain.Entry{Points: &o, Explanation: "Nhận xét"}}
+			}
+			conflicts, err := db.EditScores(ctx, id, role, edits)
+			if err != nil || len(conflicts) > 0 {
+				b.Fatalf("save %d: %v, %d conflicts", i, err, len(conflicts))
+			}
+			version++
+		}
+	}
+	b.Run("self", func(b *testing.B) { run(b, self, &postgres.SelfScores) })
+	b.Run("appraisal", func(b *testing.B) { run(b, received, &postgres.AppraisalScores) })
+}
