@@ -43,9 +43,9 @@ func (s *Server) teamPhase(r *http.Request, value string) (*domain.Phase, []doma
 // teamState is what re-showing the team page needs besides the stored data.
 type teamState struct {
 	problems web.Problems
-	result *postgres.AssignResult
-	member web.TeamMemberForm
-	assign web.AssignForm
+	result   *postgres.AssignResult
+	member   web.TeamMemberForm
+	assign   web.AssignForm
 }
 
 // appraisalTeam is the staff page of a campaign's appraisal team for one
