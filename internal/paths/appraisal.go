@@ -7,6 +7,3 @@ func Appraisal(campaignID int64) string { return Campaign(campaignID) + "/apprai
 func AppraisalForm(campaignID, assessmentID int64) string {
 	return Appraisal(campaignID) + "/" + id(assessmentID)
 }
-
-// AppraisalTeam is the staff page of a campaign's appraisal team.
-func AppraisalTeam(campaignID int64) string { return Appraisal(campaignID) + "/team" }

@@ -82,3 +82,89 @@ func TestMembershipShowsDraftToMember(t *testing.T) {
 	}
 	wantStatus(t, fp.get(path), http.StatusNotFound)
 }
+
+// TestAppraiserSeesOnlyAssigned is acceptance 2 through the pages: staff
+// put a focal point of Sở Tư pháp on the team and assign it; its own unit's
+// form is refused with the reason in Vietnamese, another unit's is
+// assigned. The appraiser's list shows only that one; opening the recusal
+// page of a form not assigned (its own unit's, another campaign's ID, a bad
+// ID) is a 404; the recusal is recorded with its reason; someone off the
+// team gets 403.
+func TestAppraiserSeesOnlyAssigned(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	target := objects(t, a)
+	ctx := t.Context()
+	other, err := a.db.UnitByCode(ctx, "TEST-SYT", domain.Day(2025, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	phase, err := a.db.SavePhase(ctx, &domain.Phase{CampaignID: target.campaign, Name: "Đợt 1", Start: domain.Day(2025, 1, 1), End: domain.Day(2025, 6, 30),
+		ReviewKind: domain.ReviewInterim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := func(unit int64) int64 {
+		var id int64
+		if err := a.db.Pool.QueryRow(ctx, `INSERT INTO assessments (campaign_id, set_id, phase_id, unit_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+			target.campaign, target.set, phase, unit).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	own, foreign := form(a.unit), form(other.ID)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	appraiser, u := a.loggedIn(domain.RoleFocalPoint) // of a.unit, Sở Tư pháp
+	base := "/campaigns/" + strconv.FormatInt(target.campaign, 10) + "/appraisal"
+	ph := strconv.FormatInt(phase, 10)
+
+	wantStatus(t, appraiser.get(base+"/assigned"), http.StatusForbidden) // not on the team yet
+	wantStatus(t, staff.post(base+"/team/members", url.Values{"user_id": {strconv.FormatInt(u.ID, 10)}, "phase_id": {ph}, "phase_scope": {"phase"}}),
+		http.StatusSeeOther)
+	resp := staff.post(base+"/team/assign", url.Values{"phase_id": {ph}, "appraiser_id": {strconv.FormatInt(u.ID, 10)}, "assessment_id": {strconv.FormatInt(own, 10)}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if text := htmlOf(t, resp).Find("ul.refused").Text(); !strings.Contains(text, "Xung đột lợi ích") || !strings.Contains(text, "Sở Tư pháp") {
+		t.Errorf("refusal without its reason: %q", text)
+	}
+	resp = staff.post(base+"/team/assign", url.Values{"phase_id": {ph}, "appraiser_id": {strconv.FormatInt(u.ID, 10)}, "unit_id": {strconv.FormatInt(other.ID, 10)}})
+	wantStatus(t, resp, http.StatusOK)
+	doc := htmlOf(t, staff.get(base+"/team?phase="+ph))
+	if got := doc.Find("#p-" + strconv.FormatInt(foreign, 10) + " .appraiser").Text(); got != u.FullName {
+		t.Errorf("team page: the other unit's form lists %q", got)
+	}
+	if doc.Find("#p-"+strconv.FormatInt(own, 10)+" .appraiser").Length() != 0 {
+		t.Error("team page: the refused form lists an appraiser")
+	}
+
+	list := htmlOf(t, appraiser.get(base+"/assigned")).Find("table.assigned tbody tr")
+	if list.Length() != 1 || !strings.Contains(list.Text(), "Sở Y tế") {
+		t.Errorf("the appraiser's list: %q", list.Text())
+	}
+	for _, id := range []string{strconv.FormatInt(own, 10), "987654", "abc", "0"} {
+		wantStatus(t, appraiser.get(base+"/assigned/"+id+"/recuse"), http.StatusNotFound)
+		wantStatus(t, appraiser.post(base+"/assigned/"+id+"/recuse", url.Values{"reason": {"x"}}), http.StatusNotFound)
+	}
+	// The self-assessment form of the unit assigned is not theirs to open.
+	wantStatus(t, appraiser.get("/campaigns/"+strconv.FormatInt(target.campaign, 10)+"/assessments/"+strconv.FormatInt(foreign, 10)), http.StatusNotFound)
+	outsider, _ := a.loggedIn(domain.RoleLeader)
+	wantStatus(t, outsider.get(base+"/assigned"), http.StatusForbidden)
+	wantStatus(t, outsider.post(base+"/assigned/"+strconv.FormatInt(foreign, 10)+"/recuse", url.Values{"reason": {"x"}}), http.StatusForbidden)
+
+	recuse := base + "/assigned/" + strconv.FormatInt(foreign, 10) + "/recuse"
+	wantStatus(t, appraiser.get(recuse), http.StatusOK)
+	resp = appraiser.post(recuse, url.Values{"reason": {" "}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if !strings.Contains(htmlOf(t, resp).Find(".error-summary").Text(), "Nhập lý do") {
+		t.Error("a recusal without a reason is not explained")
+	}
+	wantStatus(t, appraiser.post(recuse, url.Values{"reason": {"Vợ tôi công tác tại Sở Y tế"}}), http.StatusSeeOther)
+	var reason string
+	if err := a.db.Pool.QueryRow(ctx, `SELECT recusal_reason FROM appraisal_assignments WHERE assessment_id = $1 AND recused_at IS NOT NULL`, foreign).
+		Scan(&reason); err != nil || reason != "Vợ tôi công tác tại Sở Y tế" {
+		t.Errorf("recusal: %q, %v", reason, err)
+	}
+	wantStatus(t, appraiser.get(recuse), http.StatusNotFound)
+	if text := htmlOf(t, staff.get(base+"/team?phase="+ph)).Find("#p-" + strconv.FormatInt(foreign, 10) + " .recused").Text(); !strings.Contains(text, "Vợ tôi công tác tại Sở Y tế") {
+		t.Errorf("team page: recusal %q", text)
+	}
+}

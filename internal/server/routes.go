@@ -141,6 +141,22 @@ func (s *Server) routes() http.Handler {
 				r.Post("/appraisal/{assessmentID}/complete", s.handle(s.completeAppraisal))
 				r.With(s.allow(domain.CanReceive)).Post("/assessments/{assessmentID}/receive", s.handle(s.receiveAssessment))
 			})
+
+			// The appraisal team: staff assign the members; an appraiser sees
+			// only the participants assigned to them.
+			r.Group(func(r chi.Router) {
+				r.Use(s.allow(domain.CanManageTeam))
+				r.Get("/appraisal/team", s.handle(s.appraisalTeam))
+				r.Post("/appraisal/team/members", s.handle(s.addTeamMember))
+				r.Post("/appraisal/team/members/{memberID}/remove", s.handle(s.removeTeamMember))
+				r.Post("/appraisal/team/assign", s.handle(s.assignAppraiser))
+			})
+			r.Group(func(r chi.Router) {
+				r.Use(s.allow(domain.CanSeeAppraisalWork))
+				r.Get("/appraisal/assigned", s.handle(s.assignedForms))
+				r.Get("/appraisal/assigned/{assessmentID}/recuse", s.handle(s.recusePage))
+				r.Post("/appraisal/assigned/{assessmentID}/recuse", s.handle(s.recuse))
+			})
 		})
 
 		// Evidence: staff, the unit's focal point and the appraisers of a

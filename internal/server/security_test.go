@@ -125,6 +125,16 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/appraisal/{assessmentID}":                                          "appraisal",
 	"POST /campaigns/{campaignID}/appraisal/{assessmentID}/accept-all":                               "appraisal",
 	"POST /campaigns/{campaignID}/appraisal/{assessmentID}/complete":                                 "appraisal",
+	// The appraisal team (staff) and an appraiser's own list ("member": only
+	// members of the campaign's appraisal team, none in this test; with
+	// memberships and foreign IDs in TestAppraiserSeesOnlyAssigned).
+	"GET /campaigns/{campaignID}/appraisal/team":                            "staff",
+	"POST /campaigns/{campaignID}/appraisal/team/members":                   "staff",
+	"POST /campaigns/{campaignID}/appraisal/team/members/{memberID}/remove": "staff",
+	"POST /campaigns/{campaignID}/appraisal/team/assign":                    "staff",
+	"GET /campaigns/{campaignID}/appraisal/assigned":                        "member",
+	"GET /campaigns/{campaignID}/appraisal/assigned/{assessmentID}/recuse":  "member",
+	"POST /campaigns/{campaignID}/appraisal/assigned/{assessmentID}/recuse": "member",
 }
 
 type route struct{ method, pattern string }
@@ -162,7 +172,7 @@ func (r route) path(o ids) string {
 	return strings.NewReplacer("{userID}", fmt.Sprint(o.user.ID), "{unitID}", fmt.Sprint(o.unit),
 		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "{campaignID}", fmt.Sprint(o.campaign),
 		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "{phaseID}", "1",
-		"{registrationID}", "1", "{assessmentID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
+		"{registrationID}", "1", "{assessmentID}", "1", "{memberID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
 }
 
 // objects makes the objects the matrix tests use: a focal point of the test
@@ -225,13 +235,14 @@ func TestRouteAccessMatrix(t *testing.T) {
 			}
 			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
 			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp" ||
-				kind == "results" || kind == "leader" || kind == "appraisal"
+				kind == "results" || kind == "leader" || kind == "appraisal" || kind == "member"
 			// "appraisal": staff, and users with forms of the campaign assigned to them (none here).
 			forbidden := (kind == "admin" && role != domain.RoleAdmin) ||
 				(kind == "results" && role == domain.RoleFocalPoint) || (kind == "leader" && role != domain.RoleLeader) ||
 				((kind == "staff" || kind == "appraisal") && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
 				((kind == "people" || kind == "work") && role == domain.RoleLeader) ||
-				(kind == "fp" && role != domain.RoleFocalPoint)
+				(kind == "fp" && role != domain.RoleFocalPoint) ||
+				kind == "member"
 			switch {
 			case signedIn && role == "":
 				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
