@@ -43,6 +43,8 @@ const (
 	AuditAssessmentExtend   = "assessment.extend"
 	AuditEvidenceAdd        = "evidence.add"
 	AuditEvidenceRemove     = "evidence.remove"
+	AuditMeasureImport      = "measure.import"
+	AuditMeasureApply       = "measure.apply"
 )
 
 // AuditActions lists every audit action.
@@ -56,4 +58,5 @@ var AuditActions = []string{
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
+	AuditMeasureImport, AuditMeasureApply,
 }

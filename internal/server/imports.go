@@ -12,12 +12,14 @@ import (
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/imports"
+	"thidua/internal/postgres"
 	"thidua/internal/tabular"
 	"thidua/web"
 )
 
-// importLayouts are the column layouts of the two imports.
-var importLayouts = map[string][]imports.Column{"units": imports.UnitColumns, "people": imports.PersonColumns}
+// importLayouts are the column layouts of the imports.
+var importLayouts = map[string][]imports.Column{"units": imports.UnitColumns, "people": imports.PersonColumns,
+	"measures": imports.MeasureColumns}
 
 func (s *Server) renderImportForm(w http.ResponseWriter, r *http.Request, status int, kind, problem string) {
 	v := web.ImportFormView{Kind: kind, TitleKey: kind + ".import", Error: problem, MaxMB: s.cfg.MaxImportBytes >> 20}
@@ -139,8 +141,13 @@ func (s *Server) startImport(reqCtx context.Context, key, kind, path string, dry
 		defer r.Close()
 		progress := func(n int) { _ = s.db.ImportProgress(ctx, key, n) }
 		run := imports.Units
-		if kind == "people" {
+		switch kind {
+		case "people":
 			run = imports.People
+		case "measures":
+			run = func(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
+				return imports.External(ctx, db, r, dryRun, progress, key)
+			}
 		}
 		report, err := run(ctx, s.db, r, dryRun, progress)
 		if err != nil {
