@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -249,5 +250,70 @@ func TestExternalImportTemplates(t *testing.T) {
 		for _, p := range []string{"/measures", "/measures/import", "/measures/template.csv"} {
 			wantStatus(t, c.get(p), http.StatusForbidden)
 		}
+	}
+}
+
+// The criteria editor links a tiers or target-share criterion to an index
+// and a year, refuses the link on other methods or without a year, and
+// shows it.
+func TestCriterionLinkedToMeasure(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	ctx := context.Background()
+	resp := staff.post("/campaigns", campaignForm(newIdempotencyKey()))
+	wantStatus(t, resp, http.StatusSeeOther)
+	page := resp.Header.Get("Location")
+	wantStatus(t, staff.post(page+"/criteria/sets", url.Values{"name": {"Xã, phường"}, "target_kinds": {"commune"}}), http.StatusSeeOther)
+	var id int64
+	fmt.Sscanf(page, "/campaigns/%d", &id)
+	sets, _ := a.db.CriteriaSets(ctx, id)
+	set := fmt.Sprintf("%s/criteria/%d", page, sets[0].ID)
+	measures, _ := a.db.Measures(ctx)
+	par := fmt.Sprint(measures[0].ID)
+	if measures[0].Code != "PAR_INDEX" || len(measures) != 11 {
+		t.Fatalf("seeded measures: %+v", measures)
+	}
+	form := func(method, measure, period string) url.Values {
+		v := url.Values{"code": {"1"}, "title": {"Chỉ số CCHC"}, "max": {"10"}, "method": {method}, "tiers": {"90:10;80:6;0:2"},
+			"target": {"95"}, "step": {"0,5"}, "measure": {measure}, "measure_period": {period}}
+		return v
+	}
+	for _, c := range []struct {
+		method, measure, period, want string
+	}{
+		{"points", par, "2025", "Chỉ tiêu chí chấm theo mức hoặc theo tỷ lệ chỉ tiêu mới lấy được giá trị từ chỉ số."},
+		{"tiers", par, "", "Hãy ghi năm của chỉ số"},
+		{"tiers", par, "1999", "Hãy ghi năm của chỉ số"},
+		{"tiers", "999999", "2025", "Chỉ số đã chọn không tồn tại."},
+		{"tiers", "abc", "2025", "Chỉ số đã chọn không tồn tại."},
+	} {
+		resp := staff.post(set+"/nodes", form(c.method, c.measure, c.period))
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		if got := htmlOf(t, resp).Find(".field-error").Text(); !strings.Contains(got, c.want) {
+			t.Errorf("%s %s %s: %q, want %q", c.method, c.measure, c.period, got, c.want)
+		}
+	}
+	wantStatus(t, staff.post(set+"/nodes", form("tiers", par, "2025")), http.StatusSeeOther)
+	nodes, _ := a.db.Criteria(ctx, sets[0].ID)
+	if len(nodes) != 1 || nodes[0].MeasureID != measures[0].ID || nodes[0].MeasurePeriod != 2025 {
+		t.Fatalf("stored criterion: %+v", nodes)
+	}
+	editor := htmlOf(t, staff.get(page+"/criteria")).Text()
+	if !strings.Contains(editor, "(điểm thẩm định lấy từ PAR INDEX 2025)") {
+		t.Error("the editor does not show the link")
+	}
+	edit := htmlOf(t, staff.get(fmt.Sprintf("%s/nodes/%d", set, nodes[0].ID)))
+	if v := edit.Find(`select[name=measure] option[selected]`).AttrOr("value", ""); v != par {
+		t.Errorf("edit form selects %q, want %s", v, par)
+	}
+	if v := edit.Find(`input[name=measure_period]`).AttrOr("value", ""); v != "2025" {
+		t.Errorf("edit form period %q", v)
+	}
+	// Unlinking: choosing no index clears both.
+	wantStatus(t, staff.post(fmt.Sprintf("%s/nodes/%d", set, nodes[0].ID), form("tiers", "", "")), http.StatusSeeOther)
+	nodes, _ = a.db.Criteria(ctx, sets[0].ID)
+	if nodes[0].MeasureID != 0 || nodes[0].MeasurePeriod != 0 {
+		t.Errorf("unlinked criterion: %+v", nodes[0])
 	}
 }
