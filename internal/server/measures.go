@@ -7,6 +7,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/postgres"
 	"thidua/web"
 )
 
@@ -97,4 +98,75 @@ func measureLink(ctx context.Context, measures []domain.Measure, n domain.Criter
 		}
 	}
 	return ""
+}
+
+// campaignMeasures shows the criteria of a campaign linked to an external
+// index and, per phase, the action that fills their appraised values.
+func (s *Server) campaignMeasures(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	return s.renderCampaignMeasures(w, r, c, nil, nil)
+}
+
+// applyMeasures fills the appraised values of a phase's forms being
+// appraised from the external indices, and shows what it did: the values
+// filled with their source, the units without a value (never given zero),
+// the criteria appraised by hand (kept) and the forms left alone.
+func (s *Server) applyMeasures(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.campaignParam(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.phaseParam(r, c)
+	if err != nil {
+		return err
+	}
+	rep, err := s.db.ApplyMeasures(r.Context(), c.ID, p.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderCampaignMeasures(w, r, c, p, rep)
+}
+
+func (s *Server) renderCampaignMeasures(w http.ResponseWriter, r *http.Request, c *domain.Campaign, phase *domain.Phase, rep *postgres.MeasureApplyReport) error {
+	ctx := r.Context()
+	linked, err := s.db.LinkedCriteria(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	phases, err := s.db.Phases(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	v := web.CampaignMeasuresView{CampaignID: c.ID, Title: c.Title}
+	for _, l := range linked {
+		v.Linked = append(v.Linked, web.LinkedCriterionRow{Set: l.SetName, Code: l.Criterion.Code, Title: l.Criterion.Title,
+			Measure: l.Measure.ShortName + " " + strconv.Itoa(l.Criterion.MeasurePeriod), Method: describeMethod(ctx, l.Criterion)})
+	}
+	for _, p := range phases {
+		v.Phases = append(v.Phases, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
+	}
+	if rep != nil {
+		out := &web.MeasureApplyView{Phase: phase.Name, Forms: rep.Forms, Unchanged: rep.Unchanged}
+		form := func(id int64) string { return assessmentPath(c.ID, id) }
+		for _, f := range rep.Filled {
+			out.Filled = append(out.Filled, web.MeasureApplyRow{Href: form(f.AssessmentID), Unit: f.UnitName, Code: f.Code,
+				Detail: i18n.T(ctx, "measures.apply.filled_detail", f.Value, f.Points.String()), Source: f.Source})
+		}
+		for _, g := range rep.Missing {
+			out.Missing = append(out.Missing, web.MeasureApplyRow{Href: form(g.AssessmentID), Unit: g.UnitName, Code: g.Code, Detail: g.Measure})
+		}
+		for _, g := range rep.ByHand {
+			out.ByHand = append(out.ByHand, web.MeasureApplyRow{Href: form(g.AssessmentID), Unit: g.UnitName, Code: g.Code, Detail: g.Measure})
+		}
+		for _, sk := range rep.Skipped {
+			out.Skipped = append(out.Skipped, web.MeasureApplyRow{Href: form(sk.AssessmentID), Unit: sk.UnitName,
+				Detail: i18n.T(ctx, "measures.apply.skip."+string(sk.Status))})
+		}
+		v.Report = out
+	}
+	s.render(w, r, http.StatusOK, web.CampaignMeasures(s.chrome(r, i18n.T(ctx, "measures.campaign.title")), v))
+	return nil
 }

@@ -317,3 +317,190 @@ func TestCriterionLinkedToMeasure(t *testing.T) {
 		t.Errorf("unlinked criterion: %+v", nodes[0])
 	}
 }
+
+// Acceptance 7, second half: a clean file fills the appraised value of the
+// tiered (and target-share) criteria linked to an index, with the source
+// recorded; a unit without a value is listed and not given zero; a value an
+// appraiser entered by hand is kept; a locked form is listed and left alone.
+func TestExternalValuesFillAppraisal(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"IMPORT_DIR": t.TempDir(), "EVIDENCE_DIR": t.TempDir()})
+	ctx := context.Background()
+	measures, _ := a.db.Measures(ctx)
+	code := map[string]int64{}
+	for _, m := range measures {
+		code[m.Code] = m.ID
+	}
+	wk := newWorkWith(t, a, func(nodes []domain.Criterion) {
+		for i := range nodes {
+			switch nodes[i].Code {
+			case "8.1": // SIPAS, tiers 95:10;90:5
+				nodes[i].MeasureID, nodes[i].MeasurePeriod = code["SIPAS"], 2025
+			case "3.2": // dossiers on time, 5 points × share of 100 %
+				nodes[i].MeasureID, nodes[i].MeasurePeriod = code["TTHC_DUNG_HAN"], 2025
+			}
+		}
+	})
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	units := map[string]int64{"TEST-STP": a.unit}
+	forms := map[string]int64{}
+	for _, u := range []struct{ code, name string }{{"TEST-STP", ""}, {"TEST-YT", "Sở Y tế tỉnh"}, {"TEST-XD", "Sở Xây dựng"}} {
+		if u.name != "" {
+			id, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: u.name, Code: u.code, Kind: domain.KindDepartment})
+			if err != nil {
+				t.Fatal(err)
+			}
+			units[u.code] = id
+		}
+		fp := a.client()
+		fp.login(a.userIn(domain.RoleFocalPoint, units[u.code]).Email, testPassword)
+		wk.register(t, fp, staff)
+		form := wk.start(t, fp)
+		wantStatus(t, fp.post(form+"/submit", fullMarks(t, fp, wk, form)), http.StatusSeeOther)
+		forms[u.code] = mustAssessment(t, a, form)
+	}
+	// Until receiving lands from the appraisal work: two forms received,
+	// one locked.
+	nodes, _ := a.db.Criteria(ctx, wk.set)
+	leaf := map[string]int64{}
+	for _, n := range domain.Leaves(nodes) {
+		leaf[n.Code] = n.ID
+	}
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := a.db.Pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`UPDATE assessments SET status = 'received', received_at = now() WHERE id = ANY($1)`, []int64{forms["TEST-STP"], forms["TEST-YT"]})
+	exec(`UPDATE assessments SET status = 'locked', locked_at = now() WHERE id = $1`, forms["TEST-XD"])
+	// Sở Y tế's appraiser already appraised 8.1 by hand.
+	exec(`UPDATE scores SET appraised_points = 1000, appraised_measured = 9900, appraisal_comment = 'Theo báo cáo' WHERE assessment_id = $1 AND criterion_id = $2`,
+		forms["TEST-YT"], leaf["8.1"])
+
+	csv := measureHeader +
+		`TEST-STP,,SIPAS,2025,"92,5",,15/04/2026` + "\n" +
+		`TEST-STP,,TTHC_DUNG_HAN,2025,"96,4",Văn phòng UBND tỉnh,10/01/2026` + "\n" +
+		`TEST-YT,,SIPAS,2025,96,,15/04/2026` + "\n" +
+		`TEST-XD,,SIPAS,2025,80,,15/04/2026` + "\n" +
+		`TEST-XD,,TTHC_DUNG_HAN,2025,80,,10/01/2026` + "\n"
+	resp := staff.upload("/measures/import", "chi-so.csv", []byte(csv))
+	wantStatus(t, resp, http.StatusSeeOther)
+	job := resp.Header.Get("Location")
+	if p := waitJob(t, staff, job).Find("table.problems").Text(); p != "" {
+		t.Fatalf("problems: %s", p)
+	}
+	wantStatus(t, staff.post(job+"/run", nil), http.StatusSeeOther)
+	waitJob(t, staff, job)
+
+	// The campaign's page lists the linked criteria.
+	page := htmlOf(t, staff.get(wk.page+"/measures"))
+	if got := page.Find("table.linked-criteria").Text(); !strings.Contains(got, "SIPAS 2025") || !strings.Contains(got, "Hồ sơ TTHC đúng hạn 2025") {
+		t.Errorf("linked criteria: %q", got)
+	}
+	locked := scoresPrint(t, a, forms["TEST-XD"])
+	apply := fmt.Sprintf("%s/phases/%d/measures", wk.page, wk.phase)
+	resp = staff.post(apply, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Log(a.logs.String())
+	}
+	wantStatus(t, resp, http.StatusOK)
+	report := htmlOf(t, resp)
+	if got := report.Find("ul.measure-apply-missing").Text(); !strings.Contains(got, "Sở Y tế") || !strings.Contains(got, "3.2") ||
+		!strings.Contains(got, "Hồ sơ TTHC đúng hạn 2025") || strings.Contains(got, "Sở Tư pháp") {
+		t.Errorf("units without a value: %q", got)
+	}
+	if got := report.Find("ul.measure-apply-by-hand").Text(); !strings.Contains(got, "Sở Y tế") || !strings.Contains(got, "8.1") {
+		t.Errorf("kept by hand: %q", got)
+	}
+	if got := report.Find("ul.measure-apply-skipped").Text(); !strings.Contains(got, "Sở Xây dựng") || !strings.Contains(got, "đã khóa") {
+		t.Errorf("skipped forms: %q", got)
+	}
+	if got := report.Find("ul.measure-apply-filled").Text(); !strings.Contains(got, "SIPAS 2025 — Bộ Nội vụ, công bố 15/04/2026") {
+		t.Errorf("filled: %q", got)
+	}
+
+	type appraised struct {
+		points, measured *int64
+		source, comment  string
+		final            *int64
+	}
+	read := func(form int64, code string) appraised {
+		t.Helper()
+		var x appraised
+		if err := a.db.Pool.QueryRow(ctx, `SELECT appraised_points, appraised_measured, appraisal_source, appraisal_comment, final_points
+			FROM scores WHERE assessment_id = $1 AND criterion_id = $2`, form, leaf[code]).Scan(&x.points, &x.measured, &x.source, &x.comment, &x.final); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	num := func(p *int64) string {
+		if p == nil {
+			return "NULL"
+		}
+		return fmt.Sprint(*p)
+	}
+	for _, c := range []struct {
+		unit, code              string
+		points, measured, final string
+		source                  string
+	}{
+		// 92,5 % reaches the 90 % tier: 5 of 10 points.
+		{"TEST-STP", "8.1", "500", "9250", "500", "SIPAS 2025 — Bộ Nội vụ, công bố 15/04/2026"},
+		// 96,4 % of a 100 % target: 5 × 0,964 = 4,82 points.
+		{"TEST-STP", "3.2", "482", "9640", "482", "Hồ sơ TTHC đúng hạn 2025 — Văn phòng UBND tỉnh, công bố 10/01/2026"},
+		// No value: not filled, never zero.
+		{"TEST-YT", "3.2", "NULL", "NULL", "NULL", ""},
+		// Appraised by hand: kept.
+		{"TEST-YT", "8.1", "1000", "9900", "NULL", ""},
+	} {
+		got := read(forms[c.unit], c.code)
+		if num(got.points) != c.points || num(got.measured) != c.measured || num(got.final) != c.final || got.source != c.source {
+			t.Errorf("%s %s: appraised %s measured %s final %s source %q; want %s %s %s %q", c.unit, c.code,
+				num(got.points), num(got.measured), num(got.final), got.source, c.points, c.measured, c.final, c.source)
+		}
+	}
+	if got := read(forms["TEST-STP"], "8.1").comment; got != "Giá trị theo chỉ số công bố: 92,5 %." {
+		t.Errorf("comment where the value differs from the unit's: %q", got)
+	}
+	// The form's appraised and final totals follow in the same transaction.
+	var self, final, scored int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT total_points, final_points, appraised_scored FROM assessments WHERE id = $1`, forms["TEST-STP"]).Scan(&self, &final, &scored)
+	if scored != 2 || final != self-(1000-500)-(500-482) {
+		t.Errorf("totals: self %d, final %d, appraised criteria %d", self, final, scored)
+	}
+	if after := scoresPrint(t, a, forms["TEST-XD"]); after != locked {
+		t.Error("the locked form changed")
+	}
+	// Again: nothing changes, nothing is written to the history twice.
+	before := dataPrint(t, a)
+	resp = staff.post(apply, nil)
+	wantStatus(t, resp, http.StatusOK)
+	if after := dataPrint(t, a); after != before {
+		t.Error("filling again changed data")
+	}
+	// A phase of another campaign, wrong roles: refused, nothing written.
+	other := objects(t, a)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	leader, _ := a.loggedIn(domain.RoleLeader)
+	before = dataPrint(t, a)
+	wantStatus(t, staff.post(fmt.Sprintf("/campaigns/%d/phases/%d/measures", other.campaign, wk.phase), nil), http.StatusNotFound)
+	for _, c := range []*client{fp, leader} {
+		wantStatus(t, c.post(apply, nil), http.StatusForbidden)
+		wantStatus(t, c.get(wk.page+"/measures"), http.StatusForbidden)
+	}
+	if after := dataPrint(t, a); after != before {
+		t.Error("a refused request changed data")
+	}
+}
+
+// scoresPrint is the fingerprint of one form's scores and the form.
+func scoresPrint(t *testing.T, a *app, form int64) string {
+	t.Helper()
+	var sum string
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT md5(coalesce(string_agg(s::text, '|' ORDER BY s.criterion_id), '') ||
+		(SELECT a::text FROM assessments a WHERE a.id = $1)) FROM scores s WHERE s.assessment_id = $1`, form).Scan(&sum); err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}

@@ -126,6 +126,8 @@ func (s *Server) routes() http.Handler {
 			r.Post("/campaigns/{campaignID}/criteria/{setID}/copy", s.handle(s.replaceTree("copy")))
 			r.Post("/campaigns/{campaignID}/criteria/{setID}/import", s.handle(s.replaceTree("import")))
 			r.Get("/campaigns/{campaignID}/criteria/{setID}/export.xlsx", s.handle(s.exportTree))
+			r.Get("/campaigns/{campaignID}/measures", s.handle(s.campaignMeasures))
+			r.Post("/campaigns/{campaignID}/phases/{phaseID}/measures", s.handle(s.applyMeasures))
 			r.Get("/measures", s.handle(s.measuresPage))
 			r.Get("/measures/import", s.handle(s.importForm("measures")))
 			r.Post("/measures/import", s.handle(s.uploadImport("measures")))

@@ -119,6 +119,8 @@ var access = map[string]string{
 	"GET /campaigns/{campaignID}/assessments.csv":                                                    "staff",
 	"GET /campaigns/{campaignID}/assessments.xlsx":                                                   "staff",
 	"GET /campaigns/{campaignID}/assessments-criteria.csv":                                           "staff",
+	"GET /campaigns/{campaignID}/measures":                                                           "staff",
+	"POST /campaigns/{campaignID}/phases/{phaseID}/measures":                                         "staff",
 }
 
 type route struct{ method, pattern string }
