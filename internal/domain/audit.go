@@ -43,8 +43,12 @@ const (
 	AuditAssessmentExtend   = "assessment.extend"
 	AuditEvidenceAdd        = "evidence.add"
 	AuditEvidenceRemove     = "evidence.remove"
-	AuditMeasureImport      = "measure.import"
-	AuditMeasureApply       = "measure.apply"
+	// Campaign membership (the appraisal team, the council).
+	AuditMemberAdd    = "campaign_member.add"
+	AuditMemberRemove = "campaign_member.remove"
+	// External indices: values imported, appraised values filled from them.
+	AuditMeasureImport = "measure.import"
+	AuditMeasureApply  = "measure.apply"
 )
 
 // AuditActions lists every audit action.
@@ -58,5 +62,6 @@ var AuditActions = []string{
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
+	AuditMemberAdd, AuditMemberRemove,
 	AuditMeasureImport, AuditMeasureApply,
 }

@@ -30,8 +30,10 @@ var parts = []map[string]message{
 	campaignMessages,
 	assessmentMessages,
 	evidenceMessages,
+	workflowMessages,
 	measureMessages,
 	commonMessages,
+	membersMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

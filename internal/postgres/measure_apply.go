@@ -155,11 +155,11 @@ type measureValue struct {
 }
 
 func applyMeasuresToForm(ctx context.Context, tx pgx.Tx, assessmentID int64, linked []LinkedCriterion, report *MeasureApplyReport) error {
-	a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, assessmentID))
+	a, err := lockAssessment(ctx, tx, assessmentID)
 	if err != nil {
 		return err
 	}
-	if a.Status != domain.AssessReceived { // changed since the list was read
+	if a.CheckAppraisal() != nil { // changed since the list was read
 		report.Skipped = append(report.Skipped, SkippedForm{AssessmentID: a.ID, UnitName: a.UnitName, Status: a.Status})
 		return nil
 	}
@@ -263,48 +263,9 @@ func applyMeasuresToForm(ctx context.Context, tx pgx.Tx, assessmentID int64, lin
 	if err != nil {
 		return err
 	}
-	if err := updateAppraisedTotals(ctx, tx, a, nodes); err != nil {
+	if err := updateTotals(ctx, tx, a, nodes); err != nil {
 		return err
 	}
 	return audit(ctx, tx, auditEntry{Action: domain.AuditMeasureApply, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
 		Details: map[string]any{"changed": changed}})
-}
-
-// updateAppraisedTotals recomputes a form's appraised and final totals
-// inside tx: the appraised sums over the criteria appraised so far, the
-// final ones over each criterion's final value, or its own score while it
-// is not yet appraised.
-func updateAppraisedTotals(ctx context.Context, tx pgx.Tx, a *Assessment, nodes []domain.Criterion) error {
-	rows, err := tx.Query(ctx, `SELECT criterion_id, points, measured, na, appraised_points, appraised_measured, coalesce(appraised_na, false),
-		final_points, final_measured, coalesce(final_na, false), appraised_points IS NOT NULL OR coalesce(appraised_na, false)
-		FROM scores WHERE campaign_id = $1 AND assessment_id = $2`, a.CampaignID, a.ID)
-	if err != nil {
-		return err
-	}
-	appraised, final := map[int64]domain.Entry{}, map[int64]domain.Entry{}
-	for rows.Next() {
-		var id int64
-		var self, appr, fin domain.Entry
-		var done bool
-		if err := rows.Scan(&id, &self.Points, &self.Measured, &self.NA, &appr.Points, &appr.Measured, &appr.NA,
-			&fin.Points, &fin.Measured, &fin.NA, &done); err != nil {
-			rows.Close()
-			return err
-		}
-		if done {
-			appraised[id] = appr
-			final[id] = fin
-		} else {
-			final[id] = self
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	at, ft := domain.ComputeTotals(nodes, appraised), domain.ComputeTotals(nodes, final)
-	_, err = tx.Exec(ctx, `UPDATE assessments SET appraised_points = $2, appraised_max = $3, appraised_converted = $4, appraised_scored = $5,
-		final_points = $6, final_max = $7, final_converted = $8, version = version + 1, updated_at = now() WHERE id = $1`,
-		a.ID, at.Points, at.ApplicableMax, at.Converted, at.Scored, ft.Points, ft.ApplicableMax, ft.Converted)
-	return err
 }

@@ -6,13 +6,12 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
-	"thidua/internal/postgres"
 	"thidua/web"
 )
 
 // late reports whether a form's window has closed without a submission.
-func (s *Server) late(a postgres.Assessment) bool {
-	if a.Status == domain.AssessSubmitted {
+func (s *Server) late(a domain.Assessment) bool {
+	if a.Submitted() {
 		return false
 	}
 	open, _, _ := a.Open(s.today())
@@ -23,12 +22,9 @@ func (s *Server) late(a postgres.Assessment) bool {
 // point's own list.
 func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	u := userFrom(ctx)
-	staff := domain.HasRole(u, domain.RoleStaff)
+	staff := domain.CanManageCampaign(u, accessOf(r))
 	var unit int64
 	if !staff {
 		if u.UnitID == nil {

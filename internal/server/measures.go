@@ -103,11 +103,7 @@ func measureLink(ctx context.Context, measures []domain.Measure, n domain.Criter
 // campaignMeasures shows the criteria of a campaign linked to an external
 // index and, per phase, the action that fills their appraised values.
 func (s *Server) campaignMeasures(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
-	return s.renderCampaignMeasures(w, r, c, nil, nil)
+	return s.renderCampaignMeasures(w, r, campaignOf(r), nil, nil)
 }
 
 // applyMeasures fills the appraised values of a phase's forms being
@@ -115,10 +111,7 @@ func (s *Server) campaignMeasures(w http.ResponseWriter, r *http.Request) error 
 // filled with their source, the units without a value (never given zero),
 // the criteria appraised by hand (kept) and the forms left alone.
 func (s *Server) applyMeasures(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	p, err := s.phaseParam(r, c)
 	if err != nil {
 		return err
@@ -146,7 +139,7 @@ func (s *Server) renderCampaignMeasures(w http.ResponseWriter, r *http.Request, 
 			Measure: l.Measure.ShortName + " " + strconv.Itoa(l.Criterion.MeasurePeriod), Method: describeMethod(ctx, l.Criterion)})
 	}
 	for _, p := range phases {
-		v.Phases = append(v.Phases, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
+		v.Phases = append(v.Phases, web.MeasurePhase{ID: p.ID, Name: p.Name})
 	}
 	if rep != nil {
 		out := &web.MeasureApplyView{Phase: phase.Name, Forms: rep.Forms, Unchanged: rep.Unchanged}

@@ -359,8 +359,7 @@ func TestExternalValuesFillAppraisal(t *testing.T) {
 		wantStatus(t, fp.post(form+"/submit", fullMarks(t, fp, wk, form)), http.StatusSeeOther)
 		forms[u.code] = mustAssessment(t, a, form)
 	}
-	// Until receiving lands from the appraisal work: two forms received,
-	// one locked.
+	// Two forms received; one locked (as the reply work will lock it).
 	nodes, _ := a.db.Criteria(ctx, wk.set)
 	leaf := map[string]int64{}
 	for _, n := range domain.Leaves(nodes) {
@@ -372,7 +371,11 @@ func TestExternalValuesFillAppraisal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	exec(`UPDATE assessments SET status = 'received', received_at = now() WHERE id = ANY($1)`, []int64{forms["TEST-STP"], forms["TEST-YT"]})
+	for _, unit := range []string{"TEST-STP", "TEST-YT"} {
+		if ok, err := a.db.ReceiveAssessment(ctx, forms[unit]); err != nil || !ok {
+			t.Fatalf("receiving %s: %v %v", unit, ok, err)
+		}
+	}
 	exec(`UPDATE assessments SET status = 'locked', locked_at = now() WHERE id = $1`, forms["TEST-XD"])
 	// Sở Y tế's appraiser already appraised 8.1 by hand.
 	exec(`UPDATE scores SET appraised_points = 1000, appraised_measured = 9900, appraisal_comment = 'Theo báo cáo' WHERE assessment_id = $1 AND criterion_id = $2`,
@@ -460,14 +463,26 @@ func TestExternalValuesFillAppraisal(t *testing.T) {
 				num(got.points), num(got.measured), num(got.final), got.source, c.points, c.measured, c.final, c.source)
 		}
 	}
+	// The store read the appraisal form uses carries the source.
+	stp, err := a.db.AssessmentByID(ctx, forms["TEST-STP"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := a.db.Scores(ctx, stp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stored[leaf["8.1"]].AppraisalSource; got != "SIPAS 2025 — Bộ Nội vụ, công bố 15/04/2026" {
+		t.Errorf("the form's store read gives source %q", got)
+	}
 	if got := read(forms["TEST-STP"], "8.1").comment; got != "Giá trị theo chỉ số công bố: 92,5 %." {
 		t.Errorf("comment where the value differs from the unit's: %q", got)
 	}
 	// The form's appraised and final totals follow in the same transaction.
-	var self, final, scored int64
-	_ = a.db.Pool.QueryRow(ctx, `SELECT total_points, final_points, appraised_scored FROM assessments WHERE id = $1`, forms["TEST-STP"]).Scan(&self, &final, &scored)
-	if scored != 2 || final != self-(1000-500)-(500-482) {
-		t.Errorf("totals: self %d, final %d, appraised criteria %d", self, final, scored)
+	var appraisedPoints, final, scored int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT appraised_points, final_points, appraised_scored FROM assessments WHERE id = $1`, forms["TEST-STP"]).Scan(&appraisedPoints, &final, &scored)
+	if scored != 2 || appraisedPoints != 500+482 || final != 500+482 {
+		t.Errorf("totals: appraised %d over %d criteria, final %d; want 982 over 2, 982", appraisedPoints, scored, final)
 	}
 	if after := scoresPrint(t, a, forms["TEST-XD"]); after != locked {
 		t.Error("the locked form changed")
