@@ -244,3 +244,68 @@ func TestImportNFC(t *testing.T) {
 		t.Errorf("stored %q (NFC %v)", name, nfc)
 	}
 }
+
+// TestImportMeasuresXLSX imports external index values from an XLSX file
+// through the CLI: numbers typed as numbers and as text with the
+// Vietnamese decimal comma read alike; a bad row makes the whole file
+// write nothing.
+func TestImportMeasuresXLSX(t *testing.T) {
+	dir := t.TempDir()
+	url := pgtest.NewURL(t)
+	t.Setenv("DATABASE_URL", url)
+	units := filepath.Join(dir, "units.csv")
+	writeCSV(t, units, unitHeader, [][]string{
+		{"29500", "Ủy ban nhân dân xã Mỹ Thọ", "UBND xã Mỹ Thọ", "xã", "", "01/07/2025", ""},
+		{"29501", "Ủy ban nhân dân xã Tân Phú", "", "xã", "", "01/07/2025", ""},
+	})
+	if out, err := runCmd(t, "import", "units", units); err != nil {
+		t.Fatalf("units: %v\n%s", err, out)
+	}
+	write := func(name string, rows [][]any) string {
+		t.Helper()
+		f := excelize.NewFile()
+		header := []any{"ma_don_vi", "ten_don_vi", "ma_chi_so", "nam", "gia_tri", "nguon", "ngay_cong_bo"}
+		for i, r := range append([][]any{header}, rows...) {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(dir, name)
+		if err := f.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	bad := write("bad.xlsx", [][]any{
+		{"29500", "", "PAR_INDEX", 2025, 85.23, "", "15/04/2026"},
+		{"29501", "", "SIPAS", 2025, "101", "", "15/04/2026"},
+	})
+	before := tableHash(t, url)
+	out, err := runCmd(t, "import", "measures", bad)
+	if err == nil || !strings.Contains(out, "Dòng 3, cột gia_tri: Giá trị 101 % nằm ngoài thang của SIPAS") {
+		t.Fatalf("bad file: %v\n%s", err, out)
+	}
+	if tableHash(t, url) != before {
+		t.Fatal("a file with a problem wrote to the database")
+	}
+	good := write("good.xlsx", [][]any{
+		{"29500", "", "PAR_INDEX", 2025, 85.23, "", "15/04/2026"},
+		{"", "UBND xã Mỹ Thọ", "SIPAS", 2025, "91,5", "Bộ Nội vụ", "15/04/2026"},
+		{"29501", "", "PAPI_8", "2025", 7, "UNDP", "2026-05-01"},
+	})
+	if out, err := runCmd(t, "import", "measures", good); err != nil || !strings.Contains(out, "3 new") {
+		t.Fatalf("good file: %v\n%s", err, out)
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var got string
+	_ = conn.QueryRow(context.Background(), `SELECT string_agg(m.code || '=' || v.value, ' ' ORDER BY m.seq) FROM measure_values v
+		JOIN measures m ON m.id = v.measure_id`).Scan(&got)
+	if got != "PAR_INDEX=8523 SIPAS=9150 PAPI_8=700" {
+		t.Errorf("stored values: %s", got)
+	}
+}

@@ -5,7 +5,7 @@
 //	thidua migrate up|down N|status   schema migrations
 //	thidua user create …              create a user
 //	thidua seed demo                  load demonstration data once
-//	thidua import units|people FILE   import a CSV or XLSX file
+//	thidua import KIND FILE           import units, people or measures (CSV or XLSX)
 package main
 
 import (
@@ -32,7 +32,7 @@ Usage:
   thidua migrate status              show the schema version
   thidua user create --email E --name N --role R [--unit ID] [--password-stdin]
   thidua seed demo                   load demonstration data (once)
-  thidua import units|people [--dry-run] FILE
+  thidua import units|people|measures [--dry-run] FILE
                                      import a CSV or XLSX file (dry run: report every problem, write nothing)
 
 Configuration comes from environment variables:

@@ -46,6 +46,9 @@ const (
 	// Campaign membership (the appraisal team, the council).
 	AuditMemberAdd    = "campaign_member.add"
 	AuditMemberRemove = "campaign_member.remove"
+	// External indices: values imported, appraised values filled from them.
+	AuditMeasureImport = "measure.import"
+	AuditMeasureApply  = "measure.apply"
 )
 
 // AuditActions lists every audit action.
@@ -60,4 +63,5 @@ var AuditActions = []string{
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
 	AuditMemberAdd, AuditMemberRemove,
+	AuditMeasureImport, AuditMeasureApply,
 }

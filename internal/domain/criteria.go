@@ -54,6 +54,11 @@ type Criterion struct {
 	EvidenceRequired       bool
 	ExplainWithoutEvidence bool
 	AllowNA                bool
+	// MeasureID, when not 0, links a tiers or target-share criterion to an
+	// external measure: its appraised value can be filled from the
+	// participant's value of that measure for MeasurePeriod (a year).
+	MeasureID     int64
+	MeasurePeriod int
 }
 
 // Score is what a unit enters for a leaf: points directly (points, yes/no)
@@ -160,6 +165,14 @@ func ValidateCriterion(c *Criterion) []TreeProblem {
 	case MethodTargetShare:
 		if c.Target <= 0 {
 			add("criteria.target.invalid")
+		}
+	}
+	if c.MeasureID != 0 {
+		if c.Method != MethodTiers && c.Method != MethodTargetShare {
+			add("criteria.measure.method")
+		}
+		if !ValidMeasurePeriod(c.MeasurePeriod) {
+			add("criteria.measure.period")
 		}
 	}
 	return ps

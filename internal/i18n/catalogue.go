@@ -32,6 +32,7 @@ var parts = []map[string]message{
 	evidenceMessages,
 	workflowMessages,
 	appraisalMessages,
+	measureMessages,
 	commonMessages,
 	membersMessages,
 	resultsMessages,

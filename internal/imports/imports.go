@@ -1,4 +1,4 @@
-// Package imports reads unit and people files (CSV or XLSX) row by row,
+// Package imports reads unit, people and external values files (CSV or XLSX) row by row,
 // checks each cell against the domain rules, and streams the valid rows to
 // the database, which checks them as a set. The CLI (`thidua import`) and
 // the web pages share this code.
@@ -49,6 +49,17 @@ var PersonColumns = []Column{
 	{"phan_loai", true, "Cán bộ, công chức, viên chức hoặc người lao động"},
 	{"ma_don_vi", true, "Mã đơn vị công tác"},
 	{"tu_ngay", true, "Ngày bắt đầu công tác tại đơn vị, dd/mm/yyyy (hoặc yyyy-mm-dd)"},
+}
+
+// MeasureColumns is the documented layout of an external values file.
+var MeasureColumns = []Column{
+	{"ma_don_vi", false, "Mã đơn vị (mã ĐVHC nếu có); để trống thì đơn vị được nhận ra theo tên"},
+	{"ten_don_vi", false, "Tên đầy đủ hoặc tên viết tắt của đơn vị, dùng khi không có mã"},
+	{"ma_chi_so", true, "Mã chỉ số: PAR_INDEX, SIPAS, PAPI_1 … PAPI_8, TTHC_DUNG_HAN (xem danh sách chỉ số)"},
+	{"nam", true, "Năm đánh giá của giá trị, ví dụ 2025"},
+	{"gia_tri", true, "Giá trị theo thang của chỉ số (% hoặc điểm), tối đa hai chữ số thập phân, ví dụ 85,23"},
+	{"nguon", false, "Nguồn: văn bản, cơ quan công bố; để trống thì lấy cơ quan công bố của chỉ số"},
+	{"ngay_cong_bo", true, "Ngày công bố, dd/mm/yyyy (hoặc yyyy-mm-dd)"},
 }
 
 // header maps the columns of a file to their positions, reporting unknown
@@ -303,6 +314,91 @@ func People(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool,
 	return report, err
 }
 
+// External dry-runs or imports a file of external measures' values per
+// unit. jobKey names the web import job the values are recorded with.
+func External(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int), jobKey string) (*domain.ImportReport, error) {
+	report := &domain.ImportReport{DryRun: dryRun}
+	measures, err := db.Measures(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*domain.Measure{}
+	for i := range measures {
+		byCode[measures[i].Code] = &measures[i]
+	}
+	h, ok := readHeader(r, MeasureColumns, report)
+	if !ok {
+		return report, nil
+	}
+	if _, code := h["ma_don_vi"]; !code {
+		if _, name := h["ten_don_vi"]; !name {
+			report.AddProblem(domain.ImportProblem{Line: 1, Column: "ma_don_vi", Message: "import.measure.unit_columns"})
+			return report, nil
+		}
+	}
+	next := rows(r, report, progress, func(c *cells) *domain.MeasureRow {
+		c.h = h
+		m := &domain.MeasureRow{Line: c.line, UnitCode: c.get("ma_don_vi"), UnitName: c.get("ten_don_vi"), Source: c.get("nguon")}
+		if m.UnitCode == "" && m.UnitName == "" {
+			c.problem("ma_don_vi", "import.measure.unit_required")
+		}
+		if m.UnitCode != "" && !domain.ValidCode(m.UnitCode) {
+			c.problem("ma_don_vi", "unit.code.invalid")
+			m.UnitCode = ""
+		}
+		if domain.RuneLen(m.UnitName) > 300 {
+			c.problem("ten_don_vi", "field.too_long")
+			m.UnitName = ""
+		}
+		code := strings.ToUpper(strings.ReplaceAll(c.get("ma_chi_so"), " ", "_"))
+		measure := byCode[code]
+		switch {
+		case code == "":
+			c.problem("ma_chi_so", "field.required")
+		case measure == nil:
+			c.problem("ma_chi_so", "import.measure.unknown", code)
+		default:
+			m.MeasureCode = measure.Code
+		}
+		switch y := c.get("nam"); {
+		case y == "":
+			c.problem("nam", "field.required")
+		default:
+			year, err := strconv.Atoi(y)
+			if err != nil || !domain.ValidMeasurePeriod(year) {
+				c.problem("nam", "import.measure.bad_period", y)
+			} else {
+				m.Period = year
+			}
+		}
+		raw := c.get("gia_tri")
+		v, ok := domain.ParsePoints(strings.TrimSpace(strings.TrimSuffix(raw, "%")))
+		switch {
+		case raw == "":
+			c.problem("gia_tri", "field.required")
+		case !ok:
+			c.problem("gia_tri", "import.measure.bad_value", raw)
+		case measure != nil && (int64(v) < measure.Min || int64(v) > measure.Max):
+			c.problem("gia_tri", "import.measure.out_of_range", measure.FormatValue(int64(v)), measure.ShortName,
+				measure.FormatValue(measure.Min), measure.FormatValue(measure.Max))
+		default:
+			m.Value, m.HasValue = int64(v), true
+		}
+		if m.Source == "" && measure != nil {
+			m.Source = measure.Publisher
+		}
+		if domain.RuneLen(m.Source) > 300 {
+			c.problem("nguon", "field.too_long")
+			m.Source = ""
+		}
+		m.PublishedOn, _ = c.date("ngay_cong_bo", true)
+		m.Invalid = c.bad
+		return m
+	})
+	err = db.ImportMeasureValues(ctx, jobKey, next, report, dryRun)
+	return report, err
+}
+
 // Template returns the layout of an import and example rows, typed as the
 // exports type them (dates as dates, years as numbers).
 func Template(kind string) ([]Column, [][]any, error) {
@@ -316,6 +412,13 @@ func Template(kind string) ([]Column, [][]any, error) {
 	case "people":
 		return PersonColumns, [][]any{
 			{"CB0001", "Nguyễn Văn An", "Nam", 1985, "Chủ tịch UBND xã", domain.CategoryCanBo.Word(), "29500", from},
+		}, nil
+	case "measures":
+		published := tabular.Date(domain.Day(2026, 4, 15))
+		return MeasureColumns, [][]any{
+			{"29500", "Ủy ban nhân dân xã Mỹ Thọ", "PAR_INDEX", 2025, tabular.Hundredths(8523), "Quyết định công bố Chỉ số CCHC năm 2025 của UBND tỉnh", published},
+			{"29500", "Ủy ban nhân dân xã Mỹ Thọ", "SIPAS", 2025, tabular.Hundredths(9150), "Bộ Nội vụ", published},
+			{"", "UBND xã Mỹ Thọ", "PAPI_5", 2025, tabular.Hundredths(712), "UNDP", published},
 		}, nil
 	}
 	return nil, nil, fmt.Errorf("unknown template %q", kind)

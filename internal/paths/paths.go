@@ -217,3 +217,13 @@ func Import(key string) string { return "/imports/" + url.PathEscape(key) }
 
 // ImportRun runs an import job whose dry run was clean.
 func ImportRun(key string) string { return Import(key) + "/run" }
+
+// CampaignMeasures is a campaign's page of criteria linked to external
+// indices.
+func CampaignMeasures(campaignID int64) string { return Campaign(campaignID) + "/measures" }
+
+// PhaseMeasures fills a phase's appraised values from external indices.
+func PhaseMeasures(campaignID, phaseID int64) string { return Phase(campaignID, phaseID) + "/measures" }
+
+// Measures is the page of external indices and their values.
+func Measures() string { return "/measures" }

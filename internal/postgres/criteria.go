@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"thidua/internal/domain"
 )
@@ -114,13 +115,14 @@ func loadCriteria(ctx context.Context, q querier, setID int64) ([]domain.Criteri
 }
 
 const criterionColumns = `id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
-		coalesce((target_value * 100)::bigint, 0), evidence_required, explain_without_evidence, allow_na`
+		coalesce((target_value * 100)::bigint, 0), evidence_required, explain_without_evidence, allow_na,
+		coalesce(measure_id, 0), coalesce(measure_period, 0)`
 
 // scanCriterion reads criterionColumns, after any columns in extra.
 func scanCriterion(row pgx.Row, c *domain.Criterion, extra ...any) error {
 	var tiers []byte
 	dest := append(extra, &c.ID, &c.ParentID, &c.Seq, &c.Code, &c.Title, &c.Guidance, &c.Max, &c.Method, &c.Step, &tiers,
-		&c.Target, &c.EvidenceRequired, &c.ExplainWithoutEvidence, &c.AllowNA)
+		&c.Target, &c.EvidenceRequired, &c.ExplainWithoutEvidence, &c.AllowNA, &c.MeasureID, &c.MeasurePeriod)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -291,18 +293,22 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 		target := targetArg(c)
 		if c.ID == -1 {
 			err = tx.QueryRow(ctx, `INSERT INTO criteria (set_id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
-				target_value, evidence_required, explain_without_evidence, allow_na)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+				target_value, evidence_required, explain_without_evidence, allow_na, measure_id, measure_period)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 				setID, c.ParentID, c.Seq, c.Code, c.Title, c.Guidance, c.Max, c.Method, c.Step, tiers, target,
-				c.EvidenceRequired, c.ExplainWithoutEvidence, c.AllowNA).Scan(&c.ID)
+				c.EvidenceRequired, c.ExplainWithoutEvidence, c.AllowNA, measureArg(c), periodArg(c)).Scan(&c.ID)
 		} else {
 			_, err = tx.Exec(ctx, `UPDATE criteria SET parent_id = $3, seq = $4, code = $5, title = $6, guidance = $7, max_points = $8,
-				method = $9, step = $10, tiers = $11, target_value = $12, evidence_required = $13, explain_without_evidence = $14, allow_na = $15
+				method = $9, step = $10, tiers = $11, target_value = $12, evidence_required = $13, explain_without_evidence = $14, allow_na = $15,
+				measure_id = $16, measure_period = $17
 				WHERE id = $1 AND set_id = $2`, c.ID, setID, c.ParentID, c.Seq, c.Code, c.Title, c.Guidance, c.Max, c.Method, c.Step, tiers,
-				target, c.EvidenceRequired, c.ExplainWithoutEvidence, c.AllowNA)
+				target, c.EvidenceRequired, c.ExplainWithoutEvidence, c.AllowNA, measureArg(c), periodArg(c))
 		}
 		if isUniqueViolation(err, "") {
 			return &domain.ValidationError{Fields: domain.FieldErrors{"code": "criteria.code.duplicate"}}
+		}
+		if pgErr := (*pgconn.PgError)(nil); asPgError(err, &pgErr) && pgErr.ConstraintName == "criteria_measure_id_fkey" {
+			return &domain.ValidationError{Fields: domain.FieldErrors{"measure": "criteria.measure.unknown"}}
 		}
 		if err != nil {
 			return err
@@ -329,6 +335,22 @@ func targetArg(c domain.Criterion) *float64 {
 	}
 	v := float64(c.Target) / 100
 	return &v
+}
+
+// measureArg and periodArg are a criterion's link to a measure, NULL when
+// it has none.
+func measureArg(c domain.Criterion) *int64 {
+	if c.MeasureID == 0 {
+		return nil
+	}
+	return &c.MeasureID
+}
+
+func periodArg(c domain.Criterion) *int {
+	if c.MeasureID == 0 {
+		return nil
+	}
+	return &c.MeasurePeriod
 }
 
 // DeleteCriterion removes a leaf from a set of a draft campaign.
@@ -395,10 +417,10 @@ func (db *DB) ReplaceCriteria(ctx context.Context, setID int64, nodes []domain.C
 			tiers, _ := json.Marshal(nonNilTiers(n.Tiers))
 			var id int64
 			if err := tx.QueryRow(ctx, `INSERT INTO criteria (set_id, parent_id, seq, code, title, guidance, max_points, method, step, tiers,
-				target_value, evidence_required, explain_without_evidence, allow_na)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+				target_value, evidence_required, explain_without_evidence, allow_na, measure_id, measure_period)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 				setID, parent, n.Seq, n.Code, n.Title, n.Guidance, n.Max, n.Method, n.Step, tiers, targetArg(n),
-				n.EvidenceRequired, n.ExplainWithoutEvidence, n.AllowNA).Scan(&id); err != nil {
+				n.EvidenceRequired, n.ExplainWithoutEvidence, n.AllowNA, measureArg(n), periodArg(n)).Scan(&id); err != nil {
 				return err
 			}
 			newIDs[n.ID] = id

@@ -256,6 +256,9 @@ func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, s
 		}
 		tpl, _ := criteria.TemplateByKey(s.template)
 		nodes, _ := criteria.Nodes(tpl.Rows)
+		if err := linkDemoMeasures(ctx, db, nodes, today.Year()-1); err != nil {
+			return err
+		}
 		if err := db.ReplaceCriteria(ctx, setID, nodes, "seed"); err != nil {
 			return err
 		}

@@ -166,6 +166,9 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 	if err := seedCurrent(ctx, db, ids, staffID); err != nil {
 		return nil, false, fmt.Errorf("current campaign: %w", err)
 	}
+	if err := seedMeasures(ctx, db, domain.DateOf(db.Now()).Year()-1); err != nil {
+		return nil, false, fmt.Errorf("index values: %w", err)
+	}
 	return logins, true, nil
 }
 

@@ -105,3 +105,24 @@ func TestDemoHistoricKinds(t *testing.T) {
 		t.Errorf("historic kinds: %v", counts)
 	}
 }
+
+// TestDemoIndexValues: the running campaign's SIPAS and dossiers-on-time
+// criteria are linked to last year's indices, whose values are imported
+// with their source for the departments and the new communes (Sở Y tế
+// without an on-time share, to show a unit without a value).
+func TestDemoIndexValues(t *testing.T) {
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, _, err := Demo(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	var linked, values, sources, syt int
+	year := domain.DateOf(db.Now()).Year() - 1
+	_ = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM criteria WHERE measure_id IS NOT NULL AND measure_period = $1),
+		(SELECT count(*) FROM measure_values WHERE period = $1 AND replaced_at IS NULL),
+		(SELECT count(DISTINCT source) FROM measure_values),
+		(SELECT count(*) FROM measure_values v JOIN units u ON u.id = v.unit_id WHERE u.code = 'SYT')`, year).Scan(&linked, &values, &sources, &syt)
+	if linked != 4 || values != 2*len(departments)-1+2*len(newCommunes) || sources != 2 || syt != 1 {
+		t.Errorf("demo indices: %d linked criteria, %d values, %d sources, %d of Sở Y tế", linked, values, sources, syt)
+	}
+}

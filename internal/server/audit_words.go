@@ -232,6 +232,8 @@ func (w *auditWords) sentence() []web.AuditPart {
 	switch a {
 	case domain.AuditLogin, domain.AuditLogout, domain.AuditUnitImport, domain.AuditPersonImport:
 		return w.says(key, w.actor())
+	case domain.AuditMeasureImport:
+		return w.says(key, w.actor())
 	case domain.AuditLoginFailure, domain.AuditLoginThrottled:
 		return w.says(key, w.object())
 	case domain.AuditUnitMerge, domain.AuditUnitSplit:

@@ -49,8 +49,12 @@ func (s *Server) setView(ctx context.Context, set postgres.CriteriaSet, form web
 	if err != nil {
 		return web.CriteriaSetView{}, err
 	}
+	measures, err := s.db.Measures(ctx)
+	if err != nil {
+		return web.CriteriaSetView{}, err
+	}
 	v := web.CriteriaSetView{ID: set.ID, Name: set.Name, Targets: targetsLabel(ctx, set), Total: domain.TreeTotal(nodes).String(),
-		Frozen: set.Frozen, Version: set.Version, Form: form, Methods: methodOptions(ctx)}
+		Frozen: set.Frozen, Version: set.Version, Form: form, Methods: methodOptions(ctx), Measures: measureOptions(measures)}
 	depth := map[int64]int{}
 	parents := map[int64]bool{}
 	for _, n := range nodes {
@@ -68,6 +72,8 @@ func (s *Server) setView(ctx context.Context, set postgres.CriteriaSet, form web
 		leaf := !parents[n.ID]
 		if !leaf {
 			method = i18n.T(ctx, "criteria.sum_of_children")
+		} else if link := measureLink(ctx, measures, n); link != "" {
+			method += " " + link
 		}
 		v.Rows = append(v.Rows, web.CriterionRow{ID: n.ID, Depth: d, Code: n.Code, Title: n.Title, Max: n.Max.String(), Method: method,
 			Evidence: n.EvidenceRequired && leaf, NA: n.AllowNA && leaf, Leaf: leaf})
@@ -172,7 +178,8 @@ func (s *Server) createSet(w http.ResponseWriter, r *http.Request) error {
 }
 
 // criterionFields are the controls of the criterion form, top to bottom.
-var criterionFields = []string{"parent_code", "code", "max", "title", "guidance", "method", "step", "target", "tiers", "reason"}
+var criterionFields = []string{"parent_code", "code", "max", "title", "guidance", "method", "step", "target", "tiers", "measure",
+	"measure_period", "reason"}
 
 // criterionFieldOf is the control a problem of a criterion is about, by
 // its catalogue key; "" for the form as a whole.
@@ -194,6 +201,10 @@ func criterionFieldOf(key string) string {
 		return "tiers"
 	case key == "criteria.parent.missing" || key == "criteria.too_deep" || key == "criteria.cycle":
 		return "parent_code"
+	case key == "criteria.measure.period":
+		return "measure_period"
+	case strings.HasPrefix(key, "criteria.measure."):
+		return "measure"
 	}
 	return ""
 }
@@ -261,7 +272,7 @@ func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criteri
 		Title: r.PostFormValue("title"), Guidance: r.PostFormValue("guidance"), Max: r.PostFormValue("max"), Method: r.PostFormValue("method"),
 		Step: r.PostFormValue("step"), Tiers: r.PostFormValue("tiers"), Target: r.PostFormValue("target"),
 		Evidence: r.PostFormValue("evidence") == "1", Explain: r.PostFormValue("explain") == "1", NA: r.PostFormValue("na") == "1",
-		Reason: r.PostFormValue("reason")}
+		Reason: r.PostFormValue("reason"), Measure: r.PostFormValue("measure"), MeasurePeriod: strings.TrimSpace(r.PostFormValue("measure_period"))}
 	row := criteria.Row{Code: f.Code, Title: f.Title, Guidance: f.Guidance, Max: f.Max, Method: domain.Method(f.Method), Step: f.Step,
 		Tiers: f.Tiers, Target: f.Target, Evidence: f.Evidence, NA: f.NA}
 	parsed, ps := criteria.Nodes([]criteria.Row{row})
@@ -286,6 +297,18 @@ func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criteri
 	}
 	if f.Method != "" && !domain.Method(f.Method).Valid() {
 		cp.add("method", i18n.T(ctx, "criteria.method.invalid"))
+	}
+	if f.Measure != "" {
+		id, err := strconv.ParseInt(f.Measure, 10, 64)
+		year, perr := strconv.Atoi(f.MeasurePeriod)
+		switch {
+		case err != nil || id <= 0:
+			cp.add("measure", i18n.T(ctx, "criteria.measure.unknown"))
+		case perr != nil || !domain.ValidMeasurePeriod(year):
+			cp.add("measure_period", i18n.T(ctx, "criteria.measure.period"))
+		default:
+			n.MeasureID, n.MeasurePeriod = id, year
+		}
 	}
 	n.Seq = len(nodes) + 1
 	return n, f
@@ -365,6 +388,9 @@ func (s *Server) editCriterion(w http.ResponseWriter, r *http.Request) error {
 	f := web.CriterionForm{ID: n.ID, Code: n.Code, Title: n.Title, Guidance: n.Guidance, Max: n.Max.String(), Method: string(n.Method),
 		Step: strings.ReplaceAll(row.Step, ".", ","), Tiers: row.Tiers, Target: row.Target, Evidence: n.EvidenceRequired,
 		Explain: n.ExplainWithoutEvidence, NA: n.AllowNA}
+	if n.MeasureID != 0 {
+		f.Measure, f.MeasurePeriod = strconv.FormatInt(n.MeasureID, 10), strconv.Itoa(n.MeasurePeriod)
+	}
 	if n.ParentID != nil {
 		f.ParentCode = byID[*n.ParentID].Code
 	}

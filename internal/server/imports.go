@@ -13,12 +13,14 @@ import (
 	"thidua/internal/i18n"
 	"thidua/internal/imports"
 	"thidua/internal/paths"
+	"thidua/internal/postgres"
 	"thidua/internal/tabular"
 	"thidua/web"
 )
 
-// importLayouts are the column layouts of the two imports.
-var importLayouts = map[string][]imports.Column{"units": imports.UnitColumns, "people": imports.PersonColumns}
+// importLayouts are the column layouts of the imports.
+var importLayouts = map[string][]imports.Column{"units": imports.UnitColumns, "people": imports.PersonColumns,
+	"measures": imports.MeasureColumns}
 
 // renderImportForm shows the upload page of an import; problem, when set,
 // is the catalogue key of what was wrong with the file sent.
@@ -145,8 +147,13 @@ func (s *Server) startImport(reqCtx context.Context, key, kind, path string, dry
 		defer r.Close()
 		progress := func(n int) { _ = s.db.ImportProgress(ctx, key, n) }
 		run := imports.Units
-		if kind == "people" {
+		switch kind {
+		case "people":
 			run = imports.People
+		case "measures":
+			run = func(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
+				return imports.External(ctx, db, r, dryRun, progress, key)
+			}
 		}
 		report, err := run(ctx, s.db, r, dryRun, progress)
 		if err != nil {

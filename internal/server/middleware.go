@@ -165,7 +165,7 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 
 // uploadPath reports whether a path takes file uploads.
 func uploadPath(path string) bool {
-	if path == "/units/import" || path == "/people/import" {
+	if path == "/units/import" || path == "/people/import" || path == "/measures/import" {
 		return true
 	}
 	return strings.HasPrefix(path, "/campaigns/") && (strings.HasSuffix(path, "/attachments") || strings.HasSuffix(path, "/import") ||

@@ -112,6 +112,8 @@ func (s *Server) routes() http.Handler {
 				r.Get("/assessments.csv", s.handle(s.exportAssessments("csv")))
 				r.Get("/assessments.xlsx", s.handle(s.exportAssessments("xlsx")))
 				r.Get("/assessments-criteria.csv", s.handle(s.exportAssessmentScores))
+				r.Get("/measures", s.handle(s.campaignMeasures))
+				r.Post("/phases/{phaseID}/measures", s.handle(s.applyMeasures))
 			})
 
 			r.Group(func(r chi.Router) {
@@ -188,6 +190,11 @@ func (s *Server) routes() http.Handler {
 			r.Get("/campaigns", s.handle(s.listCampaigns))
 			r.Get("/campaigns/new", s.handle(s.newCampaign))
 			r.Post("/campaigns", s.handle(s.createCampaign))
+			r.Get("/measures", s.handle(s.measuresPage))
+			r.Get("/measures/import", s.handle(s.importForm("measures")))
+			r.Post("/measures/import", s.handle(s.uploadImport("measures")))
+			r.Get("/measures/template.csv", s.handle(s.importTemplate("measures", "csv")))
+			r.Get("/measures/template.xlsx", s.handle(s.importTemplate("measures", "xlsx")))
 			r.Get("/imports/{key}", s.handle(s.importJob))
 			r.Post("/imports/{key}/run", s.handle(s.runImport))
 		})

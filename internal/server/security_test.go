@@ -65,6 +65,11 @@ var access = map[string]string{
 	"GET /people/export.xlsx":            "staff",
 	"GET /imports/{key}":                 "staff",
 	"POST /imports/{key}/run":            "staff",
+	"GET /measures":                      "staff",
+	"GET /measures/import":               "staff",
+	"POST /measures/import":              "staff",
+	"GET /measures/template.csv":         "staff",
+	"GET /measures/template.xlsx":        "staff",
 	"GET /public/campaigns/{campaignID}": "public",
 	"GET /public/campaigns/{campaignID}/attachments/{key}": "public",
 	"GET /campaigns":                                                                                 "staff",
@@ -135,6 +140,8 @@ var access = map[string]string{
 	"GET /campaigns/{campaignID}/appraisal/assigned":                        "member",
 	"GET /campaigns/{campaignID}/appraisal/assigned/{assessmentID}/recuse":  "member",
 	"POST /campaigns/{campaignID}/appraisal/assigned/{assessmentID}/recuse": "member",
+	"GET /campaigns/{campaignID}/measures":                                  "staff",
+	"POST /campaigns/{campaignID}/phases/{phaseID}/measures":                "staff",
 }
 
 type route struct{ method, pattern string }
