@@ -82,3 +82,26 @@ func Areas(nodes []Criterion) (areas []Criterion, leafArea map[int64]int) {
 	}
 	return areas, leafArea
 }
+
+// Ranker gives standard competition ranks to totals that arrive best first,
+// one at a time, as a streamed export reads them: the same ranks as Rank.
+type Ranker struct {
+	seen, rank int
+	last       Points
+}
+
+// Next returns the rank of the next total.
+func (r *Ranker) Next(total Points) int {
+	r.seen++
+	if r.seen == 1 || total != r.last {
+		r.rank = r.seen
+	}
+	r.last = total
+	return r.rank
+}
+
+// CanReadRanking reports whether u may read a campaign's ranking, its "why
+// this total" pages and its exports: staff and admins, and leaders (who
+// read and never change a score). Focal points see their own unit's
+// outcome on their form, not the others'.
+func CanReadRanking(u *User) bool { return HasRole(u, RoleStaff, RoleLeader) }

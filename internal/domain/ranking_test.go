@@ -109,3 +109,13 @@ func TestExplainAndAreas(t *testing.T) {
 		t.Errorf("leaf areas %v", leafArea)
 	}
 }
+
+func TestRankerStreamsTheSameRanks(t *testing.T) {
+	totals := []Points{9800, 9800, 9000, 8500, 8500, 8500, 100, 0, 0}
+	var r Ranker
+	for i, p := range Rank(totals) {
+		if got := r.Next(totals[p.Index]); got != p.Rank {
+			t.Errorf("row %d: Ranker %d, Rank %d", i, got, p.Rank)
+		}
+	}
+}

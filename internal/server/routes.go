@@ -131,6 +131,16 @@ func (s *Server) routes() http.Handler {
 		})
 
 		r.Group(func(r chi.Router) {
+			// Rankings: staff and admins, and leaders, who read them.
+			r.Use(s.requireRole(domain.RoleStaff, domain.RoleLeader))
+			r.Get("/campaigns/{campaignID}/ranking", s.handle(s.ranking))
+			r.Get("/campaigns/{campaignID}/ranking/{assessmentID}", s.handle(s.rankingDetail))
+			r.Get("/campaigns/{campaignID}/ranking.csv", s.handle(s.exportRanking("csv")))
+			r.Get("/campaigns/{campaignID}/ranking.xlsx", s.handle(s.exportRanking("xlsx")))
+			r.Get("/campaigns/{campaignID}/ranking-criteria.csv", s.handle(s.exportRankingDetail))
+		})
+
+		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(domain.RoleAdmin))
 			r.Get("/users", s.handle(s.listUsers))
 			r.Post("/users", s.handle(s.createUser))

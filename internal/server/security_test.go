@@ -114,6 +114,11 @@ var access = map[string]string{
 	"GET /campaigns/{campaignID}/assessments.csv":                                                    "staff",
 	"GET /campaigns/{campaignID}/assessments.xlsx":                                                   "staff",
 	"GET /campaigns/{campaignID}/assessments-criteria.csv":                                           "staff",
+	"GET /campaigns/{campaignID}/ranking":                                                            "read",
+	"GET /campaigns/{campaignID}/ranking/{assessmentID}":                                             "read",
+	"GET /campaigns/{campaignID}/ranking.csv":                                                        "read",
+	"GET /campaigns/{campaignID}/ranking.xlsx":                                                       "read",
+	"GET /campaigns/{campaignID}/ranking-criteria.csv":                                               "read",
 }
 
 type route struct{ method, pattern string }
@@ -208,11 +213,12 @@ func TestRouteAccessMatrix(t *testing.T) {
 				resp = c.post(r.path(target), url.Values{"disabled": {"true"}, "role": {"admin"}, "full_name": {"X"}, "version": {"1"}})
 			}
 			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
-			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp"
+			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp" || kind == "read"
 			forbidden := (kind == "admin" && role != domain.RoleAdmin) ||
 				(kind == "staff" && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
 				((kind == "people" || kind == "work") && role == domain.RoleLeader) ||
-				(kind == "fp" && role != domain.RoleFocalPoint)
+				(kind == "fp" && role != domain.RoleFocalPoint) ||
+				(kind == "read" && role == domain.RoleFocalPoint) // rankings: staff, admins and leaders read
 			switch {
 			case signedIn && role == "":
 				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
