@@ -9,7 +9,6 @@ var rankingMessages = map[string]message{
 	"ranking.none":                {"Chưa có hồ sơ nào được thẩm định xong trong nhóm này, nên chưa có xếp hạng.", "No form of this group has completed its appraisal yet, so there is no ranking."},
 	"ranking.ties":                {"Có %d thứ hạng đồng hạng: các đơn vị bằng điểm cùng một hạng, hạng kế tiếp bỏ qua số chỗ tương ứng (1, 2, 2, 4). Trong cùng hạng, đơn vị xếp theo tên chỉ để dễ đọc.", "%d ranks are shared: units with equal totals share a rank and the next rank skips as many places (1, 2, 2, 4). Within a rank, units are listed by name for reading only."},
 	"ranking.tie":                 {"đồng hạng", "tied"},
-	"ranking.tie.hint":            {"Bằng điểm với đơn vị khác: cùng thứ hạng, không phân định thêm.", "Equal total with another unit: the same rank, not broken."},
 	"ranking.pending":             {"Chưa thẩm định: %d đơn vị", "Not appraised yet: %d units"},
 	"ranking.pending.hint":        {"Các hồ sơ này chưa được thẩm định xong nên chưa được xếp hạng; điểm hiển thị là điểm tự chấm.", "These forms have not completed their appraisal, so they are not ranked; the total shown is the unit's own."},
 	"ranking.pending.label":       {"Hồ sơ chưa thẩm định", "Forms not appraised yet"},

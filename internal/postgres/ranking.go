@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
-	"fmt"
+		"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,39 +53,155 @@ func (db *DB) RankingAreas(ctx context.Context, setID int64) (nodes, areas []dom
 	return nodes, areas, leafArea, nil
 }
 
-// StreamRanking calls fn for every ranked form of a campaign's phase and
-// criteria set, best final total first (ties by unit name in Vietnamese
-// order, for reading only), with its rank and per-area subtotals. It reads
-// the totals stored on the forms and the scores of this campaign only (the
-// scores' key starts with the campaign), so its cost is the size of the
-// ranking, whatever else the tables hold; rows are not held in memory but
-// for one of look-ahead, which tells whether a total is tied with the next.
-// areaCount and leafArea come from RankingAreas.
-func (db *DB) StreamRanking(ctx context.Context, campaignID, phaseID, setID int64, areaCount int, leafArea map[int64]int, fn func(r *RankingRow) error) (err error) {
-	defer wrap(&err, "StreamRanking")
+// AreaTotals are the final points per area of the ranked forms of one
+// campaign, phase and criteria set.
+type AreaTotals struct {
+	key    [3]int64
+	leaves []int64 // leaf criteria and, in idx, the index of their area
+	idx    []int32
+	areas  int
+	offset map[int64]int // form → its first value in values
+	values []int64       // areas per form; naArea where no leaf applies
+	sums   []int64       // per form: the sum of its areas, checked against its stored final points
+}
+
+const naArea = -1 << 62
+
+// of returns the areas of a form and whether they add up to its stored
+// final points (they do unless a score changed since they were read).
+func (t *AreaTotals) of(form int64, finalPoints domain.Points) ([]*domain.Points, bool) {
+	i, ok := t.offset[form]
+	if !ok || t.sums[i/max(t.areas, 1)] != int64(finalPoints) {
+		return nil, false
+	}
+	out := make([]*domain.Points, t.areas)
+	for k := range t.areas {
+		if v := t.values[i+k]; v != naArea {
+			p := domain.Points(v)
+			out[k] = &p
+		}
+	}
+	return out, true
+}
+
+// areaCache keeps the area totals of recent rankings. Reading them costs
+// every score of the ranking (40 per form), the rest of the ranking only
+// its forms: they are kept while the forms' rows are unchanged. Every
+// score change rewrites its form's totals in the same transaction (a new
+// row version, so a new xmin), which the fingerprint of the ranked forms
+// (their ids and row versions) sees; each form's areas are also checked
+// against its stored final points as they are used.
+type areaCache struct {
+	mu      sync.Mutex
+	entries map[[3]int64]*areaEntry
+}
+
+type areaEntry struct {
+	fingerprint [3]int64
+	leaves      string // the leaf → area map it was read with
+	totals      *AreaTotals
+}
+
+var rankingAreaCache = areaCache{entries: map[[3]int64]*areaEntry{}}
+
+// maxAreaEntries bounds the cache: a handful of rankings are read at once.
+const maxAreaEntries = 32
+
+// RankingAreaTotals returns the final points per area of every ranked
+// form of a campaign's phase and criteria set, reading the scores of this
+// campaign only (their key starts with the campaign) when the forms
+// changed since they were last read.
+func (db *DB) RankingAreaTotals(ctx context.Context, campaignID, phaseID, setID int64, areaCount int, leafArea map[int64]int) (_ *AreaTotals, err error) {
+	defer wrap(&err, "RankingAreaTotals")
+	var fp [3]int64
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(a.xmin::text::bigint), 0), coalesce(bit_xor((a.id << 32) # a.xmin::text::bigint), 0)
+		FROM assessments a WHERE a.campaign_id = $1 AND a.phase_id = $2 AND a.set_id = $3 AND a.status IN `+rankedStatuses,
+		campaignID, phaseID, setID).Scan(&fp[0], &fp[1], &fp[2]); err != nil {
+		return nil, err
+	}
 	leaves := make([]int64, 0, len(leafArea))
-	idx := make([]int32, 0, len(leafArea))
-	for id, i := range leafArea {
+	for id := range leafArea {
 		leaves = append(leaves, id)
-		idx = append(idx, int32(i))
+	}
+	slices.Sort(leaves)
+	idx := make([]int32, len(leaves))
+	var sig strings.Builder
+	for i, id := range leaves {
+		idx[i] = int32(leafArea[id])
+		fmt.Fprintf(&sig, "%d:%d,", id, idx[i])
+	}
+	key := [3]int64{campaignID, phaseID, setID}
+	c := &rankingAreaCache
+	c.mu.Lock()
+	e := c.entries[key]
+	c.mu.Unlock()
+	if e != nil && e.fingerprint == fp && e.leaves == sig.String() {
+		return e.totals, nil
 	}
 	rows, err := db.Pool.Query(ctx, `
-		WITH f AS (
-			SELECT a.id, a.unit_id, a.status, a.converted, a.appraised_converted, a.final_converted, a.final_points, a.final_max
-			FROM assessments a
-			WHERE a.campaign_id = $1 AND a.phase_id = $2 AND a.set_id = $3 AND a.status IN `+rankedStatuses+`),
-		areas AS (
-			SELECT s.assessment_id, m.area, sum(s.final_points) FILTER (WHERE NOT coalesce(s.final_na, false)) AS points
-			FROM scores s JOIN unnest($4::bigint[], $5::int[]) m (criterion_id, area) ON m.criterion_id = s.criterion_id
-			WHERE s.campaign_id = $1 AND s.assessment_id IN (SELECT id FROM f)
-			GROUP BY s.assessment_id, m.area),
-		per AS (
-			SELECT assessment_id, array_agg(area ORDER BY area) AS area, array_agg(points ORDER BY area) AS points
-			FROM areas GROUP BY assessment_id)
-		SELECT f.id, f.unit_id, coalesce(u.code, ''), u.name, f.status, f.converted, f.appraised_converted, f.final_converted,
-			f.final_points, f.final_max, coalesce(per.area, '{}'), coalesce(per.points, '{}')
-		FROM f JOIN units u ON u.id = f.unit_id LEFT JOIN per ON per.assessment_id = f.id
-		ORDER BY f.final_converted DESC, u.name COLLATE "vi-x-icu", f.id`, campaignID, phaseID, setID, leaves, idx)
+		SELECT s.assessment_id, m.area, sum(s.final_points) FILTER (WHERE NOT coalesce(s.final_na, false))
+		FROM scores s JOIN unnest($4::bigint[], $5::int[]) m (criterion_id, area) ON m.criterion_id = s.criterion_id
+		WHERE s.campaign_id = $1 AND s.assessment_id IN (
+			SELECT a.id FROM assessments a WHERE a.campaign_id = $1 AND a.phase_id = $2 AND a.set_id = $3 AND a.status IN `+rankedStatuses+`)
+		GROUP BY s.assessment_id, m.area`, campaignID, phaseID, setID, leaves, idx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	t := &AreaTotals{key: key, leaves: leaves, idx: idx, areas: areaCount, offset: map[int64]int{}}
+	var form int64
+	var area int32
+	var points *int64
+	for rows.Next() {
+		if err := rows.Scan(&form, &area, &points); err != nil {
+			return nil, err
+		}
+		i, ok := t.offset[form]
+		if !ok {
+			i = len(t.values)
+			t.offset[form] = i
+			for range areaCount {
+				t.values = append(t.values, naArea)
+			}
+			t.sums = append(t.sums, 0)
+		}
+		if points != nil && int(area) < areaCount {
+			t.values[i+int(area)] = *points
+			t.sums[i/max(areaCount, 1)] += *points
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.entries) >= maxAreaEntries {
+		for k := range c.entries { // any one: the cache only saves reading
+			delete(c.entries, k)
+			break
+		}
+	}
+	c.entries[key] = &areaEntry{fingerprint: fp, leaves: sig.String(), totals: t}
+	c.mu.Unlock()
+	return t, nil
+}
+
+// StreamRanking calls fn for every ranked form of a campaign's phase and
+// criteria set, best final total first (ties by unit name in Vietnamese
+// order, for reading only), with its rank and its per-area subtotals from
+// areas (RankingAreaTotals). It reads the totals stored on the forms, so
+// its cost is the size of the ranking, whatever else the tables hold; rows
+// are not held in memory but for one of look-ahead, which tells whether a
+// total is tied with the next. A form whose areas do not add up to its
+// stored final points (a score changed since they were read) has its own
+// read again.
+func (db *DB) StreamRanking(ctx context.Context, campaignID, phaseID, setID int64, areas *AreaTotals, fn func(r *RankingRow) error) (err error) {
+	defer wrap(&err, "StreamRanking")
+	rows, err := db.Pool.Query(ctx, `
+		SELECT a.id, a.unit_id, coalesce(u.code, ''), u.name, a.status, a.converted, a.appraised_converted, a.final_converted,
+			a.final_points, a.final_max
+		FROM assessments a JOIN units u ON u.id = a.unit_id
+		WHERE a.campaign_id = $1 AND a.phase_id = $2 AND a.set_id = $3 AND a.status IN `+rankedStatuses+`
+		ORDER BY a.final_converted DESC, u.name COLLATE "vi-x-icu", a.id`, campaignID, phaseID, setID)
 	if err != nil {
 		return err
 	}
@@ -90,18 +209,18 @@ func (db *DB) StreamRanking(ctx context.Context, campaignID, phaseID, setID int6
 	var ranker domain.Ranker
 	var cur, next RankingRow
 	have := false
-	var area []int32
-	var points []*int64
 	for rows.Next() {
 		if err := rows.Scan(&next.AssessmentID, &next.UnitID, &next.UnitCode, &next.UnitName, &next.Status, &next.Self, &next.Appraised,
-			&next.Final, &next.FinalPoints, &next.FinalMax, &area, &points); err != nil {
+			&next.Final, &next.FinalPoints, &next.FinalMax); err != nil {
 			return err
 		}
-		next.Areas = make([]*domain.Points, areaCount)
-		for i, a := range area {
-			if int(a) < areaCount && points[i] != nil {
-				p := domain.Points(*points[i])
-				next.Areas[a] = &p
+		var ok bool
+		if next.Areas, ok = areas.of(next.AssessmentID, next.FinalPoints); !ok {
+			// A score changed since the areas were read: read this form's
+			// own, and the whole ranking's again next time.
+			rankingAreaCache.forget(areas.key)
+			if next.Areas, err = db.formAreas(ctx, campaignID, next.AssessmentID, areas); err != nil {
+				return err
 			}
 		}
 		next.Rank = ranker.Next(next.Final)
@@ -123,6 +242,45 @@ func (db *DB) StreamRanking(ctx context.Context, campaignID, phaseID, setID int6
 		return fn(&cur)
 	}
 	return nil
+}
+
+// Ranking is StreamRanking with the area totals read first.
+func (db *DB) Ranking(ctx context.Context, campaignID, phaseID, setID int64, areaCount int, leafArea map[int64]int, fn func(r *RankingRow) error) error {
+	areas, err := db.RankingAreaTotals(ctx, campaignID, phaseID, setID, areaCount, leafArea)
+	if err != nil {
+		return err
+	}
+	return db.StreamRanking(ctx, campaignID, phaseID, setID, areas, fn)
+}
+
+func (c *areaCache) forget(key [3]int64) {
+	c.mu.Lock()
+	delete(c.entries, key)
+	c.mu.Unlock()
+}
+
+// formAreas reads one form's final points per area.
+func (db *DB) formAreas(ctx context.Context, campaignID, form int64, t *AreaTotals) ([]*domain.Points, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT m.area, sum(s.final_points) FILTER (WHERE NOT coalesce(s.final_na, false))
+		FROM scores s JOIN unnest($3::bigint[], $4::int[]) m (criterion_id, area) ON m.criterion_id = s.criterion_id
+		WHERE s.campaign_id = $1 AND s.assessment_id = $2 GROUP BY m.area`, campaignID, form, t.leaves, t.idx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]*domain.Points, t.areas)
+	for rows.Next() {
+		var area int32
+		var points *int64
+		if err := rows.Scan(&area, &points); err != nil {
+			return nil, err
+		}
+		if int(area) < t.areas {
+			out[area] = pointsOf(points)
+		}
+	}
+	return out, rows.Err()
 }
 
 // RankingPending returns the forms of a campaign's phase and criteria set

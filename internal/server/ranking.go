@@ -148,10 +148,10 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 	na := i18n.T(ctx, "ranking.na")
 	detail := rankingPath(c.ID, "/")
 	lastTied := 0
-	err = s.db.StreamRanking(ctx, c.ID, sc.phase.ID, sc.set.ID, len(areas), leafArea, func(x *postgres.RankingRow) error {
+	err = s.db.Ranking(ctx, c.ID, sc.phase.ID, sc.set.ID, len(areas), leafArea, func(x *postgres.RankingRow) error {
 		band := c.Bands.Classify(x.Final)
 		diff := domain.Difference(x.Self, x.Appraised)
-		row := web.RankingRowView{Rank: strconv.Itoa(x.Rank), Tied: x.Tied, Href: detail + strconv.FormatInt(x.AssessmentID, 10) + sc.query(),
+		row := web.RankingRowView{Rank: strconv.Itoa(x.Rank), Tied: x.Tied, Href: detail + strconv.FormatInt(x.AssessmentID, 10),
 			Unit: x.UnitName, Code: x.UnitCode, Self: x.Self.String(), Appraised: x.Appraised.String(), Final: x.Final.String(),
 			Difference: signedPoints(diff), Lowered: diff < 0, Band: band, BandLabel: bands[band],
 			SelfValue: int64(x.Self), AppraisedValue: int64(x.Appraised), FinalValue: int64(x.Final)}
@@ -181,7 +181,7 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, x := range pending {
-		v.Pending = append(v.Pending, web.RankingPendingView{Href: detail + strconv.FormatInt(x.AssessmentID, 10) + sc.query(),
+		v.Pending = append(v.Pending, web.RankingPendingView{Href: detail + strconv.FormatInt(x.AssessmentID, 10),
 			Unit: x.UnitName, Status: string(x.Status), Label: statuses[x.Status], Self: x.Self.String()})
 	}
 	// The charts and the leader's approval box of these results are

@@ -46,7 +46,7 @@ func (s *Server) exportRanking(format string) handlerFunc {
 		statuses, bands := statusLabels(r), bandLabels(r)
 		na, yes := tr("ranking.na"), tr("export.yes")
 		cells := make([]any, len(head))
-		err = s.db.StreamRanking(ctx, c.ID, sc.phase.ID, sc.set.ID, len(areas), leafArea, func(x *postgres.RankingRow) error {
+		err = s.db.Ranking(ctx, c.ID, sc.phase.ID, sc.set.ID, len(areas), leafArea, func(x *postgres.RankingRow) error {
 			tied := ""
 			if x.Tied {
 				tied = yes
