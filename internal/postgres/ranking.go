@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"

@@ -119,7 +119,9 @@ func loadRankingCampaign(ctx context.Context, tb testing.TB, db *postgres.DB, co
 	return campaign, phase, set
 }
 
-func hundredths(v int) string { return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%d,%02d", v/100, v%100), "00"), ",") }
+func hundredths(v int) string {
+	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%d,%02d", v/100, v%100), "00"), ",")
+}
 
 func mustQuery(ctx context.Context, tb testing.TB, conn *pgx.Conn, sql string, args ...any) pgx.Rows {
 	tb.Helper()
