@@ -102,7 +102,7 @@ func newRankingFixture(t *testing.T, a *app, n, copies, pending int, seed uint64
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	var ids []int64
 	for i := range n {
-		u := &rankedUnit{name: fmt.Sprintf("Sở thử nghiệm %03d", (i*7919)%n), code: fmt.Sprintf("XH%03d", i)}
+		u := &rankedUnit{name: fmt.Sprintf("Sở thử nghiệm %03d", (i*7919)%n), code: fmt.Sprintf("XH%d-%03d", seed, i)}
 		u.unitID, err = a.db.CreateUnit(ctx, domain.UnitInput{Name: u.name, Code: u.code, Kind: domain.KindDepartment, ValidFrom: domain.Day(2020, 1, 1)})
 		if err != nil {
 			t.Fatal(err)

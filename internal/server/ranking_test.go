@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -259,4 +260,165 @@ func checkPublicResults(t *testing.T, fx *rankingFixture, _ map[string]*expected
 		return
 	}
 	t.Errorf("the public results page exists (%d): compare it here", resp.StatusCode)
+}
+
+// rankingURL is a fixture's ranking address with its phase and set.
+func (fx *rankingFixture) rankingURL(suffix string) string {
+	return fmt.Sprintf("%s/ranking%s?phase=%d&set=%d", fx.wk.page, suffix, fx.wk.phase, fx.wk.set)
+}
+
+// TestRankingAccess: leaders read the ranking, its "why this total" and its
+// exports; focal points get 403 (another unit's results are not theirs to
+// see); a form, phase or set of another campaign is not found, exactly as a
+// missing one.
+func TestRankingAccess(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	fx := newRankingFixture(t, a, 6, 1, 2, 3)
+	// The next campaign takes the same plan number: free it.
+	if _, err := a.db.Pool.Exec(context.Background(), `UPDATE campaigns SET plan_number = '8/KH-SNV' WHERE id = $1`, fx.wk.campaign); err != nil {
+		t.Fatal(err)
+	}
+	other := newRankingFixture(t, a, 3, 0, 0, 4)
+	leader, _ := a.loggedIn(domain.RoleLeader)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	ranked := fx.units[len(fx.units)-1]
+	detail := fmt.Sprintf("%s/ranking/%d", fx.wk.page, ranked.form)
+	for _, path := range []string{fx.rankingURL(""), detail, fx.rankingURL(".csv"), fx.rankingURL(".xlsx"), fx.rankingURL("-criteria.csv")} {
+		if resp := leader.get(path); resp.StatusCode != http.StatusOK {
+			t.Errorf("leader GET %s: %d, want 200", path, resp.StatusCode)
+		}
+		resp := fp.get(path)
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(bodyOf(resp), "không có quyền") {
+			t.Errorf("focal point GET %s: %d, want 403 with the Vietnamese message", path, resp.StatusCode)
+		}
+		if resp := a.client().get(path); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("anonymous GET %s: %d, want the sign-in page", path, resp.StatusCode)
+		}
+	}
+	doc := htmlOf(t, leader.get(fx.rankingURL("")))
+	if n := doc.Find("table.ranking tbody tr").Length(); n != 4 {
+		t.Errorf("leader sees %d ranked rows, want 4", n)
+	}
+	if doc.Find(`form[method=post][action^="/campaigns"], input[name^=p_]`).Length() != 0 {
+		t.Errorf("the leader's ranking page offers something to change")
+	}
+	for _, path := range []string{
+		fmt.Sprintf("%s/ranking/%d", fx.wk.page, other.units[0].form),   // a form of another campaign
+		fmt.Sprintf("%s/ranking?phase=%d", fx.wk.page, other.wk.phase),  // its phase
+		fmt.Sprintf("%s/ranking.xlsx?set=%d", fx.wk.page, other.wk.set), // its participant group
+		fx.wk.page + "/ranking?phase=abc",
+		fx.wk.page + "/ranking/0",
+		"/campaigns/999999/ranking",
+	} {
+		if resp := leader.get(path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, resp.StatusCode)
+		}
+	}
+}
+
+// TestRankingWhyThisTotal: the page of one form shows every criterion's
+// self, appraised and final value with the comment and the decision on
+// the reply, and totals that equal the test's own; after a score changes,
+// the ranking shows the new totals and area subtotals at once.
+func TestRankingWhyThisTotal(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	fx := newRankingFixture(t, a, 5, 0, 1, 11)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	want := fx.expectations()
+	var u *rankedUnit
+	var changed, na *domain.Criterion
+	for _, cand := range fx.units[1:] {
+		u, changed, na = cand, nil, nil
+		for i := range fx.leaves {
+			l := &fx.leaves[i]
+			ap, f := cand.appraised[l.ID], cand.final[l.ID]
+			if changed == nil && ap.Points != nil && f.Points != nil && *ap.Points != *f.Points {
+				changed = l
+			}
+			if na == nil && f.NA {
+				na = l
+			}
+		}
+		if changed != nil {
+			break
+		}
+	}
+	if changed == nil {
+		t.Fatal("the fixture has no accepted reply")
+	}
+	doc := htmlOf(t, staff.get(fmt.Sprintf("%s/ranking/%d", fx.wk.page, u.form)))
+	if doc.Find("[role=alert]").Length() != 0 {
+		t.Errorf("mismatch shown: %s", doc.Find("[role=alert]").Text())
+	}
+	stats := map[string]string{}
+	doc.Find(".stat").Each(func(_ int, s *goquery.Selection) { stats[strings.TrimSpace(s.Find("dt").Text())] = strings.TrimSpace(s.Find("dd").Text()) })
+	e := want[u.name]
+	if stats["Cuối cùng (quy đổi thang 100)"] != hundredthsText(e.final) || stats["Thẩm định (quy đổi thang 100)"] != hundredthsText(e.appraised) ||
+		stats["Tự chấm (quy đổi thang 100)"] != hundredthsText(e.self) || !strings.HasPrefix(stats["Hạng"], strconv.Itoa(e.rank)) || stats["Xếp loại"] != e.band {
+		t.Errorf("stats %v, want %+v", stats, e)
+	}
+	row := func(c *domain.Criterion) []string {
+		var cells []string
+		doc.Find("table.ranking-detail tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			if strings.HasPrefix(strings.TrimSpace(tr.Find("th").Text()), c.Code+" ") {
+				tr.Find("td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, strings.Join(strings.Fields(td.Text()), " ")) })
+			}
+		})
+		return cells
+	}
+	got := row(changed)
+	wantRow := []string{changed.Max.String(), u.self[changed.ID].Points.String(), u.appraised[changed.ID].Points.String(), u.final[changed.ID].Points.String(),
+		"Tài liệu kiểm chứng chưa đủ; điều chỉnh điểm.", "Chấp nhận giải trình"}
+	if strings.Join(got, "|") != strings.Join(wantRow, "|") {
+		t.Errorf("criterion %s: %q, want %q", changed.Code, got, wantRow)
+	}
+	if na != nil {
+		if got := row(na); len(got) < 4 || got[1] != "Không áp dụng" || got[3] != "Không áp dụng" {
+			t.Errorf("criterion %s not applicable: %q", na.Code, got)
+		}
+	}
+
+	// A score changes (a later reply accepted): the ranking follows.
+	first := htmlOf(t, staff.get(fx.rankingURL("")))
+	if first.Find("table.ranking tbody tr").Length() != 4 {
+		t.Fatalf("%d ranked rows", first.Find("table.ranking tbody tr").Length())
+	}
+	final := map[int64]domain.Entry{}
+	for id, v := range u.final {
+		final[id] = v
+	}
+	for _, l := range fx.leaves {
+		if !final[l.ID].NA {
+			p := l.Max
+			final[l.ID] = domain.Entry{Points: &p}
+		}
+	}
+	u.final = final
+	if err := appraiseForTest(context.Background(), a.db, u.form, u.status, fx.nodes, u.appraised, final); err != nil {
+		t.Fatal(err)
+	}
+	want = fx.expectations()
+	after := htmlOf(t, staff.get(fx.rankingURL("")))
+	found := false
+	after.Find("table.ranking tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		cells := tr.Find("td")
+		if strings.TrimSpace(cells.Eq(1).Find("a").Text()) != u.name {
+			return
+		}
+		found = true
+		e := want[u.name]
+		if g := strings.TrimSpace(cells.Eq(4).Text()); g != hundredthsText(e.final) || !strings.HasPrefix(strings.TrimSpace(cells.Eq(0).Text()), "1") {
+			t.Errorf("after the change: final %s rank %q, want %s, rank 1", g, cells.Eq(0).Text(), hundredthsText(e.final))
+		}
+		for k, area := range e.areas {
+			if g := strings.TrimSpace(cells.Eq(7 + k).Text()); g != area {
+				t.Errorf("after the change: area %d shows %q, want %q", k+1, g, area)
+			}
+		}
+	})
+	if !found {
+		t.Errorf("%s is no longer ranked", u.name)
+	}
 }
