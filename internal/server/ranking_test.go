@@ -353,7 +353,9 @@ func TestRankingWhyThisTotal(t *testing.T) {
 		t.Errorf("mismatch shown: %s", doc.Find("[role=alert]").Text())
 	}
 	stats := map[string]string{}
-	doc.Find(".stat").Each(func(_ int, s *goquery.Selection) { stats[strings.TrimSpace(s.Find("dt").Text())] = strings.TrimSpace(s.Find("dd").Text()) })
+	doc.Find(".stat").Each(func(_ int, s *goquery.Selection) {
+		stats[strings.TrimSpace(s.Find("dt").Text())] = strings.TrimSpace(s.Find("dd").Text())
+	})
 	e := want[u.name]
 	if stats["Cuối cùng (quy đổi thang 100)"] != hundredthsText(e.final) || stats["Thẩm định (quy đổi thang 100)"] != hundredthsText(e.appraised) ||
 		stats["Tự chấm (quy đổi thang 100)"] != hundredthsText(e.self) || !strings.HasPrefix(stats["Hạng"], strconv.Itoa(e.rank)) || stats["Xếp loại"] != e.band {
@@ -363,7 +365,9 @@ func TestRankingWhyThisTotal(t *testing.T) {
 		var cells []string
 		doc.Find("table.ranking-detail tbody tr").Each(func(_ int, tr *goquery.Selection) {
 			if strings.HasPrefix(strings.TrimSpace(tr.Find("th").Text()), c.Code+" ") {
-				tr.Find("td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, strings.Join(strings.Fields(td.Text()), " ")) })
+				tr.Find("td").Each(func(_ int, td *goquery.Selection) {
+					cells = append(cells, strings.Join(strings.Fields(td.Text()), " "))
+				})
 			}
 		})
 		return cells
