@@ -132,6 +132,23 @@ func mustQuery(ctx context.Context, tb testing.TB, conn *pgx.Conn, sql string, a
 	return rows
 }
 
+// copyUnits adds n communes with COPY and returns their ids.
+func copyUnits(ctx context.Context, tb testing.TB, conn *pgx.Conn, n int) []int64 {
+	tb.Helper()
+	unitRows := make([][]any, n)
+	for i := range n {
+		unitRows[i] = []any{fmt.Sprintf("UBND xã Đo Hiệu Năng %05d", i), "commune", fmt.Sprintf("XHB%05d", i), domain.Day(2025, 7, 1)}
+	}
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"name", "kind", "code", "valid_from"}, pgx.CopyFromRows(unitRows)); err != nil {
+		tb.Fatal(err)
+	}
+	units, err := pgx.CollectRows(mustQuery(ctx, tb, conn, `SELECT id FROM units WHERE code LIKE 'XHB%' ORDER BY id`), pgx.RowTo[int64])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return units
+}
+
 // newRankingBench loads campaigns (the first one ranked by the benchmark,
 // the others beside it in the same tables) of n units × 40 criteria.
 func newRankingBench(b *testing.B, n, campaigns int) *rankingBench {
@@ -149,17 +166,7 @@ func newRankingBench(b *testing.B, n, campaigns int) *rankingBench {
 	if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err != nil {
 		b.Fatal(err)
 	}
-	unitRows := make([][]any, n)
-	for i := range n {
-		unitRows[i] = []any{fmt.Sprintf("UBND xã Đo Hiệu Năng %05d", i), "commune", fmt.Sprintf("XHB%05d", i), domain.Day(2025, 7, 1)}
-	}
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"name", "kind", "code", "valid_from"}, pgx.CopyFromRows(unitRows)); err != nil {
-		b.Fatal(err)
-	}
-	units, err := pgx.CollectRows(mustQuery(ctx, b, conn.Conn(), `SELECT id FROM units WHERE code LIKE 'XHB%' ORDER BY id`), pgx.RowTo[int64])
-	if err != nil {
-		b.Fatal(err)
-	}
+	units := copyUnits(ctx, b, conn.Conn(), n)
 	rb := &rankingBench{db: db}
 	for k := range campaigns {
 		c, p, s := loadRankingCampaign(ctx, b, db, conn.Conn(), units, k+1, 8, 5)

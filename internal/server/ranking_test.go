@@ -1,9 +1,13 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -425,4 +429,141 @@ func TestRankingWhyThisTotal(t *testing.T) {
 	if !found {
 		t.Errorf("%s is no longer ranked", u.name)
 	}
+}
+
+// TestRankingCSVStreams is issue 9 acceptance 6 (second half): the
+// ranking's CSV exports of a campaign of 2,500 units × 40 criteria (the
+// detail: 100,000 rows) stream with the heap of the whole process (server
+// and client) under 10 MB.
+func TestRankingCSVStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 100,000 scores")
+	}
+	a := newApp(t, nil)
+	ctx := context.Background()
+	conn, err := a.db.Pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := copyUnits(ctx, t, conn.Conn(), 2500)
+	campaign, phase, set := loadRankingCampaign(ctx, t, a.db, conn.Conn(), units, 1, 8, 5)
+	conn.Release()
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	base := fmt.Sprintf("/campaigns/%d/ranking", campaign)
+	query := fmt.Sprintf("?phase=%d&set=%d", phase, set)
+	for _, tc := range []struct {
+		suffix string
+		rows   int
+	}{{"-criteria.csv", 100000}, {".csv", 2500}} {
+		var lines int
+		var status int
+		peak := peakHeap(func() {
+			resp, err := staff.http.Get(a.ts.URL + base + tc.suffix + query)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			status = resp.StatusCode
+			sc := bufio.NewScanner(resp.Body)
+			for sc.Scan() {
+				lines++
+			}
+		})
+		if status != http.StatusOK || lines != tc.rows+1 {
+			t.Errorf("%s: status %d, %d lines, want %d rows and a header", tc.suffix, status, lines, tc.rows)
+		}
+		t.Logf("%s: %d rows, peak heap %.1f MiB", tc.suffix, lines-1, float64(peak)/(1<<20))
+		if peak > 10<<20 {
+			t.Errorf("%s: peak heap %d bytes, over 10 MiB", tc.suffix, peak)
+		}
+	}
+}
+
+// TestRankingXLSXInLibreOffice is issue 9 acceptance 6 (first half): the
+// ranking's XLSX, opened by LibreOffice, has the Vietnamese headers, the
+// numbers of the page and Vietnamese words for bands, statuses and
+// criteria not applicable, on both sheets.
+func TestRankingXLSXInLibreOffice(t *testing.T) {
+	t.Parallel()
+	lo := libreOffice(t)
+	a := newApp(t, nil)
+	fx := newRankingFixture(t, a, 12, 2, 2, 21)
+	want := fx.expectations()
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "xep-hang.xlsx"), []byte(bodyOf(staff.get(fx.rankingURL(".xlsx")))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sheets := convertToCSV(t, lo, filepath.Join(dir, "xep-hang.xlsx"))["xep-hang"]
+	ranking, detail := sheets["Xếp hạng"], sheets["Chi tiết từng tiêu chí"]
+	if len(ranking) != len(want)+1 || len(detail) != len(want)*len(fx.leaves)+1 {
+		t.Fatalf("converted sheets: %d and %d rows; names %v", len(ranking), len(detail), keys(sheets))
+	}
+	if got := strings.Join(ranking[0][:12], "|"); got != "Hạng|Đồng hạng|Mã đơn vị|Đơn vị|Tên đợt|Nhóm đối tượng|Tình trạng hồ sơ|Tổng điểm tự chấm|Tổng điểm thẩm định|Tổng điểm cuối cùng|Chênh lệch (thẩm định − tự chấm)|Xếp loại" {
+		t.Errorf("ranking header as LibreOffice reads it: %s", got)
+	}
+	if got := strings.Join(detail[0], "|"); got != "Hạng|Mã đơn vị|Đơn vị|Mã tiêu chí|Tiêu chí|Điểm tối đa|Tự chấm|Thẩm định|Cuối cùng|Nhận xét của tổ thẩm định|Giải trình của đơn vị|Kết quả xem xét giải trình|Lý do" {
+		t.Errorf("detail header as LibreOffice reads it: %s", got)
+	}
+	num := func(s string) int64 {
+		t.Helper()
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Errorf("LibreOffice reads %q as text, not a number", s)
+		}
+		return int64(math.Round(v * 100))
+	}
+	statuses := map[string]bool{"Đang trong thời hạn giải trình": true, "Đã chốt kết quả": true}
+	for _, r := range ranking[1:] {
+		e := want[r[3]]
+		if e == nil {
+			t.Errorf("row of %q", r[3])
+			continue
+		}
+		if num(r[0]) != int64(e.rank*100) || num(r[7]) != e.self || num(r[8]) != e.appraised || num(r[9]) != e.final ||
+			num(r[10]) != e.appraised-e.self || r[11] != e.band || !statuses[r[6]] || (r[1] == "có") != e.tied {
+			t.Errorf("LibreOffice row %q, want %+v", r, e)
+		}
+		for k, area := range e.areas {
+			got := r[12+k]
+			if area != "Không áp dụng" {
+				got = hundredthsText(num(got))
+			}
+			if got != area {
+				t.Errorf("%s: area %d %q, want %q", r[3], k+1, got, area)
+			}
+		}
+	}
+	// The detail's final values add up to each unit's final total.
+	sums, maxima := map[string]int64{}, map[string]int64{}
+	sawNA := false
+	for _, r := range detail[1:] {
+		if r[8] == "Không áp dụng" {
+			sawNA = true
+			continue
+		}
+		sums[r[2]] += num(r[8])
+		maxima[r[2]] += num(r[5])
+	}
+	if !sawNA {
+		t.Error("no criterion shown as Không áp dụng in the detail")
+	}
+	for name, e := range want {
+		q, rem := sums[name]*10000/maxima[name], sums[name]*10000%maxima[name]
+		if 2*rem >= maxima[name] {
+			q++
+		}
+		if q != e.final {
+			t.Errorf("%s: the detail sums to %d of %d (%d), the ranking says %d", name, sums[name], maxima[name], q, e.final)
+		}
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
