@@ -38,7 +38,7 @@ var rankingMessages = map[string]message{
 	"ranking.status.submitted":    {"Đã nộp, chờ tiếp nhận", "Submitted, awaiting receipt"},
 	"ranking.status.returned":     {"Trả lại để bổ sung", "Returned for revision"},
 	"ranking.status.received":     {"Đang thẩm định", "Appraisal in progress"},
-	"ranking.status.appraised":    {"Đang trong thời hạn giải trình", "Reply window open"},
+	"ranking.status.appraised":    {"Trong hạn giải trình", "Reply window open"},
 	"ranking.status.locked":       {"Đã chốt kết quả", "Locked"},
 	"ranking.why":                 {"Vì sao có tổng điểm này: %s", "Why this total: %s"},
 	"ranking.why.table":           {"Điểm từng tiêu chí", "Scores by criterion"},

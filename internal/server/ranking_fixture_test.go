@@ -181,7 +181,7 @@ func newRankingFixture(t *testing.T, a *app, n, copies, pending int, seed uint64
 		if u.status == domain.AssessSubmitted {
 			continue
 		}
-		if err := appraiseForTest(ctx, a.db, u.form, u.status, fx.nodes, u.appraised, u.final); err != nil {
+		if err := appraiseForTest(ctx, a.db, u.form, u.status, fx.nodes, u.self, u.appraised, u.final); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -221,7 +221,7 @@ func (fx *rankingFixture) fill(ctx context.Context, u *rankedUnit) error {
 // then sets the form's status. Replace it by the real methods once they
 // are merged.
 func appraiseForTest(ctx context.Context, db *postgres.DB, form int64, status domain.AssessmentStatus, nodes []domain.Criterion,
-	appraised, final map[int64]domain.Entry) error {
+	self, appraised, final map[int64]domain.Entry) error {
 	pts := func(e domain.Entry) *int64 {
 		if e.NA || e.Points == nil {
 			return nil
@@ -237,10 +237,16 @@ func appraiseForTest(ctx context.Context, db *postgres.DB, form int64, status do
 	for id, ap := range appraised {
 		f := final[id]
 		comment, decision := "", (*string)(nil)
-		if pts(ap) != nil && pts(f) != nil && *pts(ap) != *pts(f) {
+		differs := func(a, b domain.Entry) bool { return pts(a) != nil && pts(b) != nil && *pts(a) != *pts(b) }
+		if differs(self[id], ap) { // adjusted: a comment, and the reply's outcome once decided
 			comment = "Tài liệu kiểm chứng chưa đủ; điều chỉnh điểm."
-			d := "accepted"
-			decision = &d
+			d := "kept"
+			if differs(ap, f) {
+				d = "accepted"
+			}
+			if status != domain.AssessReceived {
+				decision = &d
+			}
 		}
 		ids = append(ids, id)
 		apPts, apMeas, apNA = append(apPts, pts(ap)), append(apMeas, ap.Measured), append(apNA, ap.NA)

@@ -404,7 +404,7 @@ func TestRankingWhyThisTotal(t *testing.T) {
 		}
 	}
 	u.final = final
-	if err := appraiseForTest(context.Background(), a.db, u.form, u.status, fx.nodes, u.appraised, final); err != nil {
+	if err := appraiseForTest(context.Background(), a.db, u.form, u.status, fx.nodes, u.self, u.appraised, final); err != nil {
 		t.Fatal(err)
 	}
 	want = fx.expectations()
@@ -514,7 +514,7 @@ func TestRankingXLSXInLibreOffice(t *testing.T) {
 		}
 		return int64(math.Round(v * 100))
 	}
-	statuses := map[string]bool{"Đang trong thời hạn giải trình": true, "Đã chốt kết quả": true}
+	statuses := map[string]bool{"Trong hạn giải trình": true, "Đã chốt kết quả": true}
 	for _, r := range ranking[1:] {
 		e := want[r[3]]
 		if e == nil {
