@@ -43,10 +43,7 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 	if err != nil {
 		return nil, err
 	}
-	if a.Status == domain.AssessSubmitted {
-		return nil, domain.Errorf(domain.ECONFLICT, "assessment.submitted")
-	}
-	if err := db.checkWindow(a); err != nil {
+	if err := a.CheckSelfEdit(domain.DateOf(db.Now())); err != nil {
 		return nil, err
 	}
 	var code string

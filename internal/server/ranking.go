@@ -8,6 +8,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -80,16 +81,6 @@ func (s *Server) rankingScopeOf(r *http.Request) (*rankingScope, error) {
 	return sc, nil
 }
 
-// query is the scope as a query string, for links and exports.
-func (sc *rankingScope) query() string {
-	return "?phase=" + strconv.FormatInt(sc.phase.ID, 10) + "&set=" + strconv.FormatInt(sc.set.ID, 10)
-}
-
-// rankingPath is the address of a campaign's ranking.
-func rankingPath(campaignID int64, sub string) string {
-	return campaignPath(campaignID, "/ranking"+sub)
-}
-
 // signedPoints writes a difference with its sign: "+1,25", "-4,5", "0".
 func signedPoints(p domain.Points) string {
 	if p > 0 {
@@ -130,8 +121,8 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := web.RankingView{CampaignID: c.ID, Campaign: c.Title, Back: campaignPath(c.ID, ""), Phase: sc.phase.Name, Set: sc.set.Name,
-		Bands: bandsText(ctx, c.Bands), ExportCSV: rankingPath(c.ID, ".csv") + sc.query(), ExportXLSX: rankingPath(c.ID, ".xlsx") + sc.query()}
+	v := web.RankingView{CampaignID: c.ID, Campaign: c.Title, Back: paths.Campaign(c.ID), Phase: sc.phase.Name, Set: sc.set.Name,
+		Bands: bandsText(ctx, c.Bands), ExportCSV: paths.RankingOf(c.ID, sc.phase.ID, sc.set.ID, ".csv"), ExportXLSX: paths.RankingOf(c.ID, sc.phase.ID, sc.set.ID, ".xlsx")}
 	if !domain.HasRole(userFrom(ctx), domain.RoleStaff) {
 		v.Back = "/home" // leaders have no staff campaign page
 	}
@@ -146,12 +137,11 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 	}
 	statuses, bands := statusLabels(r), bandLabels(r)
 	na := i18n.T(ctx, "ranking.na")
-	detail := rankingPath(c.ID, "/")
 	lastTied := 0
 	err = s.db.Ranking(ctx, c.ID, sc.phase.ID, sc.set.ID, len(areas), leafArea, func(x *postgres.RankingRow) error {
 		band := c.Bands.Classify(x.Final)
 		diff := domain.Difference(x.Self, x.Appraised)
-		row := web.RankingRowView{Rank: strconv.Itoa(x.Rank), Tied: x.Tied, Href: detail + strconv.FormatInt(x.AssessmentID, 10),
+		row := web.RankingRowView{Rank: strconv.Itoa(x.Rank), Tied: x.Tied, Href: paths.RankingForm(c.ID, x.AssessmentID),
 			Unit: x.UnitName, Code: x.UnitCode, Self: x.Self.String(), Appraised: x.Appraised.String(), Final: x.Final.String(),
 			Difference: signedPoints(diff), Lowered: diff < 0, Band: band, BandLabel: bands[band],
 			SelfValue: int64(x.Self), AppraisedValue: int64(x.Appraised), FinalValue: int64(x.Final)}
@@ -181,7 +171,7 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, x := range pending {
-		v.Pending = append(v.Pending, web.RankingPendingView{Href: detail + strconv.FormatInt(x.AssessmentID, 10),
+		v.Pending = append(v.Pending, web.RankingPendingView{Href: paths.RankingForm(c.ID, x.AssessmentID),
 			Unit: x.UnitName, Status: string(x.Status), Label: statuses[x.Status], Self: x.Self.String()})
 	}
 	// The charts and the leader's approval box of these results are
@@ -212,7 +202,7 @@ func (s *Server) rankingDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := rankingPath(c.ID, "") + "?phase=" + strconv.FormatInt(f.PhaseID, 10) + "&set=" + strconv.FormatInt(f.SetID, 10)
+	back := paths.RankingOf(c.ID, f.PhaseID, f.SetID, "")
 	v := web.RankingDetailView{Back: back, Unit: f.UnitName, Subtitle: f.PhaseName + " · " + f.SetName,
 		Status: i18n.T(ctx, "ranking.status."+string(f.Status)), StatusKey: string(f.Status)}
 	ranked := f.Status.Ranked()

@@ -177,14 +177,6 @@ func newRankingFixture(t *testing.T, a *app, n, copies, pending int, seed uint64
 	for err := range errs {
 		t.Fatal(err)
 	}
-	for _, u := range fx.units {
-		if u.status == domain.AssessSubmitted {
-			continue
-		}
-		if err := appraiseForTest(ctx, a.db, u.form, u.status, fx.nodes, u.self, u.appraised, u.final); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return fx
 }
 
@@ -209,18 +201,69 @@ func (fx *rankingFixture) fill(ctx context.Context, u *rankedUnit) error {
 	if err != nil || len(conflicts) > 0 {
 		return fmt.Errorf("save: %v, %d conflicts", err, len(conflicts))
 	}
-	_, err = fx.a.db.SubmitAssessment(ctx, id)
-	return err
+	if _, err = fx.a.db.SubmitAssessment(ctx, id); err != nil || u.status == domain.AssessSubmitted {
+		return err
+	}
+	return fx.appraise(ctx, u)
 }
 
-// appraiseForTest is a TEST FIXTURE standing in for the appraisal and
-// reply store methods (issue 9, helper A's appraisal save and helper B's
-// reply decision), which are not on this branch yet: it writes each
-// criterion's appraised and final value, as those methods will, and the
-// form's appraised and final totals computed by the domain as they will,
-// then sets the form's status. Replace it by the real methods once they
-// are merged.
-func appraiseForTest(ctx context.Context, db *postgres.DB, form int64, status domain.AssessmentStatus, nodes []domain.Criterion,
+// appraise receives a submitted form and saves its appraised values
+// through the store (ReceiveAssessment, SaveAppraisal: a comment wherever
+// a value differs from the unit's), completes the appraisal
+// (CompleteAppraisal) unless the form is to stay received, then records
+// the replies and the lock with replyAndLockForTest.
+func (fx *rankingFixture) appraise(ctx context.Context, u *rankedUnit) error {
+	db := fx.a.db
+	if _, err := db.ReceiveAssessment(ctx, u.form); err != nil {
+		return fmt.Errorf("receive: %w", err)
+	}
+	a, err := db.AssessmentByID(ctx, u.form)
+	if err != nil {
+		return err
+	}
+	stored, err := db.Scores(ctx, a)
+	if err != nil {
+		return err
+	}
+	var edits []postgres.ScoreEdit
+	for _, l := range fx.leaves {
+		e := u.appraised[l.ID]
+		in := domain.Entry{NA: e.NA}
+		if l.Method == domain.MethodTiers || l.Method == domain.MethodTargetShare {
+			in.Measured = e.Measured
+		} else {
+			in.Points = e.Points
+		}
+		if !e.NA && (u.self[l.ID].Points == nil || *u.self[l.ID].Points != *e.Points || (e.Measured != nil && *e.Measured != *u.self[l.ID].Measured)) {
+			in.Explanation = adjustComment
+		}
+		edits = append(edits, postgres.ScoreEdit{CriterionID: l.ID, Entry: in, Version: stored[l.ID].Version})
+	}
+	conflicts, err := db.SaveAppraisal(ctx, u.form, edits)
+	if err != nil || len(conflicts) > 0 {
+		return fmt.Errorf("appraisal: %v, %d conflicts", err, len(conflicts))
+	}
+	if u.status == domain.AssessReceived {
+		return nil
+	}
+	if _, err := db.CompleteAppraisal(ctx, u.form); err != nil {
+		return fmt.Errorf("complete: %w", err)
+	}
+	return replyAndLockForTest(ctx, db, u.form, u.status, fx.nodes, u.self, u.appraised, u.final)
+}
+
+// adjustComment is the appraisal team's comment on every adjusted criterion.
+const adjustComment = "Tài liệu kiểm chứng chưa đủ; điều chỉnh điểm."
+
+// replyAndLockForTest is a TEST FIXTURE standing in for the reply and lock
+// store methods (issue 9, helper B's reply decision and lock), which are
+// not on this branch yet: for every adjusted criterion it records the
+// decision on the unit's reply (accepted: the final value goes back to
+// the unit's; kept otherwise) and the final value, recomputes the form's
+// final totals with the domain, as the store does in the transaction
+// that changes a score, and locks the form when status says so. Replace
+// it by the real methods once they are merged.
+func replyAndLockForTest(ctx context.Context, db *postgres.DB, form int64, status domain.AssessmentStatus, nodes []domain.Criterion,
 	self, appraised, final map[int64]domain.Entry) error {
 	pts := func(e domain.Entry) *int64 {
 		if e.NA || e.Points == nil {
@@ -229,43 +272,35 @@ func appraiseForTest(ctx context.Context, db *postgres.DB, form int64, status do
 		v := int64(*e.Points)
 		return &v
 	}
+	differs := func(a, b domain.Entry) bool { return pts(a) != nil && pts(b) != nil && *pts(a) != *pts(b) }
 	var ids []int64
-	var apPts, apMeas, fPts, fMeas []*int64
-	var apNA, fNA []bool
-	var comments []string
+	var fPts, fMeas []*int64
+	var fNA []bool
 	var decisions []*string
 	for id, ap := range appraised {
 		f := final[id]
-		comment, decision := "", (*string)(nil)
-		differs := func(a, b domain.Entry) bool { return pts(a) != nil && pts(b) != nil && *pts(a) != *pts(b) }
-		if differs(self[id], ap) { // adjusted: a comment, and the reply's outcome once decided
-			comment = "Tài liệu kiểm chứng chưa đủ; điều chỉnh điểm."
+		var decision *string
+		if differs(self[id], ap) {
 			d := "kept"
 			if differs(ap, f) {
 				d = "accepted"
 			}
-			if status != domain.AssessReceived {
-				decision = &d
-			}
+			decision = &d
 		}
 		ids = append(ids, id)
-		apPts, apMeas, apNA = append(apPts, pts(ap)), append(apMeas, ap.Measured), append(apNA, ap.NA)
 		fPts, fMeas, fNA = append(fPts, pts(f)), append(fMeas, f.Measured), append(fNA, f.NA)
-		comments, decisions = append(comments, comment), append(decisions, decision)
+		decisions = append(decisions, decision)
 	}
-	if _, err := db.Pool.Exec(ctx, `UPDATE scores s SET appraised_points = v.ap, appraised_measured = v.am, appraised_na = v.an,
-		appraisal_comment = v.comment, appraised_at = now(), final_points = v.fp, final_measured = v.fm, final_na = v.fn, reply_decision = v.decision
-		FROM assessments a, unnest($2::bigint[], $3::int[], $4::bigint[], $5::bool[], $6::int[], $7::bigint[], $8::bool[], $9::text[], $10::text[])
-			v (criterion_id, ap, am, an, fp, fm, fn, comment, decision)
+	if _, err := db.Pool.Exec(ctx, `UPDATE scores s SET final_points = v.fp, final_measured = v.fm, final_na = v.fn, reply_decision = v.decision,
+			reply = CASE WHEN v.decision IS NOT NULL THEN 'Đơn vị bổ sung tài liệu kiểm chứng.' ELSE '' END
+		FROM assessments a, unnest($2::bigint[], $3::int[], $4::bigint[], $5::bool[], $6::text[]) v (criterion_id, fp, fm, fn, decision)
 		WHERE a.id = $1 AND s.campaign_id = a.campaign_id AND s.assessment_id = a.id AND s.criterion_id = v.criterion_id`,
-		form, ids, apPts, apMeas, apNA, fPts, fMeas, fNA, comments, decisions); err != nil {
+		form, ids, fPts, fMeas, fNA, decisions); err != nil {
 		return err
 	}
-	at, ft := domain.ComputeTotals(nodes, appraised), domain.ComputeTotals(nodes, final)
-	_, err := db.Pool.Exec(ctx, `UPDATE assessments SET status = $2, received_at = now(), appraised_at = CASE WHEN $2 <> 'received' THEN now() END,
-		locked_at = CASE WHEN $2 = 'locked' THEN now() END,
-		appraised_points = $3, appraised_max = $4, appraised_converted = $5, appraised_scored = $6,
-		final_points = $7, final_max = $8, final_converted = $9 WHERE id = $1`,
-		form, status, at.Points, at.ApplicableMax, at.Converted, at.Scored, ft.Points, ft.ApplicableMax, ft.Converted)
+	ft := domain.ComputeTotals(nodes, final)
+	_, err := db.Pool.Exec(ctx, `UPDATE assessments SET status = $2, locked_at = CASE WHEN $2 = 'locked' THEN now() END,
+		final_points = $3, final_max = $4, final_converted = $5, version = version + 1, updated_at = now() WHERE id = $1`,
+		form, status, ft.Points, ft.ApplicableMax, ft.Converted)
 	return err
 }

@@ -370,7 +370,11 @@ func TestRankingWhyThisTotal(t *testing.T) {
 		doc.Find("table.ranking-detail tbody tr").Each(func(_ int, tr *goquery.Selection) {
 			if strings.HasPrefix(strings.TrimSpace(tr.Find("th").Text()), c.Code+" ") {
 				tr.Find("td").Each(func(_ int, td *goquery.Selection) {
-					cells = append(cells, strings.Join(strings.Fields(td.Text()), " "))
+					text := td.Text()
+					if ps := td.Find("p"); ps.Length() > 0 {
+						text = strings.Join(ps.Map(func(_ int, p *goquery.Selection) string { return p.Text() }), " ")
+					}
+					cells = append(cells, strings.Join(strings.Fields(text), " "))
 				})
 			}
 		})
@@ -378,7 +382,7 @@ func TestRankingWhyThisTotal(t *testing.T) {
 	}
 	got := row(changed)
 	wantRow := []string{changed.Max.String(), u.self[changed.ID].Points.String(), u.appraised[changed.ID].Points.String(), u.final[changed.ID].Points.String(),
-		"Tài liệu kiểm chứng chưa đủ; điều chỉnh điểm.", "Chấp nhận giải trình"}
+		"Tài liệu kiểm chứng chưa đủ; điều chỉnh điểm.", "Đơn vị bổ sung tài liệu kiểm chứng. Chấp nhận giải trình"}
 	if strings.Join(got, "|") != strings.Join(wantRow, "|") {
 		t.Errorf("criterion %s: %q, want %q", changed.Code, got, wantRow)
 	}
@@ -404,7 +408,7 @@ func TestRankingWhyThisTotal(t *testing.T) {
 		}
 	}
 	u.final = final
-	if err := appraiseForTest(context.Background(), a.db, u.form, u.status, fx.nodes, u.self, u.appraised, final); err != nil {
+	if err := replyAndLockForTest(context.Background(), a.db, u.form, u.status, fx.nodes, u.self, u.appraised, final); err != nil {
 		t.Fatal(err)
 	}
 	want = fx.expectations()
