@@ -56,7 +56,7 @@ func (db *DB) RankingAreas(ctx context.Context, setID int64) (nodes, areas []dom
 // AreaTotals are the final points per area of the ranked forms of one
 // campaign, phase and criteria set.
 type AreaTotals struct {
-	key    [3]int64
+	key    areaKey
 	leaves []int64 // leaf criteria and, in idx, the index of their area
 	idx    []int32
 	areas  int
@@ -93,7 +93,13 @@ func (t *AreaTotals) of(form int64, finalPoints domain.Points) ([]*domain.Points
 // against its stored final points as they are used.
 type areaCache struct {
 	mu      sync.Mutex
-	entries map[[3]int64]*areaEntry
+	entries map[areaKey]*areaEntry
+}
+
+// areaKey names a ranking of one database (tests run many at once).
+type areaKey struct {
+	db                         *DB
+	campaignID, phaseID, setID int64
 }
 
 type areaEntry struct {
@@ -102,7 +108,7 @@ type areaEntry struct {
 	totals      *AreaTotals
 }
 
-var rankingAreaCache = areaCache{entries: map[[3]int64]*areaEntry{}}
+var rankingAreaCache = areaCache{entries: map[areaKey]*areaEntry{}}
 
 // maxAreaEntries bounds the cache: a handful of rankings are read at once.
 const maxAreaEntries = 32
@@ -130,7 +136,7 @@ func (db *DB) RankingAreaTotals(ctx context.Context, campaignID, phaseID, setID 
 		idx[i] = int32(leafArea[id])
 		fmt.Fprintf(&sig, "%d:%d,", id, idx[i])
 	}
-	key := [3]int64{campaignID, phaseID, setID}
+	key := areaKey{db, campaignID, phaseID, setID}
 	c := &rankingAreaCache
 	c.mu.Lock()
 	e := c.entries[key]
@@ -253,7 +259,7 @@ func (db *DB) Ranking(ctx context.Context, campaignID, phaseID, setID int64, are
 	return db.StreamRanking(ctx, campaignID, phaseID, setID, areas, fn)
 }
 
-func (c *areaCache) forget(key [3]int64) {
+func (c *areaCache) forget(key areaKey) {
 	c.mu.Lock()
 	delete(c.entries, key)
 	c.mu.Unlock()
