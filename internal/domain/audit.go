@@ -43,6 +43,9 @@ const (
 	AuditAssessmentExtend   = "assessment.extend"
 	AuditEvidenceAdd        = "evidence.add"
 	AuditEvidenceRemove     = "evidence.remove"
+	// Campaign membership (the appraisal team, the council).
+	AuditMemberAdd    = "campaign_member.add"
+	AuditMemberRemove = "campaign_member.remove"
 )
 
 // AuditActions lists every audit action.
@@ -56,4 +59,5 @@ var AuditActions = []string{
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
+	AuditMemberAdd, AuditMemberRemove,
 }

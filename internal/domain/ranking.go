@@ -99,9 +99,3 @@ func (r *Ranker) Next(total Points) int {
 	r.last = total
 	return r.rank
 }
-
-// CanReadRanking reports whether u may read a campaign's ranking, its "why
-// this total" pages and its exports: staff and admins, and leaders (who
-// read and never change a score). Focal points see their own unit's
-// outcome on their form, not the others'.
-func CanReadRanking(u *User) bool { return HasRole(u, RoleStaff, RoleLeader) }

@@ -28,14 +28,9 @@ type rankingScope struct {
 // of another campaign is not found.
 func (s *Server) rankingScopeOf(r *http.Request) (*rankingScope, error) {
 	ctx := r.Context()
-	if !domain.CanReadRanking(userFrom(ctx)) {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
-	}
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return nil, err
-	}
+	c := campaignOf(r) // loaded, and the reader allowed (domain.CanReadRanking), by the campaign routes
 	sc := &rankingScope{campaign: c}
+	var err error
 	if sc.phases, err = s.db.Phases(ctx, c.ID); err != nil {
 		return nil, err
 	}
