@@ -494,6 +494,9 @@ func (h *harness) workloads() []workload {
 		{"unit-tree", "unit tree as of a date (1,031 units)", "fortunes-session", func(w, i int) *http.Request {
 			return h.get(h.portal("/units?at="+url.QueryEscape(h.today)), pick(h.staff, w))
 		}, is(200)},
+		{"ranking", "ranking (500 communes ranked, 500 not yet, 40 criteria)", "fortunes-session", func(w, i int) *http.Request {
+			return h.get(h.portal(h.ds.Ranking), pick(h.staff, w))
+		}, is(200)},
 	}
 }
 

@@ -27,8 +27,9 @@ const (
 // dataset is what the workloads need to know about the loaded data.
 type dataset struct {
 	Campaign   int64  // the main campaign
+	Ranking    string // its communes' ranking: /campaigns/{id}/ranking?phase=…&set=…
 	DeptForms  []form // one per department (25 criteria)
-	CommForms  []form // one per commune (40 criteria)
+	CommForms  []form // one per commune not yet appraised (40 criteria)
 	StaffEmail []string
 	Units      int
 	Users      int
@@ -144,7 +145,7 @@ func load(ctx context.Context, db *postgres.DB) (*dataset, error) {
 		SELECT 'daumoi1.' || lower(u.code) || '@bench.vn', a.id, u.kind,
 		       (SELECT c.id FROM criteria c WHERE c.set_id = a.set_id AND NOT EXISTS (SELECT 1 FROM criteria k WHERE k.parent_id = c.id) ORDER BY c.id LIMIT 1)
 		FROM assessments a JOIN units u ON u.id = a.unit_id
-		WHERE a.campaign_id = $1 ORDER BY u.kind DESC, u.id`, ds.Campaign)
+		WHERE a.campaign_id = $1 AND a.status = 'draft' ORDER BY u.kind DESC, u.id`, ds.Campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +166,12 @@ func load(ctx context.Context, db *postgres.DB) (*dataset, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	var phaseID, setID int64
+	if err := db.Pool.QueryRow(ctx, `SELECT a.phase_id, a.set_id FROM assessments a JOIN units u ON u.id = a.unit_id
+		WHERE a.campaign_id = $1 AND u.kind = 'commune' LIMIT 1`, ds.Campaign).Scan(&phaseID, &setID); err != nil {
+		return nil, err
+	}
+	ds.Ranking = fmt.Sprintf("/campaigns/%d/ranking?phase=%d&set=%d", ds.Campaign, phaseID, setID)
 	for i := 1; i <= staffUsers; i++ {
 		ds.StaffEmail = append(ds.StaffEmail, fmt.Sprintf("canbo%d@bench.vn", i))
 	}
@@ -282,6 +289,21 @@ func fillCampaign(ctx context.Context, conn *pgx.Conn, id int64) error {
 		 WHERE s.campaign_id = $1`,
 		`UPDATE assessments a SET total_points = t.total, applicable_max = t.total, converted = 10000, scored = t.n
 		 FROM (SELECT assessment_id, sum(points) AS total, count(*) AS n FROM scores WHERE campaign_id = $1 GROUP BY assessment_id) t
+		 WHERE a.id = t.assessment_id`,
+		// Half the communes' forms are appraised and locked (the others and
+		// the departments' stay open for the form workloads): some criteria
+		// lowered by a quarter, so the ranking has spread totals and ties.
+		`UPDATE scores s SET appraised_points = s.points - CASE WHEN (s.criterion_id * 7 + s.assessment_id) % 5 < a.unit_id % 4 THEN s.points / 100 * 25 ELSE 0 END,
+		        appraised_na = false, appraisal_comment = '', appraised_at = now()
+		 FROM assessments a JOIN units u ON u.id = a.unit_id
+		 WHERE s.campaign_id = $1 AND a.id = s.assessment_id AND u.kind = 'commune' AND u.id % 2 = 0`,
+		`UPDATE scores s SET final_points = s.appraised_points, final_na = false WHERE s.campaign_id = $1 AND s.appraised_points IS NOT NULL`,
+		`UPDATE assessments a SET status = 'locked', received_at = now(), appraised_at = now(), locked_at = now(),
+		        appraised_points = t.ap, appraised_max = t.m, appraised_converted = round(t.ap * 10000.0 / t.m), appraised_scored = t.n,
+		        final_points = t.ap, final_max = t.m, final_converted = round(t.ap * 10000.0 / t.m)
+		 FROM (SELECT s.assessment_id, sum(s.appraised_points) AS ap, sum(c.max_points) AS m, count(*) AS n
+		       FROM scores s JOIN criteria c ON c.id = s.criterion_id
+		       WHERE s.campaign_id = $1 AND s.appraised_points IS NOT NULL GROUP BY s.assessment_id) t
 		 WHERE a.id = t.assessment_id`,
 	} {
 		if _, err := conn.Exec(ctx, sql, id); err != nil {

@@ -133,17 +133,15 @@ type ResultRow struct {
 	FinalConverted     Points
 }
 
-// RankResults gives rows, ordered by final total from the highest, their
-// standard competition ranks (1, 2, 2, 4: equal totals share a rank, the
-// next rank skips) and their bands.
+// RankResults gives rows their standard competition ranks (Rank: the one
+// ranking rule, 1, 2, 2, 4) on the final total, and their bands.
 func RankResults(rows []ResultRow, b Bands) {
+	totals := make([]Points, len(rows))
 	for i := range rows {
-		switch {
-		case i > 0 && rows[i].FinalConverted == rows[i-1].FinalConverted:
-			rows[i].Rank = rows[i-1].Rank
-		default:
-			rows[i].Rank = i + 1
-		}
-		rows[i].Band = b.Classify(rows[i].FinalConverted)
+		totals[i] = rows[i].FinalConverted
+	}
+	for _, p := range Rank(totals) {
+		rows[p.Index].Rank = p.Rank
+		rows[p.Index].Band = b.Classify(rows[p.Index].FinalConverted)
 	}
 }

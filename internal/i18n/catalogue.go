@@ -33,6 +33,7 @@ var parts = []map[string]message{
 	workflowMessages,
 	appraisalMessages,
 	measureMessages,
+	rankingMessages,
 	commonMessages,
 	membersMessages,
 	resultsMessages,

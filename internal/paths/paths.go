@@ -227,3 +227,16 @@ func PhaseMeasures(campaignID, phaseID int64) string { return Phase(campaignID, 
 
 // Measures is the page of external indices and their values.
 func Measures() string { return "/measures" }
+// Ranking is a campaign's ranking (its first phase and group).
+func Ranking(campaignID int64) string { return Campaign(campaignID) + "/ranking" }
+
+// RankingOf is a campaign's ranking of one phase and participant group;
+// suffix is "" for the page, ".csv", ".xlsx" or "-criteria.csv" for a file.
+func RankingOf(campaignID, phaseID, setID int64, suffix string) string {
+	return Ranking(campaignID) + suffix + "?phase=" + id(phaseID) + "&set=" + id(setID)
+}
+
+// RankingForm is "why this total" of one form of a campaign.
+func RankingForm(campaignID, assessmentID int64) string {
+	return Ranking(campaignID) + "/" + id(assessmentID)
+}

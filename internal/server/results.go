@@ -177,14 +177,6 @@ func resultRowViews(ctx context.Context, rows []domain.ResultRow) []web.ResultRo
 	return out
 }
 
-// signedPoints writes a difference with its sign.
-func signedPoints(p domain.Points) string {
-	if p > 0 {
-		return "+" + p.String()
-	}
-	return p.String()
-}
-
 // resultsAction runs a propose, approve or return and goes back to the
 // group; a refusal the user can act on shows the page again with why.
 func (s *Server) resultsAction(action string) handlerFunc {

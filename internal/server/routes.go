@@ -59,6 +59,15 @@ func (s *Server) routes() http.Handler {
 		// user's memberships of it, then a policy per group (domain/policy.go).
 		r.Route("/campaigns/{campaignID}", func(r chi.Router) {
 			r.Use(s.loadCampaign)
+			r.Group(func(r chi.Router) {
+				// Rankings: staff, leaders and the campaign's council read them.
+				r.Use(s.allow(domain.CanReadRanking))
+				r.Get("/ranking", s.handle(s.ranking))
+				r.Get("/ranking/{assessmentID}", s.handle(s.rankingDetail))
+				r.Get("/ranking.csv", s.handle(s.exportRanking("csv")))
+				r.Get("/ranking.xlsx", s.handle(s.exportRanking("xlsx")))
+				r.Get("/ranking-criteria.csv", s.handle(s.exportRankingDetail))
+			})
 
 			r.Group(func(r chi.Router) {
 				// Registration and self-assessment: staff, and focal points for

@@ -142,6 +142,11 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/appraisal/assigned/{assessmentID}/recuse": "member",
 	"GET /campaigns/{campaignID}/measures":                                  "staff",
 	"POST /campaigns/{campaignID}/phases/{phaseID}/measures":                "staff",
+	"GET /campaigns/{campaignID}/ranking":                                   "read",
+	"GET /campaigns/{campaignID}/ranking/{assessmentID}":                    "read",
+	"GET /campaigns/{campaignID}/ranking.csv":                               "read",
+	"GET /campaigns/{campaignID}/ranking.xlsx":                              "read",
+	"GET /campaigns/{campaignID}/ranking-criteria.csv":                      "read",
 }
 
 type route struct{ method, pattern string }
@@ -242,14 +247,15 @@ func TestRouteAccessMatrix(t *testing.T) {
 			}
 			name := fmt.Sprintf("%s %s as %q", r.method, r.pattern, role)
 			signedIn := kind == "user" || kind == "admin" || kind == "staff" || kind == "people" || kind == "work" || kind == "fp" ||
-				kind == "results" || kind == "leader" || kind == "appraisal" || kind == "member"
+				kind == "results" || kind == "leader" || kind == "appraisal" || kind == "member" || kind == "read"
 			// "appraisal": staff, and users with forms of the campaign assigned to them (none here).
 			forbidden := (kind == "admin" && role != domain.RoleAdmin) ||
 				(kind == "results" && role == domain.RoleFocalPoint) || (kind == "leader" && role != domain.RoleLeader) ||
 				((kind == "staff" || kind == "appraisal") && !domain.HasRole(&domain.User{Role: role}, domain.RoleStaff)) ||
 				((kind == "people" || kind == "work") && role == domain.RoleLeader) ||
 				(kind == "fp" && role != domain.RoleFocalPoint) ||
-				kind == "member"
+				kind == "member" ||
+				(kind == "read" && role == domain.RoleFocalPoint) // rankings: staff, admins and leaders read
 			switch {
 			case signedIn && role == "":
 				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
