@@ -43,6 +43,8 @@ const (
 	AuditAssessmentExtend   = "assessment.extend"
 	AuditEvidenceAdd        = "evidence.add"
 	AuditEvidenceRemove     = "evidence.remove"
+	AuditHolidayAdd         = "holiday.add"
+	AuditHolidayRemove      = "holiday.remove"
 )
 
 // AuditActions lists every audit action.
@@ -56,4 +58,5 @@ var AuditActions = []string{
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
+	AuditHolidayAdd, AuditHolidayRemove,
 }
