@@ -35,5 +35,6 @@ var replyMessages = map[string]message{
 	"weekday.6":                   {"Thứ Bảy", "Saturday"},
 	"phase.reply_days":            {"Số ngày làm việc để giải trình bổ sung", "Working days for the unit's reply"},
 	"phase.reply_days.hint":       {"Tính từ ngày hoàn thành thẩm định, không kể thứ Bảy, Chủ nhật và ngày nghỉ lễ (1–60).", "Counted from the day the appraisal is completed, skipping Saturdays, Sundays and holidays (1–60)."},
+	"phase.reply_days.short":      {"Giải trình bổ sung: %d ngày làm việc", "Reply: %d working days"},
 	"phase.reply_days.invalid":    {"Số ngày làm việc phải là số nguyên từ 1 đến 60.", "The working days must be a whole number from 1 to 60."},
 }

@@ -21,7 +21,8 @@ func (s *Server) phasesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ReviewKind: "interim", Start: isoDay(c.PeriodStart), End: isoDay(c.PeriodEnd)})
+	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ReviewKind: "interim", Start: isoDay(c.PeriodStart), End: isoDay(c.PeriodEnd),
+		ReplyDays: strconv.Itoa(domain.DefaultReplyDays)})
 }
 
 func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, f web.PhaseForm) error {
@@ -77,7 +78,7 @@ func (s *Server) editPhase(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ID: p.ID, Version: p.Version, Name: p.Name, Start: isoDay(p.Start), End: isoDay(p.End),
 		Registration: dayOrEmpty(p.RegistrationDeadline), AssessmentFrom: dayOrEmpty(p.AssessmentFrom), AssessmentTo: dayOrEmpty(p.AssessmentTo),
 		AppraisalFrom: dayOrEmpty(p.AppraisalFrom), AppraisalTo: dayOrEmpty(p.AppraisalTo), ReplyFrom: dayOrEmpty(p.ReplyFrom),
-		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate)})
+		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate), ReplyDays: strconv.Itoa(p.ReplyDays)})
 }
 
 // addPhase adds a phase to a draft campaign, or (with {phaseID}) changes one.
@@ -97,7 +98,7 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		Registration: r.PostFormValue("registration_deadline"), AssessmentFrom: r.PostFormValue("assessment_from"),
 		AssessmentTo: r.PostFormValue("assessment_to"), AppraisalFrom: r.PostFormValue("appraisal_from"), AppraisalTo: r.PostFormValue("appraisal_to"),
 		ReplyFrom: r.PostFormValue("reply_from"), ReplyTo: r.PostFormValue("reply_to"), ReviewKind: r.PostFormValue("review_kind"),
-		Review: r.PostFormValue("review_date"), Errors: map[string]string{}}
+		Review: r.PostFormValue("review_date"), ReplyDays: strings.TrimSpace(r.PostFormValue("reply_days")), Errors: map[string]string{}}
 	required := func(field, v string) time.Time {
 		d, ok := domain.ParseDate(v)
 		if !ok {
@@ -122,6 +123,18 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		AppraisalFrom: optional("appraisal_from", f.AppraisalFrom), AppraisalTo: optional("appraisal_to", f.AppraisalTo),
 		ReplyFrom: optional("reply_from", f.ReplyFrom), ReplyTo: optional("reply_to", f.ReplyTo),
 		ReviewKind: domain.ReviewKind(f.ReviewKind), ReviewDate: optional("review_date", f.Review)}
+	switch n, err := strconv.Atoi(f.ReplyDays); {
+	case !r.PostForm.Has("reply_days"):
+		// A client that does not know the field keeps what the phase has
+		// (the default for a new one).
+		if existing != nil {
+			p.ReplyDays = existing.ReplyDays
+		}
+	case err == nil && n > 0:
+		p.ReplyDays = n
+	default:
+		p.ReplyDays = -1 // refused by Validate beside the field
+	}
 	if existing != nil {
 		p.ID, f.ID = existing.ID, existing.ID
 		p.Version, _ = strconv.Atoi(r.PostFormValue("version"))
