@@ -137,6 +137,9 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 	if err := seedPeople(ctx, db, ids); err != nil {
 		return nil, false, fmt.Errorf("people: %w", err)
 	}
+	if err := seedHolidays(ctx, db); err != nil {
+		return nil, false, fmt.Errorf("holidays: %w", err)
+	}
 	if err := seedCampaigns(ctx, db, ids); err != nil {
 		return nil, false, fmt.Errorf("campaigns: %w", err)
 	}

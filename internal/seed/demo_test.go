@@ -41,6 +41,11 @@ func TestDemoOnce(t *testing.T) {
 	if campaigns != 6 || public != 6 || sets != 6 {
 		t.Errorf("demo campaigns: %d, public %d, criteria sets %d (the five of the articles and one running now)", campaigns, public, sets)
 	}
+	var days int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM holidays WHERE day BETWEEN '2025-01-01' AND '2027-12-31'`).Scan(&days)
+	if days != len(holidays) || days < 30 {
+		t.Errorf("demo holidays: %d, want the %d of 2025–2027", days, len(holidays))
+	}
 	// The running one can be tried at once: a form opened within its window,
 	// and a registration waiting for staff.
 	var forms, pending int
@@ -103,5 +108,25 @@ func TestDemoHistoricKinds(t *testing.T) {
 	}
 	if counts["ward"] == 0 || counts["town"] == 0 || counts["commune"] == 0 {
 		t.Errorf("historic kinds: %v", counts)
+	}
+}
+
+// The demo's holidays are working days only (a weekend is skipped anyway),
+// and a working-day count over them skips Tết.
+func TestDemoHolidays(t *testing.T) {
+	for _, h := range holidays {
+		if !domain.IsWorkingDay(h.Day, nil) {
+			t.Errorf("%s (%s) falls on a weekend", h.Day.Format("02/01/2006"), h.Name)
+		}
+		if err := h.Validate(); err != nil {
+			t.Errorf("%s: %v", h.Name, err)
+		}
+	}
+	off := domain.Holidays{}
+	for _, h := range holidays {
+		off[h.Day] = true
+	}
+	if got := domain.AddWorkingDays(domain.Day(2026, 2, 13), 1, off); !got.Equal(domain.Day(2026, 2, 23)) {
+		t.Errorf("the working day after 13/02/2026: %s, want 23/02/2026", got.Format("02/01/2006"))
 	}
 }
