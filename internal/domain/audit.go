@@ -45,6 +45,11 @@ const (
 	AuditEvidenceRemove     = "evidence.remove"
 	AuditHolidayAdd         = "holiday.add"
 	AuditHolidayRemove      = "holiday.remove"
+	AuditReplySave          = "reply.save"
+	AuditReplySubmit        = "reply.submit"
+	AuditReplyAnswer        = "reply.answer"
+	AuditAssessmentLock     = "assessment.lock"
+	AuditAssessmentReopen   = "assessment.reopen"
 )
 
 // AuditActions lists every audit action.
@@ -58,5 +63,6 @@ var AuditActions = []string{
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
-	AuditHolidayAdd, AuditHolidayRemove,
+	AuditHolidayAdd, AuditHolidayRemove, AuditReplySave, AuditReplySubmit, AuditReplyAnswer,
+	AuditAssessmentLock, AuditAssessmentReopen,
 }

@@ -303,6 +303,9 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	if who == "" {
 		who = i18n.T(ctx, "audit.system")
 	}
+	if line, ok := replyHistoryLine(ctx, h, when, who); ok {
+		return line
+	}
 	if h.Action == "score" {
 		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
 	}

@@ -52,6 +52,9 @@ func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	v := web.EvidencePageView{CampaignID: c.ID, AssessmentID: a.ID, CriterionID: n.ID, Code: n.Code, Title: n.Title,
 		MaxMB: s.cfg.MaxUploadBytes >> 20, Error: problem, Reference: reference}
+	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
+		v.ReplyHref = assessmentPath(c.ID, a.ID) + "/reply"
+	}
 	if err := s.db.CheckAttachable(ctx, a.ID, n.ID); domain.ErrorCode(err) == domain.ECONFLICT {
 		key, args := domain.ErrorMessage(err)
 		v.Locked = i18n.T(ctx, key, args...)
@@ -64,7 +67,8 @@ func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status i
 	}
 	for _, e := range attached {
 		if e.CriterionID == n.ID {
-			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: domain.EvidenceFileName(e.FileName, e.ContentType), Size: humanSize(e.Size), Reference: e.Reference, Href: "/evidence/" + e.Key})
+			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: domain.EvidenceFileName(e.FileName, e.ContentType), Size: humanSize(e.Size),
+				Reference: e.Reference, Href: "/evidence/" + e.Key, DuringReply: e.DuringReply})
 		}
 	}
 	library, err := s.db.UnitEvidence(ctx, a.UnitID)

@@ -50,6 +50,14 @@ func (s *Server) routes() http.Handler {
 		r.Get("/units/export.xlsx", s.handle(s.exportUnits("xlsx")))
 		r.Get("/people", s.handle(s.listPeople))
 		r.Get("/people/{personID}", s.handle(s.showPerson))
+		// The reply stage: the unit's focal point, the form's appraisers
+		// (of any role) and staff, checked object by object in the handlers.
+		r.Get("/campaigns/{campaignID}/assessments/{assessmentID}/reply", s.handle(s.replyPage))
+		r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/reply", s.handle(s.saveReply(false)))
+		r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/reply/submit", s.handle(s.saveReply(true)))
+		r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/reply/{criterionID}/answer", s.handle(s.answerReply))
+		r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/lock", s.handle(s.lockResult))
+		r.Post("/campaigns/{campaignID}/assessments/{assessmentID}/reopen", s.handle(s.reopenResult))
 
 		r.Group(func(r chi.Router) {
 			// Registration and self-assessment: staff, and focal points for
