@@ -198,6 +198,18 @@ func entryJSON(e domain.Entry) []byte {
 	return b
 }
 
+// pastSubmission refuses the unit's changes (and their deadlines) to a
+// form that has gone on to appraisal: received, appraised or locked.
+func pastSubmission(st domain.AssessmentStatus) error {
+	switch st {
+	case domain.AssessLocked:
+		return domain.Errorf(domain.ECONFLICT, "reply.locked")
+	case domain.AssessReceived, domain.AssessAppraised:
+		return domain.Errorf(domain.ECONFLICT, "assessment.submitted")
+	}
+	return nil
+}
+
 // checkWindow refuses changes outside the form's window.
 func (db *DB) checkWindow(a *Assessment) error {
 	if open, msg, args := a.Open(domain.DateOf(db.Now())); !open {
@@ -234,6 +246,9 @@ func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreE
 		}
 		if a.Status == domain.AssessSubmitted {
 			return domain.Errorf(domain.ECONFLICT, "assessment.submitted")
+		}
+		if err := pastSubmission(a.Status); err != nil {
+			return err
 		}
 		if err := db.checkWindow(a); err != nil {
 			return err
@@ -379,6 +394,9 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 		if a.Status == domain.AssessSubmitted {
 			return nil
 		}
+		if err := pastSubmission(a.Status); err != nil {
+			return err
+		}
 		if err := db.checkWindow(a); err != nil {
 			return err
 		}
@@ -502,6 +520,9 @@ func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, r
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, id))
 		if err != nil {
+			return err
+		}
+		if err := pastSubmission(a.Status); err != nil {
 			return err
 		}
 		// An extension that ends before today or before the phase's own

@@ -649,7 +649,11 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 			for _, m := range formMessages(ctx, errs) {
 				st.note(ctx, 0, "", m)
 			}
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
+			status := http.StatusUnprocessableEntity
+			if domain.ErrorCode(err) == domain.ECONFLICT {
+				status = http.StatusConflict // the form's state, not the input, refuses it
+			}
+			return s.renderAssessment(w, r, status, c, a, st)
 		}
 		return err
 	}
