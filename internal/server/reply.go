@@ -94,8 +94,14 @@ func (s *Server) replyPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderReply(w, r, http.StatusOK, c, a, role, replyState{})
 }
 
-func appraisedText(ctx context.Context, v domain.Appraised) string {
+func appraisedText(ctx context.Context, v domain.Appraised) string { return valueText(ctx, v, false) }
+
+// valueText shows a value; percent: the measured value is a percentage
+// (a criterion scored by tiers).
+func valueText(ctx context.Context, v domain.Appraised, percent bool) string {
 	switch {
+	case v.Measured != nil && v.Points != nil && percent:
+		return i18n.T(ctx, "reply.measured.percent", domain.Points(*v.Measured).String(), v.Points.String())
 	case v.NA != nil && *v.NA:
 		return i18n.T(ctx, "score.na")
 	case v.Points == nil:
@@ -140,6 +146,9 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 		Self: a.Converted.String(), Appraised: info.AppraisedConverted.String(), Final: info.FinalConverted.String()}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
+	}
+	if role != replyAppraiser {
+		v.BackHref = base
 	}
 	appraiser := role == replyAppraiser || role == replyStaff
 	stage := info.ReplyStage
@@ -191,15 +200,16 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 			continue
 		}
 		id := strconv.FormatInt(n.ID, 10)
+		percent := n.Method == domain.MethodTiers
 		row := web.ReplyRow{ID: n.ID, Code: n.Code, Title: n.Title, Max: n.Max.String(), MethodHint: describeMethod(ctx, n),
-			Self: appraisedText(ctx, selfAppraised(sc.Self)), SelfExpl: sc.Self.Explanation, Appraised: appraisedText(ctx, sc.Appraised),
+			Self: valueText(ctx, selfAppraised(sc.Self), percent), SelfExpl: sc.Self.Explanation, Appraised: valueText(ctx, sc.Appraised, percent),
 			Comment: sc.Comment, Source: sc.Source, AppraisedBy: sc.AppraisedBy, Reply: sc.Reply, OrigReply: sc.Reply, Version: sc.Version,
 			Decision: sc.Decision, Reason: sc.Reason, Evidence: byCriterion[n.ID], History: byCode[n.Code],
 			EvidenceURL: base + "/criteria/" + id + "/evidence", AnswerAction: base + "/reply/" + id + "/answer",
 			YesNo: n.Method == domain.MethodYesNo, Measured: n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare,
 			AllowNA: n.AllowNA}
 		if sc.Final.Done() {
-			row.Final = appraisedText(ctx, sc.Final)
+			row.Final = valueText(ctx, sc.Final, percent)
 		} else {
 			row.Final = row.Appraised
 		}

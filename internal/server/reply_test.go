@@ -22,6 +22,7 @@ type replyCase struct {
 	form                 string
 	id                   int64
 	fp, staff, appraiser *client
+	users                map[string]*domain.User // fp, staff, appraiser
 	nodes                []domain.Criterion
 	points, yesno, tiers domain.Criterion // the adjusted criteria
 	untouched            domain.Criterion // a criterion the appraisal left as it was
@@ -31,12 +32,13 @@ func newReplyCase(t *testing.T) *replyCase {
 	t.Helper()
 	a := newApp(t, nil)
 	wk := newWork(t, a)
-	staff, _ := a.loggedIn(domain.RoleStaff)
-	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	staff, su := a.loggedIn(domain.RoleStaff)
+	fp, fu := a.loggedIn(domain.RoleFocalPoint)
 	wk.register(t, fp, staff)
 	form := wk.start(t, fp)
 	submitForm(t, fp, wk, form)
-	rc := &replyCase{a: a, wk: wk, form: form, id: mustAssessment(t, a, form), fp: fp, staff: staff}
+	rc := &replyCase{a: a, wk: wk, form: form, id: mustAssessment(t, a, form), fp: fp, staff: staff,
+		users: map[string]*domain.User{"fp": fu, "staff": su}}
 	nodes, err := a.db.Criteria(context.Background(), wk.set)
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +58,7 @@ func newReplyCase(t *testing.T) *replyCase {
 	}
 	var leader *domain.User
 	rc.appraiser, leader = a.loggedIn(domain.RoleLeader)
+	rc.users["appraiser"] = leader
 	if _, err := a.db.Pool.Exec(context.Background(), `INSERT INTO appraisal_assignments (campaign_id, assessment_id, appraiser_id) VALUES ($1, $2, $3)`,
 		wk.campaign, rc.id, leader.ID); err != nil {
 		t.Fatal(err)
