@@ -82,6 +82,7 @@ var replyMessages = map[string]message{
 	"reply.total.final":              {"Cuối cùng (quy đổi)", "Final (converted)"},
 	"reply.none_adjusted":            {"Không có tiêu chí nào bị điều chỉnh khi thẩm định.", "The appraisal adjusted no criterion."},
 	"reply.unit.hint":                {"Dưới đây là các tiêu chí tổ thẩm định đã điều chỉnh điểm, kèm nhận xét. Đơn vị có thể giải trình từng tiêu chí và bổ sung tài liệu kiểm chứng, rồi gửi giải trình một lần.", "Below are the criteria the appraisers adjusted, with their comments. Reply per criterion and add evidence, then send the reply once."},
+	"reply.link":                     {"Xem kết quả thẩm định, giải trình bổ sung và lịch sử điểm →", "See the appraisal, the reply and the score history →"},
 	"reply.back":                     {"Quay lại trang giải trình", "Back to the reply"},
 	"reply.save":                     {"Lưu nháp", "Save draft"},
 	"reply.send":                     {"Gửi giải trình", "Send the reply"},

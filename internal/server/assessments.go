@@ -210,9 +210,13 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	case st.submitConflict:
 		v.ProblemsKey = "assessment.submit_conflict"
 	}
-	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && a.Status != domain.AssessSubmitted && open
-	if !open && a.Status != domain.AssessSubmitted {
+	unitStage := a.Status == domain.AssessDraft || a.Status == domain.AssessReturned
+	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && unitStage && open
+	if !open && unitStage {
 		v.Closed = i18n.T(ctx, msg, args...)
+	}
+	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
+		v.ReplyHref = base + "/reply"
 	}
 	if a.Status == domain.AssessSubmitted {
 		v.ReceiptHref = base + "/receipt"

@@ -188,6 +188,10 @@ func TestReplyAcceptedChangesTotal(t *testing.T) {
 	if !strings.Contains(doc.Find(fmt.Sprintf("#c-%d", rc.points.ID)).Text(), "chưa chứng minh được") {
 		t.Error("the appraiser's comment is not shown")
 	}
+	form := htmlOf(t, rc.fp.get(rc.form))
+	if form.Find(fmt.Sprintf("a[href='%s']", rc.reply())).Length() != 1 || form.Find("form.assessment-form button").Length() != 0 {
+		t.Error("the appraised form does not link to its reply page, or still offers to save the self-assessment")
+	}
 	if doc.Find(fmt.Sprintf("#c-%d", rc.untouched.ID)).Length() != 0 {
 		t.Error("a criterion the appraisal did not change is offered for a reply")
 	}
