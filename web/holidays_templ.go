@@ -24,7 +24,7 @@ type HolidayRow struct {
 // HolidayForm is the form that adds a day off, as shown.
 type HolidayForm struct {
 	Day, Name string
-	Errors    map[string]string
+	Problems  Problems
 }
 
 // HolidaysView is the page of the days off of one year.
@@ -393,7 +393,7 @@ func Holidays(c Chrome, v HolidaysView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormErrors(len(v.Form.Errors)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ErrorSummary(v.Form.Problems).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -401,11 +401,11 @@ func Holidays(c Chrome, v HolidaysView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = dateField("day", "holiday.day", v.Form.Day, v.Form.Errors["day"]).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = InputField(Input{Name: "day", Type: "date", Label: i18n.T(ctx, "holiday.day"), Value: v.Form.Day, Problem: v.Form.Problems.Of("day"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField("name", "holiday.name", v.Form.Name, v.Form.Errors["name"], 200, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = InputField(Input{Name: "name", Label: i18n.T(ctx, "holiday.name"), Value: v.Form.Name, Problem: v.Form.Problems.Of("name"), MaxLength: 200, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

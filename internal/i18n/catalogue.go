@@ -30,6 +30,7 @@ var parts = []map[string]message{
 	campaignMessages,
 	assessmentMessages,
 	evidenceMessages,
+	workflowMessages,
 	replyMessages,
 	commonMessages,
 }

@@ -14,59 +14,39 @@ import (
 	"thidua/internal/domain"
 )
 
-// Assessment is a unit's self-assessment form for one phase.
-type Assessment struct {
-	ID            int64
-	CampaignID    int64
-	SetID         int64
-	PhaseID       int64
-	UnitID        int64
-	UnitName      string
-	PhaseName     string
-	Status        domain.AssessmentStatus
-	Version       int
-	SubmittedAt   *time.Time
-	Deadline      *time.Time // a unit's extension
-	WindowFrom    *time.Time
-	WindowTo      *time.Time
-	Points        domain.Points
-	ApplicableMax domain.Points
-	Converted     domain.Points
-	Scored        int
-	// CampaignStatus is the campaign's: only an announced campaign takes
-	// self-assessments.
-	CampaignStatus domain.CampaignStatus
-}
+// Assessment is a unit's form for one phase: the domain's record (kept
+// under this name for code written before the records moved to domain).
+type Assessment = domain.Assessment
 
 const assessmentColumns = `a.id, a.campaign_id, a.set_id, a.phase_id, a.unit_id, u.name, p.name, a.status, a.version, a.submitted_at,
-	a.deadline, p.assessment_from, p.assessment_to, a.total_points, a.applicable_max, a.converted, a.scored, cp.status`
+	a.deadline, p.assessment_from, p.assessment_to, a.total_points, a.applicable_max, a.converted, a.scored, cp.status,
+	a.received_at, a.appraised_at, a.reply_until, a.locked_at, a.appraised_points, a.appraised_max, a.appraised_converted,
+	a.appraised_scored, a.final_points, a.final_max, a.final_converted`
 
 const assessmentFrom = ` FROM assessments a JOIN units u ON u.id = a.unit_id JOIN phases p ON p.id = a.phase_id JOIN campaigns cp ON cp.id = a.campaign_id`
 
 func scanAssessment(row pgx.Row) (*Assessment, error) {
 	var a Assessment
 	err := row.Scan(&a.ID, &a.CampaignID, &a.SetID, &a.PhaseID, &a.UnitID, &a.UnitName, &a.PhaseName, &a.Status, &a.Version, &a.SubmittedAt,
-		&a.Deadline, &a.WindowFrom, &a.WindowTo, &a.Points, &a.ApplicableMax, &a.Converted, &a.Scored, &a.CampaignStatus)
+		&a.Deadline, &a.WindowFrom, &a.WindowTo, &a.Points, &a.ApplicableMax, &a.Converted, &a.Scored, &a.CampaignStatus,
+		&a.ReceivedAt, &a.AppraisedAt, &a.ReplyUntil, &a.LockedAt, &a.AppraisedPoints, &a.AppraisedMax, &a.AppraisedConverted,
+		&a.AppraisedScored, &a.FinalPoints, &a.FinalMax, &a.FinalConverted)
 	if err != nil {
 		return nil, notFound(err, "assessment.not_found")
 	}
 	return &a, nil
 }
 
+// lockAssessment loads a form for a state change inside tx: the form's row
+// locked for update, its campaign's for share.
+func lockAssessment(ctx context.Context, tx pgx.Tx, id int64) (*Assessment, error) {
+	return scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, id))
+}
+
 // AssessmentByID returns a form.
 func (db *DB) AssessmentByID(ctx context.Context, id int64) (_ *Assessment, err error) {
 	defer wrap(&err, "AssessmentByID")
 	return scanAssessment(db.Pool.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1`, id))
-}
-
-// Open reports whether the form takes saves and submits on day: its
-// campaign is still announced (not closed or cancelled) and day is within
-// the phase's window or the unit's extension.
-func (a *Assessment) Open(day time.Time) (bool, string, []any) {
-	if a.CampaignStatus != domain.StatusAnnounced {
-		return false, "assessment.campaign_not_open", nil
-	}
-	return domain.Window(a.WindowFrom, a.WindowTo, a.Deadline, day)
 }
 
 // StartAssessment opens the form of an approved unit for a phase, with the
@@ -119,251 +99,6 @@ func (db *DB) StartAssessment(ctx context.Context, campaignID, phaseID, unitID i
 	return id, err
 }
 
-// StoredScore is a leaf's stored entry.
-type StoredScore struct {
-	CriterionID    int64
-	Points         *domain.Points
-	Measured       *int64
-	NA             bool
-	Explanation    string
-	ReturnedReason string
-	Reopened       bool
-	Version        int
-	UpdatedBy      string
-	UpdatedAt      time.Time
-}
-
-func loadScores(ctx context.Context, q querier, campaignID, assessmentID int64, lock bool) (map[int64]StoredScore, error) {
-	sql := `SELECT s.criterion_id, s.points, s.measured, s.na, s.explanation, s.returned_reason, s.reopened, s.version,
-		coalesce(u.full_name, ''), s.updated_at
-		FROM scores s LEFT JOIN users u ON u.id = s.updated_by WHERE s.campaign_id = $1 AND s.assessment_id = $2`
-	if lock {
-		sql += ` FOR UPDATE OF s`
-	}
-	rows, err := q.Query(ctx, sql, campaignID, assessmentID)
-	if err != nil {
-		return nil, err
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StoredScore])
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]StoredScore, len(list))
-	for _, s := range list {
-		out[s.CriterionID] = s
-	}
-	return out, nil
-}
-
-// Scores returns a form's stored entries by criterion.
-func (db *DB) Scores(ctx context.Context, a *Assessment) (_ map[int64]StoredScore, err error) {
-	defer wrap(&err, "Scores")
-	return loadScores(ctx, db.Pool, a.CampaignID, a.ID, false)
-}
-
-// ScoreEdit is one criterion of a saved form: what the user sent, what the
-// form showed when it was loaded (Orig) and the version it showed.
-type ScoreEdit struct {
-	CriterionID int64
-	Entry       domain.Entry
-	Orig        domain.Entry
-	Version     int
-}
-
-// Conflict is a criterion someone else changed since the form was loaded.
-type Conflict struct {
-	CriterionID int64
-	Mine        domain.Entry
-	Theirs      StoredScore
-}
-
-func sameEntry(a, b domain.Entry) bool {
-	eqP := (a.Points == nil) == (b.Points == nil) && (a.Points == nil || *a.Points == *b.Points)
-	eqM := (a.Measured == nil) == (b.Measured == nil) && (a.Measured == nil || *a.Measured == *b.Measured)
-	return eqP && eqM && a.NA == b.NA && a.Explanation == b.Explanation
-}
-
-// holds reports whether the stored score is what entry would store.
-func (s StoredScore) holds(c *domain.Criterion, e domain.Entry) bool {
-	pts, err := domain.EntryPoints(c, e)
-	if err != nil {
-		return false
-	}
-	return sameEntry(domain.Entry{Points: pts, Measured: e.Measured, NA: e.NA, Explanation: e.Explanation},
-		domain.Entry{Points: s.Points, Measured: s.Measured, NA: s.NA, Explanation: s.Explanation})
-}
-
-func entryJSON(e domain.Entry) []byte {
-	b, _ := json.Marshal(map[string]any{"points": e.Points, "measured": e.Measured, "na": e.NA, "explanation": e.Explanation})
-	return b
-}
-
-// pastSubmission refuses the unit's changes (and their deadlines) to a
-// form that has gone on to appraisal: received, appraised or locked.
-func pastSubmission(st domain.AssessmentStatus) error {
-	switch st {
-	case domain.AssessLocked:
-		return domain.Errorf(domain.ECONFLICT, "reply.locked")
-	case domain.AssessReceived, domain.AssessAppraised:
-		return domain.Errorf(domain.ECONFLICT, "assessment.submitted")
-	}
-	return nil
-}
-
-// checkWindow refuses changes outside the form's window.
-func (db *DB) checkWindow(a *Assessment) error {
-	if open, msg, args := a.Open(domain.DateOf(db.Now())); !open {
-		return domain.Errorf(domain.ECONFLICT, msg, args...)
-	}
-	return nil
-}
-
-// SaveScores saves the criteria a user changed, each against the version
-// the form showed: a criterion changed meanwhile by someone else is not
-// overwritten but returned as a conflict; criteria the user did not touch
-// are left alone, so two people filling different criteria do not clobber
-// each other. The form's totals are updated in the same transaction, and
-// every change is written to the history.
-func (db *DB) SaveScores(ctx context.Context, assessmentID int64, edits []ScoreEdit) (_ []Conflict, err error) {
-	defer wrap(&err, "SaveScores")
-	var conflicts []Conflict
-	touched := edits[:0:0]
-	for _, e := range edits {
-		e.Entry.Explanation = domain.CleanText(e.Entry.Explanation)
-		e.Orig.Explanation = domain.CleanText(e.Orig.Explanation)
-		if !sameEntry(e.Entry, e.Orig) {
-			touched = append(touched, e)
-		}
-	}
-	if len(touched) == 0 {
-		return nil, nil // nothing typed: nothing to save, whatever the form's state
-	}
-	edits = touched
-	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, assessmentID))
-		if err != nil {
-			return err
-		}
-		if a.Status == domain.AssessSubmitted {
-			return domain.Errorf(domain.ECONFLICT, "assessment.submitted")
-		}
-		if err := pastSubmission(a.Status); err != nil {
-			return err
-		}
-		if err := db.checkWindow(a); err != nil {
-			return err
-		}
-		nodes, err := loadCriteria(ctx, tx, a.SetID)
-		if err != nil {
-			return err
-		}
-		leaves := map[int64]*domain.Criterion{}
-		for _, l := range domain.Leaves(nodes) {
-			leaf := l
-			leaves[l.ID] = &leaf
-		}
-		stored, err := loadScores(ctx, tx, a.CampaignID, a.ID, true)
-		if err != nil {
-			return err
-		}
-		actor := domain.ActorFrom(ctx).UserID
-		var problems domain.TreeErrors
-		changed := 0
-		for _, e := range edits {
-			c, ok := leaves[e.CriterionID]
-			if !ok {
-				return domain.Errorf(domain.ENOTFOUND, "criteria.not_found")
-			}
-			cur, exists := stored[e.CriterionID]
-			if a.Status == domain.AssessReturned && !cur.Reopened {
-				return domain.Errorf(domain.ECONFLICT, "assessment.criterion_locked", c.Code)
-			}
-			if exists && cur.Version != e.Version || !exists && e.Version != 0 {
-				if exists && cur.holds(c, e.Entry) {
-					continue // already saved as typed (a double click): nothing to save, no conflict
-				}
-				conflicts = append(conflicts, Conflict{CriterionID: e.CriterionID, Mine: e.Entry, Theirs: cur})
-				continue
-			}
-			if domain.RuneLen(e.Entry.Explanation) > 4000 {
-				problems = append(problems, domain.TreeProblem{Code: c.Code, Message: "field.too_long"})
-				continue
-			}
-			pts, err := domain.EntryPoints(c, e.Entry)
-			if err != nil {
-				key, args := domain.ErrorMessage(err)
-				problems = append(problems, domain.TreeProblem{Code: c.Code, Message: key, Args: args})
-				continue
-			}
-			var points *int64
-			if pts != nil {
-				v := int64(*pts)
-				points = &v
-			}
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO scores (campaign_id, assessment_id, criterion_id, points, measured, na, explanation, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-				ON CONFLICT (campaign_id, assessment_id, criterion_id) DO UPDATE SET points = EXCLUDED.points, measured = EXCLUDED.measured,
-					na = EXCLUDED.na, explanation = EXCLUDED.explanation, updated_by = EXCLUDED.updated_by, updated_at = now(),
-					version = scores.version + 1`,
-				a.CampaignID, a.ID, e.CriterionID, points, e.Entry.Measured, e.Entry.NA, e.Entry.Explanation, nullID(actor)); err != nil {
-				return err
-			}
-			old := domain.Entry{Points: cur.Points, Measured: cur.Measured, NA: cur.NA, Explanation: cur.Explanation}
-			if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value, actor_id)
-				VALUES ($1, $2, 'score', $3, $4, $5)`, a.ID, e.CriterionID, entryJSON(old), entryJSON(e.Entry), nullID(actor)); err != nil {
-				return err
-			}
-			changed++
-		}
-		if len(problems) > 0 {
-			return problems
-		}
-		if changed == 0 {
-			return nil
-		}
-		if err := updateTotals(ctx, tx, a, nodes); err != nil {
-			return err
-		}
-		return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentSave, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
-			Details: map[string]any{"changed": changed, "conflicts": len(conflicts)}})
-	})
-	return conflicts, err
-}
-
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
-// entriesOf turns stored scores and evidence counts into entries.
-func entriesOf(stored map[int64]StoredScore, evidence map[int64]int) map[int64]domain.Entry {
-	out := map[int64]domain.Entry{}
-	for id, s := range stored {
-		out[id] = domain.Entry{Points: s.Points, Measured: s.Measured, NA: s.NA, Explanation: s.Explanation}
-	}
-	for id, n := range evidence {
-		e := out[id]
-		e.Evidence = n
-		out[id] = e
-	}
-	return out
-}
-
-// updateTotals recomputes and stores a form's totals inside tx.
-func updateTotals(ctx context.Context, tx pgx.Tx, a *Assessment, nodes []domain.Criterion) error {
-	stored, err := loadScores(ctx, tx, a.CampaignID, a.ID, false)
-	if err != nil {
-		return err
-	}
-	t := domain.ComputeTotals(nodes, entriesOf(stored, nil))
-	_, err = tx.Exec(ctx, `UPDATE assessments SET total_points = $2, applicable_max = $3, converted = $4, scored = $5,
-		version = version + 1, updated_at = now() WHERE id = $1`, a.ID, t.Points, t.ApplicableMax, t.Converted, t.Scored)
-	return err
-}
-
 func evidenceCounts(ctx context.Context, q querier, assessmentID int64) (map[int64]int, error) {
 	rows, err := q.Query(ctx, `SELECT criterion_id, count(*) FROM score_evidence WHERE assessment_id = $1 AND removed_at IS NULL GROUP BY criterion_id`, assessmentID)
 	if err != nil {
@@ -382,22 +117,21 @@ func evidenceCounts(ctx context.Context, q querier, assessmentID int64) (map[int
 	return out, rows.Err()
 }
 
-// SubmitAssessment checks a form is complete and locks it. Submitting a
+// SubmitAssessment checks a form is complete and submits it. Submitting a
 // form already submitted (a double click) does nothing and reports false.
 func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, err error) {
 	defer wrap(&err, "SubmitAssessment")
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, id))
+		a, err := lockAssessment(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if a.Status == domain.AssessSubmitted {
-			return nil
+		now := db.Now()
+		day := domain.DateOf(now)
+		if a.Submitted() && a.Status != domain.AssessLocked {
+			return nil // a double click, or one staff have since received
 		}
-		if err := pastSubmission(a.Status); err != nil {
-			return err
-		}
-		if err := db.checkWindow(a); err != nil {
+		if err := a.CheckSelfEdit(day); err != nil {
 			return err
 		}
 		nodes, err := loadCriteria(ctx, tx, a.SetID)
@@ -416,10 +150,13 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 		if ps := domain.SubmitProblems(nodes, entries); len(ps) > 0 {
 			return domain.TreeErrors(ps)
 		}
+		if submitted, err = a.Submit(day, now); err != nil || !submitted {
+			return err
+		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)
 		var at time.Time
-		if err := tx.QueryRow(ctx, `UPDATE assessments SET status = 'submitted', submitted_at = now(), submitted_by = $2, version = version + 1, updated_at = now()
-			WHERE id = $1 RETURNING submitted_at`, a.ID, actor).Scan(&at); err != nil {
+		if err := tx.QueryRow(ctx, `UPDATE assessments SET status = $2, submitted_at = now(), submitted_by = $3, version = version + 1, updated_at = now()
+			WHERE id = $1 RETURNING submitted_at`, a.ID, a.Status, actor).Scan(&at); err != nil {
 			return err
 		}
 		// The receipt keeps the totals and every entry as submitted.
@@ -433,15 +170,14 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 		if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, action, actor_id) VALUES ($1, 'submit', $2)`, a.ID, actor); err != nil {
 			return err
 		}
-		submitted = true
 		return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentSubmit, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
 			Details: map[string]any{"total": receipt.Points.String(), "converted": receipt.Converted.String(), "receipt": receipt.Number}})
 	})
 	return submitted, err
 }
 
-// ReturnAssessment sends a submitted form back to its unit with a reason per
-// criterion; only those criteria reopen.
+// ReturnAssessment sends a submitted (or received) form back to its unit
+// with a reason per criterion; only those criteria reopen.
 //
 // until is the day by which the unit must resubmit. It is required when the
 // form's window has already closed (the unit could not save otherwise) and
@@ -452,15 +188,12 @@ func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]
 		return &domain.ValidationError{Fields: domain.FieldErrors{"reasons": "assessment.return.none"}}
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a FOR SHARE OF cp`, id))
+		a, err := lockAssessment(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if a.Status != domain.AssessSubmitted {
-			return domain.Errorf(domain.ECONFLICT, "assessment.not_submitted")
-		}
-		if a.CampaignStatus != domain.StatusAnnounced {
-			return domain.Errorf(domain.ECONFLICT, "assessment.campaign_not_open")
+		if err := a.Return(); err != nil {
+			return err
 		}
 		today := domain.DateOf(db.Now())
 		if until != nil && (!domain.ValidDate(*until) || until.Before(today)) {
@@ -499,12 +232,39 @@ func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = 'returned', version = version + 1, updated_at = now() WHERE id = $1`, a.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = $2, received_at = $3, received_by = NULL, version = version + 1, updated_at = now() WHERE id = $1`,
+			a.ID, a.Status, a.ReceivedAt); err != nil {
 			return err
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentReturn, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
 			Details: map[string]any{"criteria": len(reasons)}})
 	})
+}
+
+// ReceiveAssessment marks a submitted form received (tiếp nhận): its
+// appraisal may start. Receiving it twice (a double click) does nothing and
+// reports false.
+func (db *DB) ReceiveAssessment(ctx context.Context, id int64) (received bool, err error) {
+	defer wrap(&err, "ReceiveAssessment")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		a, err := lockAssessment(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if received, err = a.Receive(db.Now()); err != nil || !received {
+			return err
+		}
+		actor := nullID(domain.ActorFrom(ctx).UserID)
+		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = $2, received_at = $3, received_by = $4, version = version + 1, updated_at = now()
+			WHERE id = $1`, a.ID, a.Status, a.ReceivedAt, actor); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, action, actor_id) VALUES ($1, 'receive', $2)`, a.ID, actor); err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentReceive, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10)})
+	})
+	return received, err
 }
 
 // ExtendAssessment moves one unit's deadline, recorded with its reason.
@@ -522,10 +282,15 @@ func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, r
 		if err != nil {
 			return err
 		}
-		if err := pastSubmission(a.Status); err != nil {
-			return err
+		// The self-assessment's deadline means nothing once the form has gone
+		// on to appraisal; after the lock nothing changes.
+		switch a.Status {
+		case domain.AssessLocked:
+			return domain.Errorf(domain.ECONFLICT, "assessment.locked")
+		case domain.AssessReceived, domain.AssessAppraised:
+			return domain.Errorf(domain.ECONFLICT, "assessment.submitted")
 		}
-		// An extension that ends before today or before the phase's own
+				// An extension that ends before today or before the phase's own
 		// closing day would change nothing: refuse it rather than record it.
 		if until.Before(domain.DateOf(db.Now())) || (a.WindowTo != nil && !until.After(*a.WindowTo)) {
 			return &domain.ValidationError{Fields: domain.FieldErrors{"until": "assessment.extend.too_early"}}
@@ -637,7 +402,10 @@ func (db *DB) DashboardForms(ctx context.Context, campaignID, unitID int64) (_ [
 	defer wrap(&err, "DashboardForms")
 	rows, err := db.Pool.Query(ctx, `SELECT coalesce(a.id, 0), r.campaign_id, coalesce(a.set_id, 0), p.id, r.unit_id, u.name, p.name,
 		coalesce(a.status, ''), coalesce(a.version, 0), a.submitted_at, a.deadline, p.assessment_from, p.assessment_to,
-		coalesce(a.total_points, 0), coalesce(a.applicable_max, 0), coalesce(a.converted, 0), coalesce(a.scored, 0), cp.status
+		coalesce(a.total_points, 0), coalesce(a.applicable_max, 0), coalesce(a.converted, 0), coalesce(a.scored, 0), cp.status,
+		a.received_at, a.appraised_at, a.reply_until, a.locked_at, coalesce(a.appraised_points, 0), coalesce(a.appraised_max, 0),
+		coalesce(a.appraised_converted, 0), coalesce(a.appraised_scored, 0), coalesce(a.final_points, 0), coalesce(a.final_max, 0),
+		coalesce(a.final_converted, 0)
 		FROM registrations r JOIN campaigns cp ON cp.id = r.campaign_id JOIN phases p ON p.campaign_id = r.campaign_id
 		JOIN units u ON u.id = r.unit_id LEFT JOIN assessments a ON a.phase_id = p.id AND a.unit_id = r.unit_id
 		WHERE r.campaign_id = $1 AND r.status = 'approved' AND ($2 = 0 OR r.unit_id = $2)

@@ -44,15 +44,12 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 	if err != nil {
 		return nil, err
 	}
-	if a.Status == domain.AssessSubmitted {
-		return nil, domain.Errorf(domain.ECONFLICT, "assessment.submitted")
-	}
 	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
 		// The reply stage: evidence for an adjusted criterion, while the
 		// unit replies; nothing after the lock.
 		return a, replyAttachable(ctx, tx, a, criterionID, db.Now())
 	}
-	if err := db.checkWindow(a); err != nil {
+	if err := a.CheckSelfEdit(domain.DateOf(db.Now())); err != nil {
 		return nil, err
 	}
 	var code string

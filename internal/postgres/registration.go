@@ -12,28 +12,12 @@ import (
 	"thidua/internal/domain"
 )
 
-// Target is a measurable pledge: "Mức độ hài lòng" ≥ "95%".
-type Target struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
-}
+// Target is a measurable pledge (the domain's type).
+type Target = domain.Target
 
-// Registration is a unit's registration for a campaign.
-type Registration struct {
-	ID          int64
-	CampaignID  int64
-	UnitID      int64
-	UnitName    string
-	Status      domain.RegistrationStatus
-	Pledge      string
-	Targets     []Target
-	Reason      string
-	SubmittedAt *time.Time
-	DecidedAt   *time.Time
-	Version     int
-	People      []int64 // loaded by RegistrationOf only
-	PeopleCount int     // how many people the unit proposes
-}
+// Registration is a unit's registration for a campaign: the domain's
+// record (kept under this name for code written before it moved there).
+type Registration = domain.Registration
 
 const registrationColumns = `r.id, r.campaign_id, r.unit_id, u.name, r.status, r.pledge, r.targets, r.reason, r.submitted_at, r.decided_at, r.version,
 	(SELECT count(*) FROM registration_people rp WHERE rp.registration_id = r.id)`
@@ -173,20 +157,20 @@ func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in
 		if err := registrationOpen(ctx, tx, campaignID, unitID, day); err != nil {
 			return err
 		}
-		var status domain.RegistrationStatus
-		var version int
+		var reg domain.Registration
 		err := tx.QueryRow(ctx, `SELECT id, status, version FROM registrations WHERE campaign_id = $1 AND unit_id = $2 FOR UPDATE`,
-			campaignID, unitID).Scan(&id, &status, &version)
-		newStatus := domain.RegDraft
-		if in.Submit {
-			newStatus = domain.RegPending
-		}
+			campaignID, unitID).Scan(&reg.ID, &reg.Status, &reg.Version)
+		id = reg.ID
 		raw, _ := json.Marshal(targets)
 		switch {
 		case err == pgx.ErrNoRows:
+			reg = domain.Registration{Status: domain.RegDraft}
+			if err := reg.Save(in.Submit, 0, db.Now()); err != nil {
+				return err
+			}
 			err = tx.QueryRow(ctx, `INSERT INTO registrations (campaign_id, unit_id, status, pledge, targets, submitted_at)
-				VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END) ON CONFLICT (campaign_id, unit_id) DO NOTHING RETURNING id`,
-				campaignID, unitID, newStatus, in.Pledge, raw, in.Submit).Scan(&id)
+				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, unit_id) DO NOTHING RETURNING id`,
+				campaignID, unitID, reg.Status, in.Pledge, raw, reg.SubmittedAt).Scan(&id)
 			if err == pgx.ErrNoRows {
 				return domain.Errorf(domain.ECONFLICT, "error.stale")
 			}
@@ -196,15 +180,12 @@ func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in
 		case err != nil:
 			return err
 		default:
-			if status == domain.RegApproved {
-				return domain.Errorf(domain.ECONFLICT, "registration.already_approved")
+			if err := reg.Save(in.Submit, in.Version, db.Now()); err != nil {
+				return err
 			}
-			if in.Version != version {
-				return domain.Errorf(domain.ECONFLICT, "error.stale")
-			}
-			if _, err := tx.Exec(ctx, `UPDATE registrations SET status = $2, pledge = $3, targets = $4, reason = '',
+			if _, err := tx.Exec(ctx, `UPDATE registrations SET status = $2, pledge = $3, targets = $4, reason = $6,
 				submitted_at = CASE WHEN $5 THEN now() ELSE submitted_at END, version = version + 1, updated_at = now() WHERE id = $1`,
-				id, newStatus, in.Pledge, raw, in.Submit); err != nil {
+				id, reg.Status, in.Pledge, raw, in.Submit, reg.Reason); err != nil {
 				return err
 			}
 		}
@@ -224,7 +205,7 @@ func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in
 			}
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditRegistrationSave, ObjectType: "registration", ObjectID: strconv.FormatInt(id, 10),
-			Details: map[string]any{"campaign_id": campaignID, "unit_id": unitID, "status": newStatus, "people": len(in.People)}})
+			Details: map[string]any{"campaign_id": campaignID, "unit_id": unitID, "status": reg.Status, "people": len(in.People)}})
 	})
 	return id, err
 }
@@ -233,14 +214,14 @@ func (db *DB) SaveRegistration(ctx context.Context, campaignID, unitID int64, in
 func (db *DB) WithdrawRegistration(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "WithdrawRegistration")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		var status domain.RegistrationStatus
-		if err := tx.QueryRow(ctx, `SELECT status FROM registrations WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
+		var reg domain.Registration
+		if err := tx.QueryRow(ctx, `SELECT status FROM registrations WHERE id = $1 FOR UPDATE`, id).Scan(&reg.Status); err != nil {
 			return notFound(err, "registration.not_found")
 		}
-		if status != domain.RegDraft && status != domain.RegPending {
-			return domain.Errorf(domain.ECONFLICT, "registration.cannot_withdraw")
+		if err := reg.Withdraw(); err != nil {
+			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE registrations SET status = 'withdrawn', version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE registrations SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, id, reg.Status); err != nil {
 			return err
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditRegistrationDecide, ObjectType: "registration", ObjectID: strconv.FormatInt(id, 10),
@@ -262,41 +243,60 @@ type RegistrationChoice struct {
 func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, chosen []RegistrationChoice, approve bool, reason string) (_ int, err error) {
 	defer wrap(&err, "DecideRegistrations")
 	reason = domain.CleanText(reason)
-	if !approve && reason == "" {
-		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"reason": "registration.reason_required"}}
-	}
-	if domain.RuneLen(reason) > 2000 {
-		return 0, &domain.ValidationError{Fields: domain.FieldErrors{"reason": "field.too_long"}}
-	}
-	status := domain.RegRejected
-	if approve {
-		status = domain.RegApproved
+	// The reason is checked before anything is read: a refusal names it
+	// even when no registration is chosen.
+	if err := (&domain.Registration{Status: domain.RegPending}).Decide(approve, reason, time.Time{}); err != nil {
+		return 0, err
 	}
 	var n int
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		var actor *int64
-		if a := domain.ActorFrom(ctx); a.UserID != 0 {
-			actor = &a.UserID
-		}
+		actor := nullID(domain.ActorFrom(ctx).UserID)
 		ids, versions := make([]int64, len(chosen)), make([]int32, len(chosen))
 		for i, c := range chosen {
 			ids[i], versions[i] = c.ID, int32(c.Version)
 		}
-		rows, err := tx.Query(ctx, `UPDATE registrations r SET status = $4, reason = $5, decided_at = now(), decided_by = $6,
-			version = r.version + 1, updated_at = now()
-			FROM unnest($2::bigint[], $3::int[]) AS x(id, version)
-			WHERE r.campaign_id = $1 AND r.id = x.id AND r.version = x.version AND r.status = 'pending' RETURNING r.id`,
-			campaignID, ids, versions, status, reason, actor)
+		rows, err := tx.Query(ctx, `SELECT r.id, r.status, r.version FROM registrations r
+			JOIN unnest($2::bigint[], $3::int[]) AS x(id, version) ON r.id = x.id AND r.version = x.version
+			WHERE r.campaign_id = $1 ORDER BY r.id FOR UPDATE OF r`, campaignID, ids, versions)
 		if err != nil {
 			return err
 		}
-		changed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		regs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Registration, error) {
+			var r domain.Registration
+			err := row.Scan(&r.ID, &r.Status, &r.Version)
+			return r, err
+		})
 		if err != nil {
 			return err
 		}
-		n = len(changed)
+		now := db.Now()
+		var decided []int64
+		var status domain.RegistrationStatus
+		for i := range regs {
+			// One no longer pending (decided meanwhile) is left as it is.
+			if regs[i].Decide(approve, reason, now) == nil {
+				decided = append(decided, regs[i].ID)
+				status = regs[i].Status
+			}
+		}
+		if status == "" {
+			status = domain.RegRejected
+			if approve {
+				status = domain.RegApproved
+			}
+		}
+		if len(decided) > 0 {
+			if _, err := tx.Exec(ctx, `UPDATE registrations SET status = $2, reason = $3, decided_at = now(), decided_by = $4,
+				version = version + 1, updated_at = now() WHERE id = ANY($1::bigint[])`, decided, status, reason, actor); err != nil {
+				return err
+			}
+		}
+		n = len(decided)
+		if decided == nil {
+			decided = []int64{}
+		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditRegistrationDecide, ObjectType: "campaign", ObjectID: strconv.FormatInt(campaignID, 10),
-			Details: map[string]any{"registrations": changed, "status": status, "reason": reason}})
+			Details: map[string]any{"registrations": decided, "status": status, "reason": reason}})
 	})
 	return n, err
 }

@@ -71,7 +71,7 @@ func (db *DB) StaffQueue(ctx context.Context, today time.Time, days int) (_ *Sta
 			(SELECT count(*) FROM registrations r JOIN phases p ON p.campaign_id = r.campaign_id
 				WHERE r.campaign_id = c.id AND r.status = 'approved' AND p.assessment_to < $1
 				AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.campaign_id = c.id AND a.phase_id = p.id AND a.unit_id = r.unit_id
-					AND (a.status = 'submitted' OR a.deadline >= $1)))
+					AND (a.status IN ('submitted', 'received', 'appraised', 'locked') OR a.deadline >= $1)))
 		FROM campaigns c WHERE c.status = 'announced'
 		ORDER BY c.issue_date DESC, c.id DESC`, today)
 	if err != nil {
@@ -91,7 +91,7 @@ func (db *DB) StaffQueue(ctx context.Context, today time.Time, days int) (_ *Sta
 		SELECT c.id, c.title, p.id, p.name, 'assessment', p.assessment_to,
 			(SELECT count(*) FROM registrations r WHERE r.campaign_id = c.id AND r.status = 'approved'
 				AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.campaign_id = c.id AND a.phase_id = p.id
-					AND a.unit_id = r.unit_id AND a.status = 'submitted'))
+					AND a.unit_id = r.unit_id AND a.status IN ('submitted', 'received', 'appraised', 'locked')))
 		FROM phases p JOIN campaigns c ON c.id = p.campaign_id
 		WHERE c.status = 'announced' AND p.assessment_to BETWEEN $1 AND $1 + $2::int
 		ORDER BY 6, 2, 4`, today, days)
@@ -159,7 +159,7 @@ func (db *DB) UnitQueue(ctx context.Context, unitID int64, today time.Time) (_ *
 		LEFT JOIN LATERAL (SELECT a.id, a.status, a.deadline FROM assessments a
 			WHERE a.campaign_id = c.id AND a.phase_id = p.id AND a.unit_id = r.unit_id ORDER BY a.id LIMIT 1) a ON true
 		WHERE r.unit_id = $1 AND r.status = 'approved'
-			AND (a.status IS DISTINCT FROM 'submitted' OR greatest(p.assessment_to, a.deadline) >= $2)
+			AND (a.status IS NULL OR a.status NOT IN ('submitted', 'received', 'appraised', 'locked') OR greatest(p.assessment_to, a.deadline) >= $2)
 		ORDER BY greatest(p.assessment_to, a.deadline) NULLS LAST, p.assessment_from, c.id, p.seq`, unitID, today)
 	if err != nil {
 		return nil, fmt.Errorf("unit queue: forms: %w", err)

@@ -31,19 +31,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if ok, err := password.Verify(current, u.PasswordHash); err != nil {
 		return err
 	} else if !ok {
-		v.Current.Error = "account.password.wrong"
+		fieldProblem(ctx, &v.Problems, "current", "account.password.wrong")
 	}
 	if key := domain.ValidatePassword(next, u.Email, u.FullName, u.UnitName); key != "" {
-		v.New.Error = key
+		fieldProblem(ctx, &v.Problems, "new", key)
 	} else if next != confirm {
-		v.Confirm.Error = "account.password.mismatch"
+		fieldProblem(ctx, &v.Problems, "confirm", "account.password.mismatch")
 	}
-	for _, f := range []web.Field{v.Current, v.New, v.Confirm} {
-		if f.Error != "" {
-			v.ErrorCount++
-		}
-	}
-	if v.ErrorCount > 0 {
+	if v.Problems.Any() {
 		s.render(w, r, http.StatusUnprocessableEntity, web.Account(s.chrome(r, i18n.T(ctx, "account.title")), v))
 		return nil
 	}

@@ -379,7 +379,7 @@ func TestConcurrentSavesAndSubmits(t *testing.T) {
 	v2.Set("p_"+y, "2")
 	wantStatus(t, fp1.post(form, v1), http.StatusSeeOther)
 	wantStatus(t, fp2.post(form, v2), http.StatusSeeOther)
-	stored, _ := a.db.Scores(context.Background(), &postgres.Assessment{ID: mustAssessment(t, a, form), CampaignID: wk.campaign})
+	stored, _ := a.db.Scores(context.Background(), &domain.Assessment{ID: mustAssessment(t, a, form), CampaignID: wk.campaign})
 	if p := stored[pointLeaves[0].ID].Points; p == nil || *p != 100 {
 		t.Errorf("first save clobbered: %v", p)
 	}

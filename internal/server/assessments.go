@@ -42,7 +42,7 @@ func windowLabel(r *http.Request, from, to, extended *time.Time) string {
 // assessmentParam loads {assessmentID} of the campaign in the URL if the
 // user may see it: staff, or the focal point of its unit. Anyone else gets
 // the 404 of a missing form.
-func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*postgres.Assessment, error) {
+func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.Assessment, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
 	if err != nil || id <= 0 {
 		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
@@ -59,7 +59,7 @@ func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*postgres
 
 // editableAssessment is assessmentParam for writes: only the unit's own
 // focal point fills its form.
-func (s *Server) editableAssessment(r *http.Request) (*domain.Campaign, *postgres.Assessment, error) {
+func (s *Server) editableAssessment(r *http.Request) (*domain.Campaign, *domain.Assessment, error) {
 	c, err := s.workCampaign(r)
 	if err != nil {
 		return nil, nil, err
@@ -92,8 +92,9 @@ func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.db.StartAssessment(ctx, c.ID, phase, *u.UnitID)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ECONFLICT {
-			key, args := domain.ErrorMessage(err)
-			return s.renderRegistration(w, r, http.StatusConflict, c, nil, []string{i18n.T(ctx, key, args...)})
+			return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+				return s.renderRegistration(w, r, status, c, nil, p)
+			})
 		}
 		return err
 	}
@@ -170,7 +171,7 @@ func measuredText(m *int64) string {
 
 // renderAssessment shows a form: editable for its focal point within the
 // window, read-only (with return and extend tools) for staff.
-func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, st formState) error {
+func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *domain.Assessment, st formState) error {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	nodes, err := s.db.Criteria(ctx, a.SetID)
@@ -210,15 +211,14 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	case st.submitConflict:
 		v.ProblemsKey = "assessment.submit_conflict"
 	}
-	unitStage := a.Status == domain.AssessDraft || a.Status == domain.AssessReturned
-	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && unitStage && open
-	if !open && unitStage {
+	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && !a.Submitted() && a.Status != domain.AssessLocked && open
+	if !open && !a.Submitted() {
 		v.Closed = i18n.T(ctx, msg, args...)
 	}
 	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
 		v.ReplyHref = base + "/reply"
 	}
-	if a.Status == domain.AssessSubmitted {
+	if a.Submitted() {
 		v.ReceiptHref = base + "/receipt"
 	}
 	parents := map[int64]bool{}
@@ -310,8 +310,11 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	if line, ok := replyHistoryLine(ctx, h, when, who); ok {
 		return line
 	}
-	if h.Action == "score" {
+	switch h.Action {
+	case "score":
 		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
+	case "appraise":
+		return i18n.T(ctx, "assessment.history.appraise", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
 	}
 	if h.Action == "amend" {
 		var before, after struct {
@@ -331,6 +334,10 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 		action = i18n.T(ctx, "assessment.history.return")
 	case "evidence":
 		action = i18n.T(ctx, "assessment.history.evidence")
+	case "receive":
+		action = i18n.T(ctx, "assessment.history.receive")
+	case "appraisal_done":
+		action = i18n.T(ctx, "assessment.history.appraisal_done")
 	default:
 		action = h.Action
 	}
@@ -374,9 +381,18 @@ func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 	return s.renderAssessment(w, r, http.StatusOK, c, a, formState{})
 }
 
-// parseScores reads the form's criteria. Criteria whose inputs were not sent
-// (locked ones) are left out; numbers that cannot be read are problems.
+// parseScores reads the self-assessment form's criteria.
 func parseScores(r *http.Request, nodes []domain.Criterion) ([]postgres.ScoreEdit, formState) {
+	return parseEntries(r, nodes, "")
+}
+
+// parseEntries reads the criteria of a scoring form whose fields are named
+// prefix+"p_"+id (points), "m_" (measured value), "na_" (not applicable),
+// "e_" (the text: explanation, comment…), "v_" (the row version shown) and
+// the same with an "o" in front for the values as loaded. Criteria whose
+// text field was not sent (locked or filtered out) are left out; numbers
+// that cannot be read are problems.
+func parseEntries(r *http.Request, nodes []domain.Criterion, prefix string) ([]postgres.ScoreEdit, formState) {
 	st := formState{typed: map[int64]typedEntry{}, problems: map[int64]string{}}
 	var edits []postgres.ScoreEdit
 	num := func(s string) (*int64, bool) {
@@ -390,20 +406,21 @@ func parseScores(r *http.Request, nodes []domain.Criterion) ([]postgres.ScoreEdi
 	}
 	for _, n := range domain.Leaves(nodes) {
 		id := strconv.FormatInt(n.ID, 10)
-		if _, sent := r.PostForm["e_"+id]; !sent {
+		field := func(kind string) string { return r.PostFormValue(prefix + kind + "_" + id) }
+		orig := func(kind string) string { return r.PostFormValue("o" + prefix + kind + "_" + id) }
+		if _, sent := r.PostForm[prefix+"e_"+id]; !sent {
 			continue
 		}
-		t := typedEntry{points: r.PostFormValue("p_" + id), measured: r.PostFormValue("m_" + id), expl: r.PostFormValue("e_" + id),
-			na: r.PostFormValue("na_"+id) == "1"}
+		t := typedEntry{points: field("p"), measured: field("m"), expl: field("e"), na: field("na") == "1"}
 		st.typed[n.ID] = t
 		e := postgres.ScoreEdit{CriterionID: n.ID}
-		e.Version, _ = strconv.Atoi(r.PostFormValue("v_" + id))
+		e.Version, _ = strconv.Atoi(field("v"))
 		var okP, okM, okOP, okOM bool
 		var p, m, op, om *int64
 		p, okP = num(t.points)
 		m, okM = num(t.measured)
-		op, okOP = num(r.PostFormValue("op_" + id))
-		om, okOM = num(r.PostFormValue("om_" + id))
+		op, okOP = num(orig("p"))
+		om, okOM = num(orig("m"))
 		if !okP || !okM || !okOP || !okOM {
 			st.problems[n.ID] = "score.invalid_number"
 			continue
@@ -416,7 +433,7 @@ func parseScores(r *http.Request, nodes []domain.Criterion) ([]postgres.ScoreEdi
 			return &x
 		}
 		e.Entry = domain.Entry{Points: toPoints(p), Measured: m, NA: t.na, Explanation: t.expl}
-		e.Orig = domain.Entry{Points: toPoints(op), Measured: om, NA: r.PostFormValue("ona_"+id) == "1", Explanation: r.PostFormValue("oe_" + id)}
+		e.Orig = domain.Entry{Points: toPoints(op), Measured: om, NA: orig("na") == "1", Explanation: orig("e")}
 		if n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare {
 			e.Entry.Points, e.Orig.Points = nil, nil // computed from the measured value
 		} else {
@@ -430,7 +447,7 @@ func parseScores(r *http.Request, nodes []domain.Criterion) ([]postgres.ScoreEdi
 // saveForm saves what the user changed and reports whether to go on (no
 // problem, no conflict); otherwise it has rendered the form again with
 // what was typed.
-func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment, submitting bool) (bool, error) {
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *domain.Assessment, submitting bool) (bool, error) {
 	ctx := r.Context()
 	nodes, err := s.db.Criteria(ctx, a.SetID)
 	if err != nil {
@@ -509,7 +526,8 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	base := assessmentPath(c.ID, a.ID)
-	if a.Status == domain.AssessSubmitted {
+	if a.Submitted() && a.Status != domain.AssessLocked {
+		// A double submit; a locked form is refused below (409).
 		http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
 		return nil
 	}
@@ -560,7 +578,7 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if a.Status != domain.AssessSubmitted || a.SubmittedAt == nil {
+	if !a.Submitted() || a.SubmittedAt == nil {
 		return domain.Errorf(domain.ENOTFOUND, "assessment.not_submitted")
 	}
 	rc, err := s.db.LatestReceipt(ctx, a.ID)
@@ -701,8 +719,8 @@ func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error 
 // dashboard: "none" (chưa bắt đầu) when it has no form, "not_open" while the
 // phase's window has not opened (a form started early is not "đang chấm"),
 // else the form's status.
-func (s *Server) dashboardState(a postgres.Assessment) string {
-	if a.Status != domain.AssessSubmitted && a.WindowFrom != nil && s.today().Before(*a.WindowFrom) {
+func (s *Server) dashboardState(a domain.Assessment) string {
+	if !a.Submitted() && a.WindowFrom != nil && s.today().Before(*a.WindowFrom) {
 		return "not_open"
 	}
 	if a.ID == 0 {

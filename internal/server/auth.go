@@ -23,7 +23,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	next := localPath(r.URL.Query().Get("next"), "")
 	v := web.LoginView{Next: next}
 	if next != "" {
-		v.Error = "login.required"
+		fieldProblem(r.Context(), &v.Problems, "form", "login.required")
 	}
 	s.renderLogin(w, r, http.StatusOK, v)
 	return nil
@@ -69,7 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(int(verdict.RetryAfter/time.Second)))
-		view.Error = "login.throttled"
+		fieldProblem(ctx, &view.Problems, "form", "login.throttled")
 		s.renderLogin(w, r, http.StatusTooManyRequests, view)
 		return nil
 	}
@@ -103,7 +103,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if err := s.db.Audit(ctx, domain.AuditLoginFailure, "account", email, map[string]any{"reason": reason}); err != nil {
 			return err
 		}
-		view.Error = "login.failed"
+		fieldProblem(ctx, &view.Problems, "form", "login.failed")
 		s.renderLogin(w, r, http.StatusUnprocessableEntity, view)
 		return nil
 	}

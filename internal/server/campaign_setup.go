@@ -11,6 +11,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -25,6 +26,12 @@ func (s *Server) phasesPage(w http.ResponseWriter, r *http.Request) error {
 		ReplyDays: strconv.Itoa(domain.DefaultReplyDays)})
 }
 
+// phaseFields are the controls of the phase form, top to bottom.
+var phaseFields = []string{"name", "start", "end", "registration_deadline", "assessment_from", "assessment_to",
+	"appraisal_from", "appraisal_to", "reply_from", "reply_to", "reply_days", "review_kind", "review_date"}
+
+// renderPhases shows the phases and the phase form, with what was typed and
+// its problems after a refused submission.
 func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, f web.PhaseForm) error {
 	phases, err := s.db.Phases(r.Context(), c.ID)
 	if err != nil {
@@ -37,13 +44,13 @@ func (s *Server) renderPhases(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	v := web.PhasesView{CampaignID: c.ID, Title: c.Title, Phases: phaseViews(r.Context(), phases), Awards: awardViews(r.Context(), plans, false), Form: f,
-		Editable: c.Status == domain.StatusDraft, Action: campaignPath(c.ID, "/phases")}
+		Editable: c.Status == domain.StatusDraft, Action: paths.Phases(c.ID)}
 	if f.ID != 0 {
-		v.Action += "/" + strconv.FormatInt(f.ID, 10)
+		v.Action = paths.Phase(c.ID, f.ID)
 	}
 	if v.Editable {
 		for i := range v.Phases {
-			v.Phases[i].EditHref = "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/phases/" + strconv.FormatInt(phases[i].ID, 10) + "#edit"
+			v.Phases[i].EditHref = paths.Phase(c.ID, phases[i].ID) + paths.Fragment("edit")
 		}
 	}
 	s.render(w, r, status, web.Phases(s.chrome(r, i18n.T(r.Context(), "campaigns.phases")), v))
@@ -98,11 +105,11 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		Registration: r.PostFormValue("registration_deadline"), AssessmentFrom: r.PostFormValue("assessment_from"),
 		AssessmentTo: r.PostFormValue("assessment_to"), AppraisalFrom: r.PostFormValue("appraisal_from"), AppraisalTo: r.PostFormValue("appraisal_to"),
 		ReplyFrom: r.PostFormValue("reply_from"), ReplyTo: r.PostFormValue("reply_to"), ReviewKind: r.PostFormValue("review_kind"),
-		Review: r.PostFormValue("review_date"), ReplyDays: strings.TrimSpace(r.PostFormValue("reply_days")), Errors: map[string]string{}}
+		Review: r.PostFormValue("review_date"), ReplyDays: strings.TrimSpace(r.PostFormValue("reply_days"))}
 	required := func(field, v string) time.Time {
 		d, ok := domain.ParseDate(v)
 		if !ok {
-			f.Errors[field] = "date.out_of_range"
+			fieldProblem(ctx, &f.Problems, field, "date.out_of_range")
 		}
 		return d
 	}
@@ -112,7 +119,7 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		}
 		d, ok := domain.ParseDate(v)
 		if !ok {
-			f.Errors[field] = "date.out_of_range"
+			fieldProblem(ctx, &f.Problems, field, "date.out_of_range")
 			return nil
 		}
 		return &d
@@ -140,20 +147,27 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		p.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 		f.Version = p.Version
 	}
-	if len(f.Errors) == 0 {
-		if _, err := s.db.SavePhase(ctx, p); err != nil && !formError(ctx, err, f.Errors) {
-			return err
-		}
-	}
-	if len(f.Errors) > 0 {
+	if f.Problems.Any() {
+		f.Problems.Order(phaseFields...)
 		return s.renderPhases(w, r, http.StatusUnprocessableEntity, c, f)
+	}
+	if _, err := s.db.SavePhase(ctx, p); err != nil {
+		return refuse(ctx, err, phaseFields, func(status int, p web.Problems) error {
+			if status == http.StatusConflict && existing != nil {
+				// The form now carries the current version: saving again
+				// is a deliberate choice.
+				f.Version = existing.Version
+			}
+			f.Problems = p
+			return s.renderPhases(w, r, status, c, f)
+		})
 	}
 	if existing != nil {
 		s.flash(ctx, "users.flash.saved")
 	} else {
 		s.flash(ctx, "phase.flash.added")
 	}
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/phases", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Phases(c.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -166,6 +180,11 @@ func (s *Server) awardsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderAwards(w, r, http.StatusOK, c, web.AwardForm{MinBand: "good", Discipline: true, Already: true})
 }
 
+// awardFields are the controls of the award plan form, top to bottom.
+var awardFields = []string{"award_form_id", "collective_quota", "individual_quota", "min_band", "note"}
+
+// renderAwards shows the award plans and the form that sets one, with what
+// was typed and its problems after a refused submission.
 func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, f web.AwardForm) error {
 	ctx := r.Context()
 	plans, err := s.db.AwardPlans(ctx, c.ID)
@@ -185,10 +204,11 @@ func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int
 	v := web.AwardsView{CampaignID: c.ID, Title: c.Title, Plans: awardViews(ctx, plans, false), Phases: phaseViews(ctx, phases), Form: f,
 		Editable: c.Status == domain.StatusDraft}
 	for _, af := range forms {
-		v.Catalogue = append(v.Catalogue, web.Option{Value: strconv.FormatInt(af.ID, 10), Label: af.Name + " — " + i18n.T(ctx, "award.target."+af.Target)})
+		id := strconv.FormatInt(af.ID, 10)
+		v.Catalogue = append(v.Catalogue, web.Option{Value: id, Label: af.Name + " — " + i18n.T(ctx, "award.target."+af.Target), Selected: id == f.FormID})
 	}
 	for _, b := range domain.BandNames {
-		v.Bands = append(v.Bands, web.Option{Value: b, Label: i18n.T(ctx, "band."+b)})
+		v.Bands = append(v.Bands, web.Option{Value: b, Label: i18n.T(ctx, "band."+b), Selected: b == f.MinBand})
 	}
 	s.render(w, r, status, web.Awards(s.chrome(r, i18n.T(ctx, "campaigns.awards")), v))
 	return nil
@@ -204,10 +224,10 @@ func (s *Server) saveAwardPlan(w http.ResponseWriter, r *http.Request) error {
 	f := web.AwardForm{FormID: r.PostFormValue("award_form_id"), Collective: strings.TrimSpace(r.PostFormValue("collective_quota")),
 		Individual: strings.TrimSpace(r.PostFormValue("individual_quota")), MinBand: r.PostFormValue("min_band"),
 		Discipline: r.PostFormValue("no_pending_discipline") == "1", Already: r.PostFormValue("not_already_awarded") == "1",
-		Note: r.PostFormValue("note"), Errors: map[string]string{}}
+		Note: r.PostFormValue("note")}
 	plan := postgres.AwardPlan{CampaignID: c.ID, MinBand: f.MinBand, NoPendingDiscipline: f.Discipline, NotAlreadyAwarded: f.Already, Note: f.Note}
 	if plan.AwardFormID, err = strconv.ParseInt(f.FormID, 10, 64); err != nil {
-		f.Errors["award_form_id"] = "field.invalid"
+		fieldProblem(ctx, &f.Problems, "award_form_id", "field.invalid")
 	}
 	quota := func(field, v string) *int {
 		if v == "" {
@@ -215,21 +235,23 @@ func (s *Server) saveAwardPlan(w http.ResponseWriter, r *http.Request) error {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			f.Errors[field] = "field.invalid"
+			fieldProblem(ctx, &f.Problems, field, "field.invalid")
 			return nil
 		}
 		return &n
 	}
 	plan.CollectiveQuota, plan.IndividualQuota = quota("collective_quota", f.Collective), quota("individual_quota", f.Individual)
-	if len(f.Errors) == 0 {
-		if err := s.db.SaveAwardPlan(ctx, plan); err != nil && !formError(ctx, err, f.Errors) {
-			return err
-		}
-	}
-	if len(f.Errors) > 0 {
+	if f.Problems.Any() {
+		f.Problems.Order(awardFields...)
 		return s.renderAwards(w, r, http.StatusUnprocessableEntity, c, f)
 	}
+	if err := s.db.SaveAwardPlan(ctx, plan); err != nil {
+		return refuse(ctx, err, awardFields, func(status int, p web.Problems) error {
+			f.Problems = p
+			return s.renderAwards(w, r, status, c, f)
+		})
+	}
 	s.flash(ctx, "award.flash.saved")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/awards", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Awards(c.ID), http.StatusSeeOther)
 	return nil
 }

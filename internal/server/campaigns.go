@@ -13,6 +13,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -75,10 +76,10 @@ func (s *Server) campaignForm(ctx context.Context, c *domain.Campaign) web.Campa
 	f := web.CampaignForm{ID: c.ID, Version: c.Version, PlanNumber: c.PlanNumber, Title: c.Title, IssuerName: c.IssuerName,
 		SignerName: c.SignerName, SignerPosition: c.SignerPosition, Kind: string(c.Kind), Purposes: c.Purposes, Content: c.Content,
 		TargetNote: c.TargetNote, BandExcellent: c.Bands.Excellent.String(), BandGood: c.Bands.Good.String(),
-		BandFair: c.Bands.Fair.String(), BandAverage: c.Bands.Average.String(), Errors: map[string]string{},
-		Announced: c.Status == domain.StatusAnnounced, Action: "/campaigns"}
+		BandFair: c.Bands.Fair.String(), BandAverage: c.Bands.Average.String(),
+		Announced: c.Status == domain.StatusAnnounced, Action: paths.Campaigns()}
 	if c.ID != 0 {
-		f.Action = campaignPath(c.ID, "/edit")
+		f.Action = paths.CampaignEdit(c.ID)
 	}
 	if !c.IssueDate.IsZero() {
 		f.IssueDate = isoDay(c.IssueDate)
@@ -113,10 +114,22 @@ func (s *Server) campaignForm(ctx context.Context, c *domain.Campaign) web.Campa
 	return f
 }
 
+// campaignFields are the controls of the campaign form, top to bottom.
+var campaignFields = []string{"plan_number", "issue_date", "title", "issuer_name", "issuer_code", "signer_name", "signer_position",
+	"kind", "purposes", "content", "target_kinds", "target_categories", "target_note", "scope_code", "period_start", "period_end", "bands"}
+
+// campaignProblems puts a campaign's problems beside the controls the user
+// fills in: the domain checks the units the codes name.
+func campaignProblems(p *web.Problems) {
+	p.Rename("issuer_unit_id", "issuer_code")
+	p.Rename("scope_unit_id", "scope_code")
+	p.Order(campaignFields...)
+}
+
 // parseCampaign reads the campaign form into c, collecting problems.
-func (s *Server) parseCampaign(r *http.Request, c *domain.Campaign) map[string]string {
+func (s *Server) parseCampaign(r *http.Request, c *domain.Campaign) web.Problems {
 	ctx := r.Context()
-	errs := map[string]string{}
+	var errs web.Problems
 	c.PlanNumber, c.Title, c.IssuerName = r.PostFormValue("plan_number"), r.PostFormValue("title"), r.PostFormValue("issuer_name")
 	c.SignerName, c.SignerPosition = r.PostFormValue("signer_name"), r.PostFormValue("signer_position")
 	c.Purposes, c.Content, c.TargetNote = r.PostFormValue("purposes"), r.PostFormValue("content"), r.PostFormValue("target_note")
@@ -125,7 +138,7 @@ func (s *Server) parseCampaign(r *http.Request, c *domain.Campaign) map[string]s
 		if d, ok := domain.ParseDate(r.PostFormValue(field)); ok {
 			*into = d
 		} else if !announced || (field == "issue_date") {
-			errs[field] = "date.out_of_range"
+			fieldProblem(ctx, &errs, field, "date.out_of_range")
 		}
 	}
 	date("issue_date", &c.IssueDate)
@@ -147,26 +160,42 @@ func (s *Server) parseCampaign(r *http.Request, c *domain.Campaign) map[string]s
 	for i, name := range []string{"band_excellent", "band_good", "band_fair", "band_average"} {
 		p, ok := domain.ParsePoints(r.PostFormValue(name))
 		if !ok {
-			errs["bands"] = "campaign.bands.invalid"
+			fieldProblem(ctx, &errs, "bands", "campaign.bands.invalid")
 			continue
 		}
 		*bands[i] = p
 	}
-	unit := func(field, errField string) *int64 {
+	unit := func(field string) *int64 {
 		code := strings.TrimSpace(r.PostFormValue(field))
 		if code == "" {
 			return nil
 		}
 		u, err := s.db.UnitByCode(ctx, code, s.today())
 		if err != nil {
-			errs[errField] = "unit.not_found"
+			fieldProblem(ctx, &errs, field, "unit.not_found")
 			return nil
 		}
 		return &u.ID
 	}
-	c.IssuerUnitID = unit("issuer_code", "issuer_unit_id")
-	c.ScopeUnitID = unit("scope_code", "scope_unit_id")
+	c.IssuerUnitID = unit("issuer_code")
+	c.ScopeUnitID = unit("scope_code")
+	campaignProblems(&errs)
 	return errs
+}
+
+// renderCampaignForm shows the campaign form again with what was typed (the
+// dates and unit codes as typed, even when they could not be read) and its
+// problems.
+func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, titleKey string, c *domain.Campaign, key string, p web.Problems) error {
+	ctx := r.Context()
+	f := s.campaignForm(ctx, c)
+	f.Problems, f.IdempotencyKey = p, key
+	f.IssueDate, f.IssuerCode = r.PostFormValue("issue_date"), r.PostFormValue("issuer_code")
+	if c.Status != domain.StatusAnnounced {
+		f.PeriodStart, f.PeriodEnd, f.ScopeCode = r.PostFormValue("period_start"), r.PostFormValue("period_end"), r.PostFormValue("scope_code")
+	}
+	s.render(w, r, status, web.CampaignEdit(s.chrome(r, i18n.T(ctx, titleKey)), f))
+	return nil
 }
 
 // newCampaign shows an empty campaign form.
@@ -188,23 +217,18 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) error {
 	if n := len(key); n < 16 || n > 64 {
 		key = newIdempotencyKey()
 	}
-	var id int64
-	if len(errs) == 0 {
-		var err error
-		if id, err = s.db.CreateCampaign(ctx, c, key); err != nil && !formError(ctx, err, errs) {
-			return err
-		}
+	if errs.Any() {
+		return s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "campaigns.new", c, key, errs)
 	}
-	if len(errs) > 0 {
-		f := s.campaignForm(ctx, c)
-		f.Errors, f.IdempotencyKey = errs, key
-		f.IssueDate, f.PeriodStart, f.PeriodEnd = r.PostFormValue("issue_date"), r.PostFormValue("period_start"), r.PostFormValue("period_end")
-		f.IssuerCode, f.ScopeCode = r.PostFormValue("issuer_code"), r.PostFormValue("scope_code")
-		s.render(w, r, http.StatusUnprocessableEntity, web.CampaignEdit(s.chrome(r, i18n.T(ctx, "campaigns.new")), f))
-		return nil
+	id, err := s.db.CreateCampaign(ctx, c, key)
+	if err != nil {
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			campaignProblems(&p)
+			return s.renderCampaignForm(w, r, status, "campaigns.new", c, key, p)
+		})
 	}
 	s.flash(ctx, "campaigns.flash.created")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Campaign(id), http.StatusSeeOther)
 	return nil
 }
 
@@ -232,26 +256,22 @@ func (s *Server) updateCampaign(w http.ResponseWriter, r *http.Request) error {
 	edited := *c
 	errs := s.parseCampaign(r, &edited)
 	edited.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	status := http.StatusUnprocessableEntity
-	if len(errs) == 0 {
-		if err := s.db.UpdateCampaign(ctx, &edited); err != nil {
-			if !formError(ctx, err, errs) {
-				return err
-			}
-			if domain.ErrorCode(err) == domain.ECONFLICT {
-				status = http.StatusConflict
-				edited.Version = c.Version
-			}
-		}
+	if errs.Any() {
+		return s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "campaigns.edit", &edited, "", errs)
 	}
-	if len(errs) > 0 {
-		f := s.campaignForm(ctx, &edited)
-		f.Errors = errs
-		s.render(w, r, status, web.CampaignEdit(s.chrome(r, i18n.T(ctx, "campaigns.edit")), f))
-		return nil
+	if err := s.db.UpdateCampaign(ctx, &edited); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			// The form now carries the current version: saving again is a
+			// deliberate choice.
+			edited.Version = c.Version
+		}
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			campaignProblems(&p)
+			return s.renderCampaignForm(w, r, status, "campaigns.edit", &edited, "", p)
+		})
 	}
 	s.flash(ctx, "users.flash.saved")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Campaign(c.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -317,15 +337,14 @@ func (s *Server) campaignView(ctx context.Context, c *domain.Campaign, public bo
 		return v, err
 	}
 	for _, a := range atts {
-		prefix := "/campaigns/"
+		href := paths.CampaignAttachment(c.ID, a.Key)
 		if public {
-			prefix = "/public/campaigns/"
+			href = paths.PublicCampaignAttachment(c.ID, a.Key)
 		}
-		v.Attachments = append(v.Attachments, web.AttachmentView{Href: prefix + strconv.FormatInt(c.ID, 10) + "/attachments/" + a.Key,
-			Name: a.FileName, Size: humanSize(a.Size)})
+		v.Attachments = append(v.Attachments, web.AttachmentView{Href: href, Name: a.FileName, Size: humanSize(a.Size)})
 	}
 	if c.Status.Public() {
-		v.PublicHref = "/public/campaigns/" + strconv.FormatInt(c.ID, 10)
+		v.PublicHref = paths.PublicCampaign(c.ID)
 	}
 	return v, nil
 }
@@ -412,17 +431,22 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderCampaign(w, r, http.StatusOK, c, "")
+	return s.renderCampaign(w, r, http.StatusOK, c, web.Problems{})
 }
 
-func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problem string) error {
+// renderCampaign shows a campaign's staff page, with the problems of a
+// refused change of its state and the reason typed with it.
+func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problems web.Problems) error {
 	ctx := r.Context()
 	v, err := s.campaignView(ctx, c, false)
 	if err != nil {
 		return err
 	}
 	v.CanEdit = domain.CanManageCampaigns(userFrom(ctx)) && (c.Status == domain.StatusDraft || c.Status == domain.StatusAnnounced)
-	v.Error = problem
+	v.Problems = problems
+	if problems.Any() {
+		v.Reason = r.PostFormValue("reason")
+	}
 	for _, to := range []domain.CampaignStatus{domain.StatusAnnounced, domain.StatusClosed, domain.StatusCancelled} {
 		if domain.CanTransition(c.Status, to) {
 			v.Actions = append(v.Actions, web.Option{Value: string(to), Label: i18n.T(ctx, "campaign.action."+string(to))})
@@ -458,11 +482,13 @@ func (s *Server) transitionCampaign(w http.ResponseWriter, r *http.Request) erro
 				}
 				args[i] = a
 			}
-			return s.renderCampaign(w, r, http.StatusConflict, c, i18n.T(ctx, de.Message, args...))
+			var p web.Problems
+			p.Form(i18n.T(ctx, de.Message, args...))
+			return s.renderCampaign(w, r, http.StatusConflict, c, p)
 		}
 		return err
 	}
 	s.flash(ctx, "campaign.flash."+string(to))
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Campaign(c.ID), http.StatusSeeOther)
 	return nil
 }

@@ -81,8 +81,9 @@ func TestCampaignLifecycleOverHTTP(t *testing.T) {
 	if !strings.Contains(bodyOf(anon.get("/")), "Quảng Ngãi") {
 		t.Error("the public home does not list the announced campaign")
 	}
-	// Rules are frozen: a new phase is refused.
-	wantStatus(t, staff.post(page+"/phases", url.Values{"name": {"Đợt 3"}, "start": {"2020-01-01"}, "end": {"2020-06-30"}, "review_kind": {"annual"}}), http.StatusUnprocessableEntity)
+	// Rules are frozen: a new phase is refused, a conflict with the
+	// campaign's state (409, as every form answers a conflict).
+	wantStatus(t, staff.post(page+"/phases", url.Values{"name": {"Đợt 3"}, "start": {"2020-01-01"}, "end": {"2020-06-30"}, "review_kind": {"annual"}}), http.StatusConflict)
 
 	// Close, then an illegal move back: refused in Vietnamese.
 	wantStatus(t, staff.post(page+"/transition", url.Values{"to": {"closed"}}), http.StatusSeeOther)
@@ -198,9 +199,9 @@ func TestPhaseEditAndCriteriaFileRoundTrip(t *testing.T) {
 	if !strings.Contains(htmlOf(t, staff.get(page+"/phases")).Find("#phases").Text(), "Đợt 1 (sửa)") {
 		t.Error("the phase was not renamed")
 	}
-	// The same form again carries a stale version.
+	// The same form again carries a stale version: a conflict, 409.
 	resp := staff.post(action, fields)
-	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantStatus(t, resp, http.StatusConflict)
 	if !strings.Contains(bodyOf(resp), "người khác thay đổi") {
 		t.Error("stale phase form not explained")
 	}

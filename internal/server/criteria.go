@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"thidua/internal/criteria"
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/internal/tabular"
 	"thidua/web"
@@ -91,23 +93,36 @@ func (s *Server) criteriaPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderCriteria(w, r, http.StatusOK, c, 0, web.CriterionForm{}, "", nil)
+	return s.renderCriteria(w, r, http.StatusOK, c, criteriaPageState{})
 }
 
-// renderCriteria shows the editor; formSet is the set whose add form
-// carries what was typed (and its problems).
-func (s *Server) renderCriteria(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, formSet int64, form web.CriterionForm, problem string, setErrors []string) error {
+// criteriaPageState is what a refused form leaves on the criteria page:
+// the set whose criterion form carries what was typed and its problems,
+// the problems of a change of a whole tree, and the new set form as typed.
+type criteriaPageState struct {
+	formSet     int64
+	form        web.CriterionForm
+	problems    web.Problems
+	setName     string
+	setKinds    []string
+	setIndiv    bool
+	setProblems web.Problems
+}
+
+// renderCriteria shows the editor, with what a refused form left (st).
+func (s *Server) renderCriteria(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, st criteriaPageState) error {
 	ctx := r.Context()
 	sets, err := s.db.CriteriaSets(ctx, c.ID)
 	if err != nil {
 		return err
 	}
-	v := web.CriteriaView{CampaignID: c.ID, Title: c.Title, Error: problem, SetErrors: setErrors,
+	v := web.CriteriaView{CampaignID: c.ID, Title: c.Title, Problems: st.problems,
+		SetName: st.setName, SetIndividual: st.setIndiv, SetProblems: st.setProblems,
 		Editable: c.Status == domain.StatusDraft || c.Status == domain.StatusAnnounced}
 	for _, set := range sets {
 		f := web.CriterionForm{Method: string(domain.MethodPoints), Step: "0,25", Explain: true, Evidence: true}
-		if set.ID == formSet {
-			f = form
+		if set.ID == st.formSet {
+			f = st.form
 		}
 		sv, err := s.setView(ctx, set, f)
 		if err != nil {
@@ -135,6 +150,9 @@ func (s *Server) renderCriteria(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	v.Kinds = kindOptions(ctx, "")
+	for i := range v.Kinds {
+		v.Kinds[i].Selected = slices.Contains(st.setKinds, v.Kinds[i].Value)
+	}
 	s.render(w, r, status, web.Criteria(s.chrome(r, i18n.T(ctx, "campaigns.criteria")), v))
 	return nil
 }
@@ -146,22 +164,105 @@ func (s *Server) createSet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.CreateCriteriaSet(ctx, c.ID, r.PostFormValue("name"), r.PostForm["target_kinds"], r.PostFormValue("individual") == "1")
+	st := criteriaPageState{setName: r.PostFormValue("name"), setKinds: r.PostForm["target_kinds"], setIndiv: r.PostFormValue("individual") == "1"}
+	_, err = s.db.CreateCriteriaSet(ctx, c.ID, st.setName, st.setKinds, st.setIndiv)
 	if err != nil {
-		errs := map[string]string{}
-		if !formError(ctx, err, errs) {
-			return err
-		}
-		return s.renderCriteria(w, r, http.StatusUnprocessableEntity, c, 0, web.CriterionForm{}, "", formMessages(ctx, errs))
+		return refuse(ctx, err, []string{"name", "target_kinds"}, func(status int, p web.Problems) error {
+			st.setProblems = p
+			return s.renderCriteria(w, r, status, c, st)
+		})
 	}
 	s.flash(ctx, "criteria.flash.set_created")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/criteria", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Criteria(c.ID), http.StatusSeeOther)
 	return nil
+}
+
+// criterionFields are the controls of the criterion form, top to bottom.
+var criterionFields = []string{"parent_code", "code", "max", "title", "guidance", "method", "step", "target", "tiers", "reason"}
+
+// criterionFieldOf is the control a problem of a criterion is about, by
+// its catalogue key; "" for the form as a whole.
+func criterionFieldOf(key string) string {
+	switch {
+	case strings.HasPrefix(key, "criteria.code."):
+		return "code"
+	case key == "criteria.title.invalid":
+		return "title"
+	case key == "criteria.max.invalid" || strings.HasPrefix(key, "criteria.sum."):
+		return "max"
+	case key == "criteria.method.invalid":
+		return "method"
+	case key == "criteria.step.invalid":
+		return "step"
+	case key == "criteria.target.invalid":
+		return "target"
+	case strings.HasPrefix(key, "criteria.tiers."):
+		return "tiers"
+	case key == "criteria.parent.missing" || key == "criteria.too_deep" || key == "criteria.cycle":
+		return "parent_code"
+	}
+	return ""
+}
+
+// criterionProblems collects the problems of a set's criterion form,
+// each beside the control it is about (ids carry the set's id).
+type criterionProblems struct {
+	setID int64
+	p     web.Problems
+}
+
+// add records a problem of a control; a second problem of the same
+// control goes to the form, so none is lost.
+func (cp *criterionProblems) add(field, text string) {
+	id := web.CriterionFieldID(cp.setID, field)
+	if field == "" || cp.p.Of(id) != "" {
+		cp.p.Form(text)
+		return
+	}
+	cp.p.Field(id, text)
+}
+
+// tree adds the problems of a criteria tree, by the control each is about.
+func (cp *criterionProblems) tree(ctx context.Context, ps []domain.TreeProblem) {
+	for _, tp := range ps {
+		cp.add(criterionFieldOf(tp.Message), treeProblemText(ctx, tp))
+	}
+}
+
+// refusal adds the problems of a refused save; false when err is not the
+// user's to fix.
+func (cp *criterionProblems) refusal(ctx context.Context, err error) bool {
+	var te domain.TreeErrors
+	if errors.As(err, &te) {
+		cp.tree(ctx, te)
+		return true
+	}
+	p, ok := problemsOf(ctx, err)
+	if !ok {
+		return false
+	}
+	for _, f := range p.Fields() {
+		cp.add(f.Field, f.Text)
+	}
+	for _, m := range p.FormMessages() {
+		cp.p.Form(m)
+	}
+	return true
+}
+
+// problems are the form's problems in form order.
+func (cp *criterionProblems) problems() web.Problems {
+	order := make([]string, len(criterionFields))
+	for i, f := range criterionFields {
+		order[i] = web.CriterionFieldID(cp.setID, f)
+	}
+	cp.p.Order(order...)
+	return cp.p
 }
 
 // parseCriterion reads the criterion form, resolving the parent by code
 // among the set's nodes.
-func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criterion) (domain.Criterion, web.CriterionForm, []string) {
+func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criterion, cp *criterionProblems) (domain.Criterion, web.CriterionForm) {
 	f := web.CriterionForm{ParentCode: strings.TrimSpace(r.PostFormValue("parent_code")), Code: strings.TrimSpace(r.PostFormValue("code")),
 		Title: r.PostFormValue("title"), Guidance: r.PostFormValue("guidance"), Max: r.PostFormValue("max"), Method: r.PostFormValue("method"),
 		Step: r.PostFormValue("step"), Tiers: r.PostFormValue("tiers"), Target: r.PostFormValue("target"),
@@ -169,12 +270,10 @@ func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criteri
 		Reason: r.PostFormValue("reason")}
 	row := criteria.Row{Code: f.Code, Title: f.Title, Guidance: f.Guidance, Max: f.Max, Method: domain.Method(f.Method), Step: f.Step,
 		Tiers: f.Tiers, Target: f.Target, Evidence: f.Evidence, NA: f.NA}
-	var problems []string
-	tr := func(key string, args ...any) string { return i18n.T(ctx, key, args...) }
 	parsed, ps := criteria.Nodes([]criteria.Row{row})
 	for _, p := range ps {
 		if p.Message != "criteria.parent.missing" { // the parent is chosen below, not from the code
-			problems = append(problems, criteria.ProblemText(tr, p))
+			cp.tree(ctx, []domain.TreeProblem{p})
 		}
 	}
 	n := parsed[0]
@@ -188,32 +287,14 @@ func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criteri
 			}
 		}
 		if !found {
-			problems = append(problems, i18n.T(ctx, "criteria.parent.missing"))
+			cp.add("parent_code", i18n.T(ctx, "criteria.parent.missing"))
 		}
 	}
 	if f.Method != "" && !domain.Method(f.Method).Valid() {
-		problems = append(problems, i18n.T(ctx, "criteria.method.invalid"))
+		cp.add("method", i18n.T(ctx, "criteria.method.invalid"))
 	}
 	n.Seq = len(nodes) + 1
-	return n, f, problems
-}
-
-// treeProblems turns a save's error into messages naming the node.
-func treeProblems(ctx context.Context, err error) ([]string, bool) {
-	tr := func(key string, args ...any) string { return i18n.T(ctx, key, args...) }
-	var te domain.TreeErrors
-	if errors.As(err, &te) {
-		var out []string
-		for _, p := range te {
-			out = append(out, criteria.ProblemText(tr, p))
-		}
-		return out, true
-	}
-	errs := map[string]string{}
-	if formError(ctx, err, errs) {
-		return formMessages(ctx, errs), true
-	}
-	return nil, false
+	return n, f
 }
 
 // saveCriterion adds a node, or (with {nodeID}) changes one.
@@ -231,7 +312,8 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, form, problems := parseCriterion(r, ctx, nodes)
+	cp := &criterionProblems{setID: set.ID}
+	n, form := parseCriterion(r, ctx, nodes, cp)
 	var editing *domain.Criterion
 	if raw := chi.URLParam(r, "nodeID"); raw != "" {
 		id, _ := strconv.ParseInt(raw, 10, 64)
@@ -246,24 +328,24 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 		n.ID, n.Seq = editing.ID, editing.Seq
 		form.ID = editing.ID
 	}
-	if len(problems) == 0 {
+	status := http.StatusUnprocessableEntity
+	if !cp.p.Any() {
 		if _, err := s.db.SaveCriterion(ctx, set.ID, n, form.Reason); err != nil {
-			msgs, ok := treeProblems(ctx, err)
-			if !ok {
+			if !cp.refusal(ctx, err) {
 				return err
 			}
-			problems = msgs
+			status = refusalStatus(err)
 		}
 	}
-	if len(problems) > 0 {
-		form.Errors = problems
+	if cp.p.Any() {
+		form.Problems = cp.problems()
 		if editing != nil {
-			return s.renderCriterionEdit(w, r, http.StatusUnprocessableEntity, c, set, form)
+			return s.renderCriterionEdit(w, r, status, c, set, form)
 		}
-		return s.renderCriteria(w, r, http.StatusUnprocessableEntity, c, set.ID, form, "", nil)
+		return s.renderCriteria(w, r, status, c, criteriaPageState{formSet: set.ID, form: form})
 	}
 	s.flash(ctx, "criteria.flash.saved")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/criteria#set-"+strconv.FormatInt(set.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.CriteriaSet(c.ID, set.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -306,7 +388,7 @@ func (s *Server) renderCriterionEdit(w http.ResponseWriter, r *http.Request, sta
 	if err != nil {
 		return err
 	}
-	action := "/campaigns/" + strconv.FormatInt(c.ID, 10) + "/criteria/" + strconv.FormatInt(set.ID, 10) + "/nodes/" + strconv.FormatInt(f.ID, 10)
+	action := paths.CriterionNode(c.ID, set.ID, f.ID)
 	s.render(w, r, status, web.CriterionEdit(s.chrome(r, f.Code), web.CriterionEditView{CampaignID: c.ID, Title: c.Title, Set: sv, Action: action}))
 	return nil
 }
@@ -324,13 +406,14 @@ func (s *Server) deleteCriterion(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, _ := strconv.ParseInt(chi.URLParam(r, "nodeID"), 10, 64)
 	if err := s.db.DeleteCriterion(ctx, set.ID, id); err != nil {
-		if msgs, ok := treeProblems(ctx, err); ok {
-			return s.renderCriteria(w, r, http.StatusConflict, c, 0, web.CriterionForm{}, strings.Join(msgs, " "), nil)
+		if p, ok := problemsOf(ctx, err); ok {
+			// Whatever the reason, the tree as it is stays: a conflict.
+			return s.renderCriteria(w, r, http.StatusConflict, c, criteriaPageState{problems: p})
 		}
 		return err
 	}
 	s.flash(ctx, "criteria.flash.deleted")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/criteria#set-"+strconv.FormatInt(set.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.CriteriaSet(c.ID, set.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -347,8 +430,7 @@ func (s *Server) replaceTree(source string) handlerFunc {
 			return err
 		}
 		var nodes []domain.Criterion
-		var problems []string
-		tr := func(key string, args ...any) string { return i18n.T(ctx, key, args...) }
+		var problems web.Problems
 		switch source {
 		case "template":
 			tpl, ok := criteria.TemplateByKey(r.PostFormValue("template"))
@@ -373,28 +455,24 @@ func (s *Server) replaceTree(source string) handlerFunc {
 				return err
 			}
 			for _, p := range fileProblems {
-				problems = append(problems, i18n.T(ctx, "import.at_line", p.Line)+": "+i18n.T(ctx, p.Message, p.Args...))
+				problems.Form(i18n.T(ctx, "import.at_line", p.Line) + ": " + i18n.T(ctx, p.Message, p.Args...))
 			}
 			var ps []domain.TreeProblem
 			nodes, ps = criteria.Nodes(rows)
 			for _, p := range ps {
-				problems = append(problems, criteria.ProblemText(tr, p))
+				problems.Form(treeProblemText(ctx, p))
 			}
 		}
-		if len(problems) == 0 {
-			if err := s.db.ReplaceCriteria(ctx, set.ID, nodes, source); err != nil {
-				msgs, ok := treeProblems(ctx, err)
-				if !ok {
-					return err
-				}
-				problems = msgs
-			}
+		if problems.Any() {
+			return s.renderCriteria(w, r, http.StatusUnprocessableEntity, c, criteriaPageState{problems: problems})
 		}
-		if len(problems) > 0 {
-			return s.renderCriteria(w, r, http.StatusUnprocessableEntity, c, 0, web.CriterionForm{}, strings.Join(problems, " · "), nil)
+		if err := s.db.ReplaceCriteria(ctx, set.ID, nodes, source); err != nil {
+			return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+				return s.renderCriteria(w, r, status, c, criteriaPageState{problems: p})
+			})
 		}
 		s.flash(ctx, "criteria.flash.replaced")
-		http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/criteria#set-"+strconv.FormatInt(set.ID, 10), http.StatusSeeOther)
+		http.Redirect(w, r, paths.CriteriaSet(c.ID, set.ID), http.StatusSeeOther)
 		return nil
 	}
 }

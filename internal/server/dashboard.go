@@ -6,13 +6,12 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
-	"thidua/internal/postgres"
 	"thidua/web"
 )
 
 // late reports whether a form's window has closed without a submission.
-func (s *Server) late(a postgres.Assessment) bool {
-	if a.Status == domain.AssessSubmitted {
+func (s *Server) late(a domain.Assessment) bool {
+	if a.Submitted() {
 		return false
 	}
 	open, _, _ := a.Open(s.today())

@@ -132,7 +132,7 @@ func (s *Server) exportAssessments(format string) handlerFunc {
 			tr("assessment.total"), tr("assessment.applicable_max"), tr("assessment.converted"), tr("assessment.submitted_at"), tr("assessment.late.column")); err != nil {
 			return err
 		}
-		err = s.db.AssessmentsForExport(ctx, c.ID, func(a *postgres.Assessment, unitCode string) error {
+		err = s.db.AssessmentsForExport(ctx, c.ID, func(a *domain.Assessment, unitCode string) error {
 			late := ""
 			if s.late(*a) {
 				late = tr("assessment.late")

@@ -51,29 +51,28 @@ func (s *Server) renderHolidays(w http.ResponseWriter, r *http.Request, status, 
 	return nil
 }
 
+// holidayFields are the controls of the holiday form, top to bottom.
+var holidayFields = []string{"day", "name"}
+
 // addHoliday records a day off.
 func (s *Server) addHoliday(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	f := web.HolidayForm{Day: r.PostFormValue("day"), Name: r.PostFormValue("name"), Errors: map[string]string{}}
+	f := web.HolidayForm{Day: r.PostFormValue("day"), Name: r.PostFormValue("name")}
 	day, ok := domain.ParseDate(f.Day)
-	if !ok {
-		f.Errors["day"] = "date.out_of_range"
-	}
-	h := domain.Holiday{Day: day, Name: f.Name}
-	if err := h.Validate(); err != nil && !formError(ctx, err, f.Errors) {
-		return err
-	}
-	if len(f.Errors) == 0 {
-		if err := s.db.AddHoliday(ctx, h); err != nil && !formError(ctx, err, f.Errors) {
-			return err
-		}
-	}
 	year := domain.DateOf(s.db.Now()).Year()
 	if ok {
 		year = day.Year()
 	}
-	if len(f.Errors) > 0 {
-		return s.renderHolidays(w, r, http.StatusUnprocessableEntity, year, f)
+	h := domain.Holiday{Day: day, Name: f.Name}
+	err := h.Validate()
+	if err == nil {
+		err = s.db.AddHoliday(ctx, h)
+	}
+	if err != nil {
+		return refuse(ctx, err, holidayFields, func(status int, p web.Problems) error {
+			f.Problems = p
+			return s.renderHolidays(w, r, status, year, f)
+		})
 	}
 	s.flash(ctx, "holiday.flash.added")
 	http.Redirect(w, r, "/holidays?year="+strconv.Itoa(year), http.StatusSeeOther)

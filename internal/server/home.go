@@ -200,7 +200,7 @@ func (s *Server) unitQueue(ctx context.Context, unitID int64, v *web.DashboardVi
 		notYet := f.From != nil && today.Before(*f.From)
 		closed := end != nil && today.After(*end)
 		switch {
-		case f.Status == domain.AssessSubmitted:
+		case f.Status.Submitted():
 			row.When, row.Href, row.ActionKey = i18n.T(ctx, "work.when.done"), form+"/receipt", "work.action.receipt"
 		case notYet:
 			row.When = i18n.T(ctx, "work.when.opens", i18n.Day(*f.From))

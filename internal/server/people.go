@@ -9,6 +9,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -67,7 +68,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range res.People {
 		row := web.PersonRow{ID: p.ID, Name: p.FullName, Code: p.Code, Position: p.Position, CategoryKey: categoryKey(p.Category), UnitName: p.UnitName}
 		if p.UnitID != nil {
-			row.UnitHref = "/units/" + strconv.FormatInt(*p.UnitID, 10) + "?at=" + isoDay(day)
+			row.UnitHref = paths.UnitAt(*p.UnitID, isoDay(day))
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -120,16 +121,22 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	for _, m := range ms {
-		item := web.MembershipItem{UnitName: m.UnitName, UnitHref: "/units/" + strconv.FormatInt(m.UnitID, 10) + "?at=" + isoDay(m.ValidFrom), From: i18n.Day(m.ValidFrom)}
+		item := web.MembershipItem{UnitName: m.UnitName, UnitHref: paths.UnitAt(m.UnitID, isoDay(m.ValidFrom)), From: i18n.Day(m.ValidFrom)}
 		if m.ValidTo != nil {
 			item.To = i18n.Day(*m.ValidTo)
 		}
 		v.Memberships = append(v.Memberships, item)
 	}
-	v.ErrorCount = len(v.Errors)
 	s.render(w, r, status, web.Person(s.chrome(r, p.FullName), v))
 	return nil
 }
+
+// personMoveFields are the controls of the form that moves a person.
+var personMoveFields = []string{"unit_code", "from"}
+
+// personFields are the controls of the form that adds a person, top to
+// bottom.
+var personFields = []string{"full_name", "code", "gender", "birth_year", "position", "category", "unit_code", "from"}
 
 // movePerson moves a person to another unit from a date.
 func (s *Server) movePerson(w http.ResponseWriter, r *http.Request) error {
@@ -138,20 +145,25 @@ func (s *Server) movePerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := web.PersonView{MoveUnit: strings.TrimSpace(r.PostFormValue("unit_code")), MoveDate: r.PostFormValue("from"), Errors: map[string]string{}}
+	v := web.PersonView{MoveUnit: strings.TrimSpace(r.PostFormValue("unit_code")), MoveDate: r.PostFormValue("from")}
 	day, ok := domain.ParseDate(v.MoveDate)
 	if !ok {
-		v.Errors["from"] = "date.out_of_range"
+		fieldProblem(ctx, &v.Problems, "from", "date.out_of_range")
 	} else if unit, err := s.db.UnitByCode(ctx, v.MoveUnit, day); err != nil {
-		v.Errors["unit_id"] = "person.unit.not_in_force"
-	} else if err := s.db.MovePerson(ctx, p.ID, unit.ID, day); err != nil && !formError(ctx, err, v.Errors) {
-		return err
+		fieldProblem(ctx, &v.Problems, "unit_code", "person.unit.not_in_force")
+	} else if err := s.db.MovePerson(ctx, p.ID, unit.ID, day); err != nil {
+		return refuse(ctx, err, personMoveFields, func(status int, pr web.Problems) error {
+			pr.Rename("unit_id", "unit_code")
+			pr.Order(personMoveFields...)
+			v.Problems = pr
+			return s.renderPerson(w, r, status, p, v)
+		})
 	}
-	if len(v.Errors) > 0 {
+	if v.Problems.Any() {
 		return s.renderPerson(w, r, http.StatusUnprocessableEntity, p, v)
 	}
 	s.flash(ctx, "people.flash.moved")
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Person(p.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -176,41 +188,42 @@ func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.PersonFormView{Code: r.PostFormValue("code"), FullName: r.PostFormValue("full_name"), Gender: r.PostFormValue("gender"),
 		BirthYear: strings.TrimSpace(r.PostFormValue("birth_year")), Position: r.PostFormValue("position"), Category: r.PostFormValue("category"),
-		UnitCode: strings.TrimSpace(r.PostFormValue("unit_code")), From: r.PostFormValue("from"), Errors: map[string]string{}}
+		UnitCode: strings.TrimSpace(r.PostFormValue("unit_code")), From: r.PostFormValue("from")}
 	in := domain.PersonInput{Code: v.Code, FullName: v.FullName, Gender: v.Gender, Position: v.Position, Category: domain.Category(v.Category)}
 	if v.BirthYear != "" {
 		y, err := strconv.Atoi(v.BirthYear)
 		if err != nil {
-			v.Errors["birth_year"] = "person.birth_year.invalid"
+			fieldProblem(ctx, &v.Problems, "birth_year", "person.birth_year.invalid")
 		}
 		in.BirthYear = &y
 	}
 	day, ok := domain.ParseDate(v.From)
 	if !ok {
-		v.Errors["from"] = "date.out_of_range"
+		fieldProblem(ctx, &v.Problems, "from", "date.out_of_range")
 	}
 	in.From = day
 	if ok {
 		if unit, err := s.db.UnitByCode(ctx, v.UnitCode, day); err == nil {
 			in.UnitID = unit.ID
 		} else {
-			v.Errors["unit_id"] = "person.unit.not_in_force"
+			fieldProblem(ctx, &v.Problems, "unit_code", "person.unit.not_in_force")
 		}
 	}
-	var id int64
-	if len(v.Errors) == 0 {
-		var err error
-		if id, err = s.db.CreatePerson(ctx, in); err != nil && !formError(ctx, err, v.Errors) {
-			return err
-		}
-	}
-	if len(v.Errors) > 0 {
-		v.ErrorCount = len(v.Errors)
-		v.Categories = categoryOptions(r, v.Category)
-		s.render(w, r, http.StatusUnprocessableEntity, web.PersonNew(s.chrome(r, i18n.T(ctx, "people.new")), v))
+	show := func(status int, p web.Problems) error {
+		p.Rename("unit_id", "unit_code")
+		p.Order(personFields...)
+		v.Problems, v.Categories = p, categoryOptions(r, v.Category)
+		s.render(w, r, status, web.PersonNew(s.chrome(r, i18n.T(ctx, "people.new")), v))
 		return nil
 	}
+	if v.Problems.Any() {
+		return show(http.StatusUnprocessableEntity, v.Problems)
+	}
+	id, err := s.db.CreatePerson(ctx, in)
+	if err != nil {
+		return refuse(ctx, err, nil, show)
+	}
 	s.flash(ctx, "people.flash.created")
-	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Person(id), http.StatusSeeOther)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -35,20 +36,24 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := userFrom(r.Context())
 	if domain.HasRole(u, domain.RoleStaff) {
-		return s.renderRegistrationList(w, r, http.StatusOK, c, "")
+		return s.renderRegistrationList(w, r, http.StatusOK, c, web.Problems{})
 	}
-	return s.renderRegistration(w, r, http.StatusOK, c, nil, nil)
+	return s.renderRegistration(w, r, http.StatusOK, c, nil, web.Problems{})
 }
+
+// registrationFields are the controls of the registration form, top to
+// bottom.
+var registrationFields = []string{"pledge", "targets", "people"}
 
 // renderRegistration shows a focal point their unit's registration; typed
 // holds what was sent when it could not be saved.
-func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, typed *postgres.RegistrationInput, problems []string) error {
+func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, typed *postgres.RegistrationInput, problems web.Problems) error {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	if u.UnitID == nil {
 		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
 	}
-	v := web.RegistrationView{CampaignID: c.ID, Campaign: c.Title, Plan: c.PlanNumber, UnitName: u.UnitName, Errors: problems}
+	v := web.RegistrationView{CampaignID: c.ID, Campaign: c.Title, Plan: c.PlanNumber, UnitName: u.UnitName, Problems: problems}
 	reg, err := s.db.RegistrationOf(ctx, c.ID, *u.UnitID)
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return err
@@ -108,7 +113,7 @@ func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, stat
 			}
 			for _, f := range forms {
 				if f.PhaseID == p.ID {
-					pa.FormHref = assessmentPath(c.ID, f.ID)
+					pa.FormHref = paths.Assessment(c.ID, f.ID)
 					pa.StatusKey = "assessment.status." + string(f.Status)
 				}
 			}
@@ -151,23 +156,16 @@ func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) error 
 		in.People = append(in.People, id)
 	}
 	if _, err := s.db.SaveRegistration(ctx, c.ID, *u.UnitID, in); err != nil {
-		errs := map[string]string{}
-		if !formError(ctx, err, errs) {
-			return err
-		}
-		msgs := formMessages(ctx, errs)
-		status := http.StatusUnprocessableEntity
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			status = http.StatusConflict
-		}
-		return s.renderRegistration(w, r, status, c, &in, msgs)
+		return refuse(ctx, err, registrationFields, func(status int, p web.Problems) error {
+			return s.renderRegistration(w, r, status, c, &in, p)
+		})
 	}
 	if in.Submit {
 		s.flash(ctx, "registration.flash.sent")
 	} else {
 		s.flash(ctx, "registration.flash.saved")
 	}
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Registrations(c.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -190,18 +188,23 @@ func (s *Server) withdrawRegistration(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	s.flash(ctx, "registration.flash.withdrawn")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Registrations(c.ID), http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) renderRegistrationList(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problem string) error {
+// renderRegistrationList shows the staff list of a campaign's
+// registrations, with the problems of a refused decision.
+func (s *Server) renderRegistrationList(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problems web.Problems) error {
 	ctx := r.Context()
 	filter := domain.RegistrationStatus(r.URL.Query().Get("status"))
 	all, err := s.db.ListRegistrations(ctx, c.ID, "")
 	if err != nil {
 		return err
 	}
-	v := web.RegistrationsView{CampaignID: c.ID, Campaign: c.Title, Error: problem, Filter: string(filter)}
+	v := web.RegistrationsView{CampaignID: c.ID, Campaign: c.Title, Problems: problems, Filter: string(filter)}
+	if problems.Any() {
+		v.Reason = r.PostFormValue("reason")
+	}
 	counts := map[domain.RegistrationStatus]int{}
 	for _, reg := range all {
 		counts[reg.Status]++
@@ -248,20 +251,19 @@ func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) err
 	}
 	n, err := s.db.DecideRegistrations(ctx, c.ID, chosen, r.PostFormValue("decision") == "approve", r.PostFormValue("reason"))
 	if err != nil {
-		errs := map[string]string{}
-		if !formError(ctx, err, errs) {
-			return err
-		}
-		msgs := formMessages(ctx, errs)
-		return s.renderRegistrationList(w, r, http.StatusUnprocessableEntity, c, strings.Join(msgs, " "))
+		return refuse(ctx, err, []string{"reason"}, func(status int, p web.Problems) error {
+			return s.renderRegistrationList(w, r, status, c, p)
+		})
 	}
 	if n < len(chosen) {
 		// Some changed or were decided by someone else since the page was
 		// drawn: say so on the fresh list rather than decide them unseen.
-		return s.renderRegistrationList(w, r, http.StatusConflict, c, i18n.T(ctx, "registration.decide.skipped", n, len(chosen)-n))
+		var p web.Problems
+		fieldProblem(ctx, &p, "form", "registration.decide.skipped", n, len(chosen)-n)
+		return s.renderRegistrationList(w, r, http.StatusConflict, c, p)
 	}
 	s.flash(ctx, "registration.flash.decided")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Registrations(c.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -272,18 +274,22 @@ func (s *Server) registerAllPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderRegisterAll(w, r, http.StatusOK, c, "")
+	return s.renderRegisterAll(w, r, http.StatusOK, c, web.Problems{})
 }
 
-func (s *Server) renderRegisterAll(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problem string) error {
+// renderRegisterAll shows the units "register all" would register, with
+// the problems of a refused confirmation.
+func (s *Server) renderRegisterAll(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problems web.Problems) error {
 	ctx := r.Context()
 	units, err := s.db.UnitsToRegister(ctx, c.ID)
 	if err != nil {
 		return err
 	}
-	v := web.RegisterAllView{CampaignID: c.ID, Campaign: c.Title, Open: c.Status == domain.StatusAnnounced, Error: problem}
+	v := web.RegisterAllView{CampaignID: c.ID, Campaign: c.Title, Open: c.Status == domain.StatusAnnounced, Problems: problems}
 	if !v.Open {
-		v.Error = i18n.T(ctx, "registration.campaign_closed")
+		// The closed campaign is the reason, whatever else was refused.
+		v.Problems = web.Problems{}
+		fieldProblem(ctx, &v.Problems, "form", "registration.campaign_closed")
 	}
 	for _, u := range units {
 		v.Units = append(v.Units, web.UnitToRegister{ID: u.ID, Name: u.Name, Code: u.Code, Kind: i18n.T(ctx, "unit.kind."+u.Kind)})
@@ -301,7 +307,7 @@ func (s *Server) registerAll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := campaignPath(c.ID, "/registrations/all")
+	page := paths.RegisterAll(c.ID)
 	if r.PostFormValue("confirm") != "yes" {
 		http.Redirect(w, r, page, http.StatusSeeOther)
 		return nil
@@ -316,22 +322,19 @@ func (s *Server) registerAll(w http.ResponseWriter, r *http.Request) error {
 	}
 	n, err := s.db.RegisterAll(ctx, c.ID, chosen)
 	if err != nil {
-		errs := map[string]string{}
-		if !formError(ctx, err, errs) {
-			return err
-		}
-		status := http.StatusUnprocessableEntity
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			status = http.StatusConflict
-		}
-		return s.renderRegisterAll(w, r, status, c, strings.Join(formMessages(ctx, errs), " "))
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			p.Rename("units", "") // the list itself: no control to point at
+			return s.renderRegisterAll(w, r, status, c, p)
+		})
 	}
 	if n < len(chosen) {
 		// Some were registered meanwhile (by their unit or another click) or
 		// left the scope: say so on the fresh list.
-		return s.renderRegistrationList(w, r, http.StatusConflict, c, i18n.T(ctx, "registration.all.skipped", n, len(chosen)-n))
+		var p web.Problems
+		fieldProblem(ctx, &p, "form", "registration.all.skipped", n, len(chosen)-n)
+		return s.renderRegistrationList(w, r, http.StatusConflict, c, p)
 	}
 	s.flash(ctx, "registration.flash.registered_all")
-	http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"/registrations", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Registrations(c.ID), http.StatusSeeOther)
 	return nil
 }

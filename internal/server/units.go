@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +11,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -134,7 +133,7 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 	ctx := r.Context()
 	user := userFrom(ctx)
 	at := isoDay(day)
-	href := func(id int64) string { return "/units/" + strconv.FormatInt(id, 10) + "?at=" + at }
+	href := func(id int64) string { return paths.UnitAt(id, at) }
 	v := web.UnitView{
 		ID: u.ID, Name: u.Name, ShortName: u.ShortName, Code: u.Code, KindKey: kindKey(u.Kind),
 		ValidFrom: i18n.Day(u.ValidFrom), At: at, AtLabel: i18n.Day(day), InForceAt: u.ActiveOn(day),
@@ -179,7 +178,7 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 			item.To = i18n.Day(*h.ValidTo)
 		}
 		if h.ParentID != nil {
-			item.ParentHref = "/units/" + strconv.FormatInt(*h.ParentID, 10) + "?at=" + isoDay(h.ValidFrom)
+			item.ParentHref = paths.UnitAt(*h.ParentID, isoDay(h.ValidFrom))
 		}
 		v.Versions = append(v.Versions, item)
 	}
@@ -194,7 +193,7 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 			if before {
 				d = d.AddDate(0, 0, -1) // the old unit as it was on its last day
 			}
-			items = append(items, web.LineageItem{Href: "/units/" + strconv.FormatInt(l.UnitID, 10) + "?at=" + isoDay(d),
+			items = append(items, web.LineageItem{Href: paths.UnitAt(l.UnitID, isoDay(d)),
 				Name: l.UnitName, Code: l.UnitCode, KindKey: "unit.event." + string(l.Kind), Date: i18n.Day(l.Date), Decision: l.Decision})
 		}
 		return items
@@ -209,9 +208,9 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		v.PeopleTotal = page.Total
 		for _, p := range page.People {
-			v.People = append(v.People, web.LinkItem{Href: "/people/" + strconv.FormatInt(p.ID, 10), Text: p.FullName, Note: p.Position})
+			v.People = append(v.People, web.LinkItem{Href: paths.Person(p.ID), Text: p.FullName, Note: p.Position})
 		}
-		v.PeopleHref = "/people?unit=" + strconv.FormatInt(u.ID, 10) + "&at=" + at
+		v.PeopleHref = paths.PeopleOfUnit(u.ID, at)
 		fps, err := s.db.FocalPointsOf(ctx, u.ID)
 		if err != nil {
 			return err
@@ -302,41 +301,56 @@ func (s *Server) newUnitForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.UnitFormView{Name: r.PostFormValue("name"), ShortName: r.PostFormValue("short_name"), Code: r.PostFormValue("code"),
-		Kind: r.PostFormValue("kind"), ParentCode: r.PostFormValue("parent_code"), ValidFrom: r.PostFormValue("valid_from"), Errors: map[string]string{}}
+		Kind: r.PostFormValue("kind"), ParentCode: r.PostFormValue("parent_code"), ValidFrom: r.PostFormValue("valid_from")}
 	in := domain.UnitInput{Name: v.Name, ShortName: v.ShortName, Code: v.Code, Kind: domain.UnitKind(v.Kind)}
 	day, ok := domain.ParseDate(v.ValidFrom)
 	if !ok {
-		v.Errors["valid_from"] = "date.out_of_range"
+		fieldProblem(ctx, &v.Problems, "valid_from", "date.out_of_range")
 	}
 	in.ValidFrom = day
 	if ok {
 		var msg string
 		if in.ParentID, msg = s.parentByCode(ctx, v.ParentCode, day); msg != "" {
-			v.Errors["parent_id"] = msg
+			fieldProblem(ctx, &v.Problems, "parent_code", msg)
 		}
 	}
-	var id int64
-	var err error
-	if len(v.Errors) == 0 {
-		id, err = s.db.CreateUnit(ctx, in)
-		var ve *domain.ValidationError
-		if errors.As(err, &ve) {
-			for k, m := range ve.Fields {
-				v.Errors[k] = m
-			}
-		} else if err != nil {
-			return err
-		}
-	}
-	if len(v.Errors) > 0 {
-		v.ErrorCount = len(v.Errors)
-		v.Kinds = kindOptions(ctx, v.Kind)
-		s.render(w, r, http.StatusUnprocessableEntity, web.UnitNew(s.chrome(r, i18n.T(ctx, "units.new")), v))
+	show := func(status int, p web.Problems) error {
+		p.Rename("parent_id", "parent_code")
+		p.Order(unitFields...)
+		v.Problems, v.Kinds = p, kindOptions(ctx, v.Kind)
+		s.render(w, r, status, web.UnitNew(s.chrome(r, i18n.T(ctx, "units.new")), v))
 		return nil
 	}
+	if v.Problems.Any() {
+		return show(http.StatusUnprocessableEntity, v.Problems)
+	}
+	id, err := s.db.CreateUnit(ctx, in)
+	if err != nil {
+		return refuse(ctx, err, nil, show)
+	}
 	s.flash(ctx, "units.flash.created")
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(id, 10)+"?at="+isoDay(day), http.StatusSeeOther)
+	http.Redirect(w, r, paths.UnitAt(id, isoDay(day)), http.StatusSeeOther)
 	return nil
+}
+
+// unitFields are the controls of the form that registers a unit.
+var unitFields = []string{"name", "short_name", "code", "kind", "parent_code", "valid_from"}
+
+// unitPageFields are the controls of the forms of a unit's page, top to
+// bottom; the domain's field names are renamed to them by unitProblems.
+var unitPageFields = []string{"change_date", "change_name", "change_short", "change_parent", "change_decision",
+	"code", "kind", "dissolve_date", "dissolve_decision"}
+
+// unitProblems puts the problems of one of a unit page's forms beside its
+// controls: the forms share names (date, decision), so their ids carry a
+// prefix.
+func unitProblems(p web.Problems, prefix string) web.Problems {
+	for from, to := range map[string]string{"date": "date", "name": "name", "short_name": "short", "parent_id": "parent",
+		"decision": "decision", "effective_date": "date", "valid_from": "date"} {
+		p.Rename(from, prefix+to)
+	}
+	p.Order(unitPageFields...)
+	return p
 }
 
 // changeUnit renames a unit or moves it under another parent from a date:
@@ -349,10 +363,10 @@ func (s *Server) changeUnit(w http.ResponseWriter, r *http.Request) error {
 	}
 	forms := web.UnitForms{ChangeDate: r.PostFormValue("date"), ChangeName: r.PostFormValue("name"), ChangeShort: r.PostFormValue("short_name"),
 		ChangeParent: strings.TrimSpace(r.PostFormValue("parent_code")), ChangeDecision: r.PostFormValue("decision"),
-		DissolveDate: isoDay(s.today()), Errors: map[string]string{}}
+		DissolveDate: isoDay(s.today())}
 	day, ok := domain.ParseDate(forms.ChangeDate)
 	if !ok {
-		forms.Errors["date"] = "date.out_of_range"
+		fieldProblem(ctx, &forms.Problems, "change_date", "date.out_of_range")
 	}
 	change := postgres.UnitChange{Kind: domain.EventRename, Date: day, Name: forms.ChangeName, ShortName: forms.ChangeShort, Decision: forms.ChangeDecision}
 	if ok {
@@ -366,23 +380,22 @@ func (s *Server) changeUnit(w http.ResponseWriter, r *http.Request) error {
 			change.Kind = domain.EventMove
 			var msg string
 			if change.ParentID, msg = s.parentByCode(ctx, forms.ChangeParent, day); msg != "" {
-				forms.Errors["parent_id"] = msg
+				fieldProblem(ctx, &forms.Problems, "change_parent", msg)
 			}
 		}
 	}
-	if len(forms.Errors) == 0 {
-		if err := s.db.ChangeUnit(ctx, u.ID, change); err != nil {
-			if !formError(ctx, err, forms.Errors) {
-				return err
-			}
-		}
-	}
-	if len(forms.Errors) > 0 {
-		forms.ErrorCount = len(forms.Errors)
+	if forms.Problems.Any() {
+		forms.Problems.Order(unitPageFields...)
 		return s.renderUnit(w, r, http.StatusUnprocessableEntity, u, s.today(), forms)
 	}
+	if err := s.db.ChangeUnit(ctx, u.ID, change); err != nil {
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			forms.Problems = unitProblems(p, "change_")
+			return s.renderUnit(w, r, status, u, s.today(), forms)
+		})
+	}
 	s.flash(ctx, "units.flash."+string(change.Kind))
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(u.ID, 10)+"?at="+isoDay(day), http.StatusSeeOther)
+	http.Redirect(w, r, paths.UnitAt(u.ID, isoDay(day)), http.StatusSeeOther)
 	return nil
 }
 
@@ -395,24 +408,21 @@ func (s *Server) correctUnit(w http.ResponseWriter, r *http.Request) error {
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	forms := web.UnitForms{ChangeDate: isoDay(s.today()), DissolveDate: isoDay(s.today()), Code: strings.TrimSpace(r.PostFormValue("code")),
-		Kind: r.PostFormValue("kind"), Errors: map[string]string{}}
+		Kind: r.PostFormValue("kind")}
 	err = s.db.UpdateUnit(ctx, u.ID, postgres.UnitUpdate{Code: forms.Code, Kind: domain.UnitKind(forms.Kind), Version: version})
 	if err != nil {
-		if !formError(ctx, err, forms.Errors) {
-			return err
-		}
-		forms.ErrorCount = len(forms.Errors)
-		status := http.StatusUnprocessableEntity
-		if domain.ErrorCode(err) == domain.ECONFLICT {
-			status = http.StatusConflict
-			if fresh, ferr := s.db.UnitByID(ctx, u.ID); ferr == nil {
-				u = fresh // the form now carries the current version
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			if status == http.StatusConflict {
+				if fresh, ferr := s.db.UnitByID(ctx, u.ID); ferr == nil {
+					u = fresh // the form now carries the current version
+				}
 			}
-		}
-		return s.renderUnit(w, r, status, u, s.today(), forms)
+			forms.Problems = unitProblems(p, "")
+			return s.renderUnit(w, r, status, u, s.today(), forms)
+		})
 	}
 	s.flash(ctx, "users.flash.saved")
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Unit(u.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -423,19 +433,20 @@ func (s *Server) dissolveUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	forms := web.UnitForms{ChangeDate: isoDay(s.today()), DissolveDate: r.PostFormValue("date"), Errors: map[string]string{}}
+	forms := web.UnitForms{ChangeDate: isoDay(s.today()), DissolveDate: r.PostFormValue("date")}
 	day, ok := domain.ParseDate(forms.DissolveDate)
 	if !ok {
-		forms.Errors["form"] = i18n.T(ctx, "date.out_of_range")
-	} else if err := s.db.DissolveUnit(ctx, u.ID, day, r.PostFormValue("decision")); err != nil && !formError(ctx, err, forms.Errors) {
-		return err
-	}
-	if len(forms.Errors) > 0 {
-		forms.ErrorCount = len(forms.Errors)
+		fieldProblem(ctx, &forms.Problems, "dissolve_date", "date.out_of_range")
 		return s.renderUnit(w, r, http.StatusUnprocessableEntity, u, s.today(), forms)
 	}
+	if err := s.db.DissolveUnit(ctx, u.ID, day, r.PostFormValue("decision")); err != nil {
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			forms.Problems = unitProblems(p, "dissolve_")
+			return s.renderUnit(w, r, status, u, s.today(), forms)
+		})
+	}
 	s.flash(ctx, "units.flash.dissolved")
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(u.ID, 10)+"?at="+isoDay(day.AddDate(0, 0, -1)), http.StatusSeeOther)
+	http.Redirect(w, r, paths.UnitAt(u.ID, isoDay(day.AddDate(0, 0, -1))), http.StatusSeeOther)
 	return nil
 }
 
@@ -452,16 +463,22 @@ func (s *Server) renderReorg(w http.ResponseWriter, r *http.Request, status int,
 		v.Targets = append(v.Targets, web.NewUnitRow{Kind: string(domain.KindCommune)})
 	}
 	v.Kinds = kindOptions(ctx, "")
-	v.ErrorCount = len(v.Errors)
+	v.Problems.Rename("effective_date", "date")
+	v.Problems.Rename("parent_id", "parent_code")
+	v.Problems.Order(reorgFields...)
 	s.render(w, r, status, web.Reorganize(s.chrome(r, i18n.T(ctx, "units.reorganize")), v))
 }
+
+// reorgFields are the controls of the reorganisation form, top to bottom.
+var reorgFields = []string{"kind", "date", "decision", "sources", "into", "parent_code", "targets",
+	"target_name", "target_short_name", "target_code", "target_kind", "note"}
 
 // reorganize carries out a merge or a split as one transaction.
 func (s *Server) reorganize(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ReorgView{Kind: r.PostFormValue("kind"), Date: r.PostFormValue("date"), Decision: r.PostFormValue("decision"),
 		Note: r.PostFormValue("note"), Sources: r.PostFormValue("sources"), IntoCode: strings.TrimSpace(r.PostFormValue("into")),
-		ParentCode: strings.TrimSpace(r.PostFormValue("parent_code")), Errors: map[string]string{}}
+		ParentCode: strings.TrimSpace(r.PostFormValue("parent_code"))}
 	names, shorts, codes, kinds := r.PostForm["target_name"], r.PostForm["target_short"], r.PostForm["target_code"], r.PostForm["target_kind"]
 	if len(names) > 20 {
 		return domain.Errorf(domain.EINVALID, "field.invalid")
@@ -481,7 +498,7 @@ func (s *Server) reorganize(w http.ResponseWriter, r *http.Request) error {
 	}
 	day, ok := domain.ParseDate(v.Date)
 	if !ok {
-		v.Errors["effective_date"] = "date.out_of_range"
+		fieldProblem(ctx, &v.Problems, "date", "date.out_of_range")
 		s.renderReorg(w, r, http.StatusUnprocessableEntity, v)
 		return nil
 	}
@@ -494,20 +511,20 @@ func (s *Server) reorganize(w http.ResponseWriter, r *http.Request) error {
 		}
 		u, err := s.db.UnitByCode(ctx, code, day.AddDate(0, 0, -1))
 		if err != nil {
-			v.Errors["sources"] = "reorg.source.unknown"
-			v.Errors["form"] = i18n.T(ctx, "reorg.source.unknown_code", code)
+			fieldProblem(ctx, &v.Problems, "sources", "reorg.source.unknown")
+			fieldProblem(ctx, &v.Problems, "form", "reorg.source.unknown_code", code)
 			break
 		}
 		reorg.Sources = append(reorg.Sources, u.ID)
 	}
 	parentID, msg := s.parentByCode(ctx, v.ParentCode, day)
 	if msg != "" {
-		v.Errors["parent_id"] = msg
+		fieldProblem(ctx, &v.Problems, "parent_code", msg)
 	}
 	if v.IntoCode != "" {
 		into, err := s.db.UnitByCode(ctx, v.IntoCode, day)
 		if err != nil {
-			v.Errors["into"] = "unit.parent.not_in_force"
+			fieldProblem(ctx, &v.Problems, "into", "unit.parent.not_in_force")
 		} else {
 			reorg.Into = &into.ID
 		}
@@ -519,18 +536,19 @@ func (s *Server) reorganize(w http.ResponseWriter, r *http.Request) error {
 		reorg.Targets = append(reorg.Targets, domain.UnitInput{Name: t.Name, ShortName: t.ShortName, Code: t.Code,
 			Kind: domain.UnitKind(t.Kind), ParentID: parentID})
 	}
-	var created []int64
-	if len(v.Errors) == 0 {
-		var err error
-		if _, created, err = s.db.Reorganise(ctx, reorg); err != nil && !formError(ctx, err, v.Errors) {
-			return err
-		}
-	}
-	if len(v.Errors) > 0 {
+	if v.Problems.Any() {
 		s.renderReorg(w, r, http.StatusUnprocessableEntity, v)
 		return nil
 	}
+	_, created, err := s.db.Reorganise(ctx, reorg)
+	if err != nil {
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			v.Problems = p
+			s.renderReorg(w, r, status, v)
+			return nil
+		})
+	}
 	s.flash(ctx, "units.flash."+v.Kind)
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(created[0], 10)+"?at="+url.QueryEscape(isoDay(day)), http.StatusSeeOther)
+	http.Redirect(w, r, paths.UnitAt(created[0], isoDay(day)), http.StatusSeeOther)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/password"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -33,14 +34,17 @@ func parseUserForm(r *http.Request) userForm {
 	return f
 }
 
+// userFields are the controls of the user form, top to bottom.
+var userFields = []string{"email", "full_name", "role", "unit_id", "password"}
+
 // toNewUser validates the form into a domain.NewUser.
-func (f userForm) toNewUser() (domain.NewUser, domain.FieldErrors) {
+func (f userForm) toNewUser(ctx context.Context) (domain.NewUser, web.Problems) {
 	n := domain.NewUser{Email: f.email, FullName: f.fullName, Role: domain.Role(f.role)}
-	errs := domain.FieldErrors{}
+	var p web.Problems
 	if f.unitID != "" {
 		id, err := strconv.ParseInt(f.unitID, 10, 64)
 		if err != nil || id <= 0 {
-			errs.Add("unit_id", "user.unit.invalid")
+			fieldProblem(ctx, &p, "unit_id", "user.unit.invalid")
 		} else {
 			n.UnitID = &id
 		}
@@ -48,29 +52,20 @@ func (f userForm) toNewUser() (domain.NewUser, domain.FieldErrors) {
 	n.Normalize()
 	var ve *domain.ValidationError
 	if errors.As(n.Validate(), &ve) {
-		for k, v := range ve.Fields {
-			errs.Add(k, v)
-		}
+		addProblems(ctx, &p, ve)
 	}
-	return n, errs
+	p.Order(userFields...)
+	return n, p
 }
 
 // formView fills the shown form from what was typed and its problems.
-func (s *Server) formView(r *http.Request, f userForm, errs domain.FieldErrors) (web.UserForm, error) {
+func (s *Server) formView(r *http.Request, f userForm, p web.Problems) (web.UserForm, error) {
 	ctx := r.Context()
 	units, err := s.db.UnitsOn(ctx, domain.DateOf(s.db.Now()))
 	if err != nil {
 		return web.UserForm{}, err
 	}
-	v := web.UserForm{
-		Email:      web.Field{Value: f.email, Error: errs["email"]},
-		FullName:   web.Field{Value: f.fullName, Error: errs["full_name"]},
-		Role:       web.Field{Value: f.role, Error: errs["role"]},
-		UnitID:     web.Field{Value: f.unitID, Error: errs["unit_id"]},
-		Password:   web.Field{Error: errs["password"]},
-		Version:    f.version,
-		ErrorCount: len(errs),
-	}
+	v := web.UserForm{Email: f.email, FullName: f.fullName, Version: f.version, Problems: p}
 	for _, role := range domain.Roles {
 		v.Roles = append(v.Roles, web.Option{Value: string(role), Label: i18n.T(ctx, "role."+string(role)), Selected: string(role) == f.role})
 	}
@@ -92,15 +87,17 @@ func userRows(users []*domain.User) []web.UserRow {
 
 // listUsers shows every user and an empty creation form.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
-	return s.renderUsers(w, r, http.StatusOK, userForm{role: string(domain.RoleFocalPoint)}, nil, newIdempotencyKey())
+	return s.renderUsers(w, r, http.StatusOK, userForm{role: string(domain.RoleFocalPoint)}, web.Problems{}, newIdempotencyKey())
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, f userForm, errs domain.FieldErrors, key string) error {
+// renderUsers shows the list and the creation form, with what was typed and
+// its problems after a refused submission.
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, f userForm, p web.Problems, key string) error {
 	users, err := s.db.ListUsers(r.Context())
 	if err != nil {
 		return err
 	}
-	form, err := s.formView(r, f, errs)
+	form, err := s.formView(r, f, p)
 	if err != nil {
 		return err
 	}
@@ -118,7 +115,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if n := len(key); n < 16 || n > 64 {
 		key = newIdempotencyKey()
 	}
-	n, errs := f.toNewUser()
+	n, p := f.toNewUser(ctx)
 	pw := domain.NormalizePassword(f.password)
 	generated := pw == ""
 	if generated {
@@ -131,23 +128,21 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if msg := domain.ValidatePassword(pw, own...); msg != "" {
-			errs.Add("password", msg)
+			fieldProblem(ctx, &p, "password", msg)
 		}
 	}
-	if len(errs) > 0 {
-		return s.renderUsers(w, r, http.StatusUnprocessableEntity, f, errs, key)
+	if p.Any() {
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, f, p, key)
 	}
 	hash, err := password.Hash(pw, password.Default)
 	if err != nil {
 		return err
 	}
 	u, created, err := s.db.CreateUser(ctx, n, hash, key)
-	var ve *domain.ValidationError
-	if errors.As(err, &ve) {
-		return s.renderUsers(w, r, http.StatusUnprocessableEntity, f, ve.Fields, key)
-	}
 	if err != nil {
-		return err
+		return refuse(ctx, err, userFields, func(status int, p web.Problems) error {
+			return s.renderUsers(w, r, status, f, p, key)
+		})
 	}
 	if created {
 		s.flash(ctx, "users.flash.created")
@@ -155,7 +150,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 			s.sessions.Put(ctx, sessSecret, secretFor(u.ID, pw))
 		}
 	}
-	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -188,7 +183,7 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderUser(w, r, http.StatusOK, u, formFromUser(u), nil)
+	return s.renderUser(w, r, http.StatusOK, u, formFromUser(u), web.Problems{})
 }
 
 func formFromUser(u *domain.User) userForm {
@@ -199,8 +194,10 @@ func formFromUser(u *domain.User) userForm {
 	return f
 }
 
-func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, u *domain.User, f userForm, errs domain.FieldErrors) error {
-	form, err := s.formView(r, f, errs)
+// renderUser shows one user's page, its edit form with what was typed and
+// its problems after a refused submission.
+func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, u *domain.User, f userForm, p web.Problems) error {
+	form, err := s.formView(r, f, p)
 	if err != nil {
 		return err
 	}
@@ -237,28 +234,30 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := parseUserForm(r)
 	f.email = u.Email
-	n, errs := f.toNewUser()
+	n, p := f.toNewUser(ctx)
 	if n.Role != u.Role && u.ID == userFrom(ctx).ID {
-		errs.Add("role", "users.self_role")
+		fieldProblem(ctx, &p, "role", "users.self_role")
+		p.Order(userFields...)
 	}
-	if len(errs) > 0 {
-		return s.renderUser(w, r, http.StatusUnprocessableEntity, u, f, errs)
+	if p.Any() {
+		return s.renderUser(w, r, http.StatusUnprocessableEntity, u, f, p)
 	}
 	err = s.db.UpdateUser(ctx, u.ID, postgres.UserUpdate{FullName: n.FullName, Role: n.Role, UnitID: n.UnitID, Version: f.version})
-	var ve *domain.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		return s.renderUser(w, r, http.StatusUnprocessableEntity, u, f, ve.Fields)
-	case domain.ErrorCode(err) == domain.ECONFLICT:
+	if domain.ErrorCode(err) == domain.ECONFLICT {
 		// Show the current record with the user's input kept; the form now
 		// carries the current version, so saving again is a deliberate choice.
 		f.version = u.Version
-		return s.renderUser(w, r, http.StatusConflict, u, f, domain.FieldErrors{"full_name": "error.stale"})
-	case err != nil:
-		return err
+		var stale web.Problems
+		fieldProblem(ctx, &stale, "full_name", "error.stale")
+		return s.renderUser(w, r, http.StatusConflict, u, f, stale)
+	}
+	if err != nil {
+		return refuse(ctx, err, userFields, func(status int, p web.Problems) error {
+			return s.renderUser(w, r, status, u, f, p)
+		})
 	}
 	s.flash(ctx, "users.flash.saved")
-	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -284,7 +283,7 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request) error {
 		}
 		if last {
 			// Disabling leaves the unit with no one to submit: ask first.
-			return s.renderUser(w, r, http.StatusConflict, u, formFromUser(u), nil)
+			return s.renderUser(w, r, http.StatusConflict, u, formFromUser(u), web.Problems{})
 		}
 	}
 	if err := s.db.SetUserDisabled(ctx, u.ID, disabled); err != nil {
@@ -295,7 +294,7 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		s.flash(ctx, "users.flash.enabled")
 	}
-	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -316,7 +315,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sessions.Put(ctx, sessSecret, secretFor(u.ID, pw))
 	s.flash(ctx, "users.flash.password")
-	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -331,6 +330,6 @@ func (s *Server) endUserSessions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(ctx, "users.flash.sessions")
-	http.Redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.User(u.ID), http.StatusSeeOther)
 	return nil
 }
