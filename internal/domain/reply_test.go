@@ -5,70 +5,50 @@ import (
 	"time"
 )
 
+// TestReplyStage: the reply is sent once, within its window; the appraiser
+// answers once it is sent or the window is over; a sent reply lets the form
+// be locked before the window ends; nothing changes after the lock.
 func TestReplyStage(t *testing.T) {
 	until := Day(2026, 12, 8)
-	sent := time.Date(2026, 12, 3, 9, 0, 0, 0, Zone)
-	during := time.Date(2026, 12, 8, 20, 0, 0, 0, Zone)
-	after := time.Date(2026, 12, 9, 0, 5, 0, 0, Zone)
-	open := ReplyStage{Status: AssessAppraised, ReplyUntil: &until}
-	replied := ReplyStage{Status: AssessAppraised, ReplyUntil: &until, ReplySent: &sent}
-	locked := ReplyStage{Status: AssessLocked, ReplyUntil: &until, ReplySent: &sent}
-	received := ReplyStage{Status: AssessReceived}
+	during, after := Day(2026, 12, 8), Day(2026, 12, 9)
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, Zone)
+	form := func() *Assessment { return &Assessment{Status: AssessAppraised, ReplyUntil: &until} }
+	sent := form()
+	if err := sent.SendReply(during, at); err != nil || sent.ReplySent == nil {
+		t.Fatalf("send within the window: %v", err)
+	}
+	locked := form()
+	locked.Status = AssessLocked
 	for _, c := range []struct {
 		name string
 		err  error
 		want string
 	}{
-		{"reply in the window", open.CheckReply(during), ""},
-		{"reply after the window", open.CheckReply(after), "reply.window_over"},
-		{"reply twice", replied.CheckReply(during), "reply.already_sent"},
-		{"reply after the lock", locked.CheckReply(during), "reply.locked"},
-		{"reply before the appraisal ends", received.CheckReply(during), "reply.not_appraised"},
-		{"answer while the unit may still reply", open.CheckAnswer(during), "reply.waiting"},
-		{"answer once the window ends", open.CheckAnswer(after), ""},
-		{"answer a sent reply", replied.CheckAnswer(during), ""},
-		{"answer after the lock", locked.CheckAnswer(after), "reply.locked"},
-		{"lock with a reply unanswered", replied.CheckLock(during, 1), "reply.unanswered"},
-		{"lock when all is answered", replied.CheckLock(during, 0), ""},
-		{"lock before the window ends", open.CheckLock(during, 0), "reply.waiting"},
-		{"lock twice", locked.CheckLock(after, 0), "reply.locked"},
-		{"reopen a locked form", locked.CheckReopen(), ""},
-		{"reopen an open form", replied.CheckReopen(), "reply.not_locked"},
+		{"send after the window", form().SendReply(after, at), "reply.closed"},
+		{"send twice", sent.SendReply(during, at), "reply.already_sent"},
+		{"reply after sending", sent.Reply(during), "reply.already_sent"},
+		{"reply after the lock", locked.Reply(during), "assessment.locked"},
+		{"answer while the unit may still reply", form().CheckAnswer(during), "reply.waiting"},
+		{"answer once the window ends", form().CheckAnswer(after), ""},
+		{"answer a sent reply", sent.CheckAnswer(during), ""},
+		{"answer after the lock", locked.CheckAnswer(after), "assessment.locked"},
 	} {
 		got := ""
 		if c.err != nil {
 			got, _ = ErrorMessage(c.err)
-			if ErrorCode(c.err) != ECONFLICT {
-				t.Errorf("%s: code %s, want conflict", c.name, ErrorCode(c.err))
-			}
 		}
 		if got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
-}
-
-func TestAdjusted(t *testing.T) {
-	p := func(v Points) *Points { return &v }
-	b := func(v bool) *bool { return &v }
-	m := func(v int64) *int64 { return &v }
-	for _, c := range []struct {
-		name string
-		self Entry
-		a    Appraised
-		want bool
-	}{
-		{"not appraised", Entry{Points: p(500)}, Appraised{}, false},
-		{"accepted as is", Entry{Points: p(500)}, Appraised{Points: p(500), NA: b(false)}, false},
-		{"lowered", Entry{Points: p(500)}, Appraised{Points: p(250), NA: b(false)}, true},
-		{"measured changed", Entry{Points: p(500), Measured: m(9500)}, Appraised{Points: p(500), Measured: m(9000), NA: b(false)}, true},
-		{"made not applicable", Entry{Points: p(500)}, Appraised{NA: b(true)}, true},
-		{"both not applicable", Entry{NA: true}, Appraised{NA: b(true)}, false},
-		{"scored where the unit said not applicable", Entry{NA: true}, Appraised{Points: p(0), NA: b(false)}, true},
-	} {
-		if got := Adjusted(c.self, c.a); got != c.want {
-			t.Errorf("%s: %v, want %v", c.name, got, c.want)
-		}
+	if ok, err := form().Lock(during, at, 0); ok || err == nil {
+		t.Error("locked while the unit may still reply")
+	}
+	if ok, err := sent.Lock(during, at, 1); ok || err == nil {
+		t.Error("locked with a reply unanswered")
+	}
+	if ok, err := sent.Lock(during, at, 0); !ok || err != nil {
+		t.Errorf("a sent and answered reply: lock %v %v", ok, err)
 	}
 }
 

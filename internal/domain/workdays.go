@@ -69,9 +69,3 @@ func AddWorkingDays(d time.Time, n int, off Holidays) time.Time {
 func ReplyUntil(at time.Time, replyDays int, off Holidays) time.Time {
 	return AddWorkingDays(DateOf(at), replyDays, off)
 }
-
-// ReplyOpen reports whether a reply window ending on until (a date) is still
-// open at instant now, by the server clock in Vietnam.
-func ReplyOpen(until *time.Time, now time.Time) bool {
-	return until != nil && !DateOf(now).After(*until)
-}

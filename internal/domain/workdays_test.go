@@ -89,19 +89,3 @@ func TestReplyUntil(t *testing.T) {
 		t.Errorf("ReplyUntil from Monday in Vietnam = %s, want 11/03/2025", got.Format("02/01/2006"))
 	}
 }
-
-func TestReplyOpen(t *testing.T) {
-	until := Day(2025, 9, 9)
-	for at, want := range map[time.Time]bool{
-		time.Date(2025, 9, 9, 23, 59, 0, 0, Zone):     true,  // the last evening in Vietnam
-		time.Date(2025, 9, 9, 17, 30, 0, 0, time.UTC): false, // 00:30 on the 10th in Vietnam
-		time.Date(2025, 9, 3, 8, 0, 0, 0, Zone):       true,
-	} {
-		if got := ReplyOpen(&until, at); got != want {
-			t.Errorf("ReplyOpen(09/09/2025, %s) = %v, want %v", at, got, want)
-		}
-	}
-	if ReplyOpen(nil, time.Now()) {
-		t.Error("no window: want closed")
-	}
-}

@@ -56,15 +56,11 @@ func (db *DB) CompleteAppraisal(ctx context.Context, id int64) (done bool, err e
 		}
 		now := db.Now()
 		today := domain.DateOf(now)
-		rows, err := tx.Query(ctx, `SELECT day FROM holidays WHERE day > $1 ORDER BY day LIMIT 400`, today)
+		off, err := holidaysFrom(ctx, tx, today)
 		if err != nil {
 			return err
 		}
-		holidays, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
-		if err != nil {
-			return err
-		}
-		if done, err = a.CompleteAppraisal(now, domain.ReplyUntil(now, days, domain.NewHolidays(holidays...)), left); err != nil || !done {
+		if done, err = a.CompleteAppraisal(now, domain.ReplyUntil(now, days, off), left); err != nil || !done {
 			return err
 		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)

@@ -21,7 +21,7 @@ type Assessment = domain.Assessment
 const assessmentColumns = `a.id, a.campaign_id, a.set_id, a.phase_id, a.unit_id, u.name, p.name, a.status, a.version, a.submitted_at,
 	a.deadline, p.assessment_from, p.assessment_to, a.total_points, a.applicable_max, a.converted, a.scored, cp.status,
 	a.received_at, a.appraised_at, a.reply_until, a.locked_at, a.appraised_points, a.appraised_max, a.appraised_converted,
-	a.appraised_scored, a.final_points, a.final_max, a.final_converted`
+	a.appraised_scored, a.final_points, a.final_max, a.final_converted, a.reply_submitted_at`
 
 const assessmentFrom = ` FROM assessments a JOIN units u ON u.id = a.unit_id JOIN phases p ON p.id = a.phase_id JOIN campaigns cp ON cp.id = a.campaign_id`
 
@@ -30,7 +30,7 @@ func scanAssessment(row pgx.Row) (*Assessment, error) {
 	err := row.Scan(&a.ID, &a.CampaignID, &a.SetID, &a.PhaseID, &a.UnitID, &a.UnitName, &a.PhaseName, &a.Status, &a.Version, &a.SubmittedAt,
 		&a.Deadline, &a.WindowFrom, &a.WindowTo, &a.Points, &a.ApplicableMax, &a.Converted, &a.Scored, &a.CampaignStatus,
 		&a.ReceivedAt, &a.AppraisedAt, &a.ReplyUntil, &a.LockedAt, &a.AppraisedPoints, &a.AppraisedMax, &a.AppraisedConverted,
-		&a.AppraisedScored, &a.FinalPoints, &a.FinalMax, &a.FinalConverted)
+		&a.AppraisedScored, &a.FinalPoints, &a.FinalMax, &a.FinalConverted, &a.ReplySent)
 	if err != nil {
 		return nil, notFound(err, "assessment.not_found")
 	}

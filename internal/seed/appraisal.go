@@ -140,94 +140,56 @@ func fillForm(ctx context.Context, db *postgres.DB, formID, setID int64, score i
 	return nil
 }
 
-// appraise records the appraisal of a submitted form as completed at
-// instant at by appraiserID: every criterion as the unit scored it but the
-// adjusted ones, the totals, and the reply window of the phase's working
-// days.
-func appraise(ctx context.Context, db *postgres.DB, formID, setID, appraiserID int64, at time.Time) error {
+// appraise has the appraiser receive a submitted form, appraise every
+// criterion (as the unit scored it, but the adjusted ones, lowered with a
+// comment) and complete the appraisal at instant at, which opens the unit's
+// reply window of the phase's working days.
+func appraise(ctx context.Context, db *postgres.DB, formID, setID int64, at time.Time) error {
+	clock := db.Now
+	db.Now = func() time.Time { return at }
+	defer func() { db.Now = clock }()
+	if _, err := db.ReceiveAssessment(ctx, formID); err != nil {
+		return err
+	}
 	nodes, err := db.Criteria(ctx, setID)
 	if err != nil {
 		return err
 	}
-	leaves := domain.Leaves(nodes)
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	if _, err := tx.Exec(ctx, `UPDATE scores SET appraised_points = points, appraised_measured = measured, appraised_na = na,
-		appraised_by = $2, appraised_at = $3, final_points = points, final_measured = measured, final_na = na
-		WHERE assessment_id = $1`, formID, appraiserID, at); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value, actor_id, at)
-		SELECT assessment_id, criterion_id, 'appraise', jsonb_build_object('points', points, 'measured', measured, 'na', na),
-			jsonb_build_object('points', points, 'measured', measured, 'na', na), $2, $3 FROM scores WHERE assessment_id = $1`, formID, appraiserID, at); err != nil {
-		return err
-	}
-	for _, adj := range demoAdjustments {
-		n := leaves[adj.leaf]
-		var lowered domain.Points
-		if n.Method == domain.MethodPoints {
-			step := max(n.Step, 1)
-			lowered = n.Max / 2 / step * step
-		}
-		if _, err := tx.Exec(ctx, `UPDATE scores SET appraised_points = $3, final_points = $3, appraisal_comment = $4
-			WHERE assessment_id = $1 AND criterion_id = $2`, formID, n.ID, lowered, adj.comment); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE assessment_history SET new_value = jsonb_set(new_value, '{points}', to_jsonb($3::int))
-			WHERE assessment_id = $1 AND criterion_id = $2 AND action = 'appraise'`, formID, n.ID, lowered); err != nil {
-			return err
-		}
-	}
-	var days int
-	if err := tx.QueryRow(ctx, `SELECT p.reply_days FROM assessments a JOIN phases p ON p.id = a.phase_id WHERE a.id = $1`, formID).Scan(&days); err != nil {
-		return err
-	}
-	var off []time.Time
-	for y := at.Year(); y <= at.Year()+1; y++ {
-		hs, err := db.HolidaysOfYear(ctx, y)
-		if err != nil {
-			return err
-		}
-		for _, h := range hs {
-			off = append(off, h.Day)
-		}
-	}
-	until := domain.ReplyUntil(at, days, domain.NewHolidays(off...))
-	if _, err := tx.Exec(ctx, `UPDATE assessments SET status = 'appraised', received_at = $2, received_by = $3, appraised_at = $2, appraised_by = $3,
-		reply_until = $4 WHERE id = $1`, formID, at, appraiserID, until); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, action, actor_id, at) VALUES ($1, 'appraisal_complete', $2, $3)`,
-		formID, appraiserID, at); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return err
-	}
-	return appraisedTotals(ctx, db, formID, nodes)
-}
-
-// appraisedTotals stores a form's appraised and final totals.
-func appraisedTotals(ctx context.Context, db *postgres.DB, formID int64, nodes []domain.Criterion) error {
 	a, err := db.AssessmentByID(ctx, formID)
 	if err != nil {
 		return err
 	}
-	scores, err := db.ReplyScores(ctx, a)
+	stored, err := db.Scores(ctx, a)
 	if err != nil {
 		return err
 	}
-	entries := map[int64]domain.Entry{}
-	for id, s := range scores {
-		v := s.Appraised
-		entries[id] = domain.Entry{Points: v.Points, Measured: v.Measured, NA: v.NA != nil && *v.NA}
+	leaves := domain.Leaves(nodes)
+	adjusted := map[int64]string{}
+	for _, adj := range demoAdjustments {
+		adjusted[leaves[adj.leaf].ID] = adj.comment
 	}
-	t := domain.ComputeTotals(nodes, entries)
-	_, err = db.Pool.Exec(ctx, `UPDATE assessments SET appraised_points = $2, appraised_max = $3, appraised_converted = $4, appraised_scored = $5,
-		final_points = $2, final_max = $3, final_converted = $4 WHERE id = $1`, formID, t.Points, t.ApplicableMax, t.Converted, t.Scored)
+	var edits []postgres.ScoreEdit
+	for _, n := range leaves {
+		sc := stored[n.ID]
+		e := domain.Entry{Points: sc.Points, Measured: sc.Measured, NA: sc.NA}
+		if comment, ok := adjusted[n.ID]; ok {
+			var lowered domain.Points
+			if n.Method == domain.MethodPoints {
+				step := max(n.Step, 1)
+				lowered = n.Max / 2 / step * step
+			}
+			e = domain.Entry{Points: &lowered, Explanation: comment}
+		}
+		edits = append(edits, postgres.ScoreEdit{CriterionID: n.ID, Entry: e, Version: sc.Version})
+	}
+	conflicts, err := db.SaveAppraisal(ctx, formID, edits)
+	if err != nil {
+		return err
+	}
+	if len(conflicts) > 0 {
+		return fmt.Errorf("appraisal of form %d: %d conflicts", formID, len(conflicts))
+	}
+	_, err = db.CompleteAppraisal(ctx, formID)
 	return err
 }
 
@@ -290,7 +252,7 @@ func seedAppraisal(ctx context.Context, db *postgres.DB, store storage.Store, un
 		if f.stage == "window_over" {
 			at = now.AddDate(0, 0, -21) // appraised three weeks ago: its window has ended
 		}
-		if err := appraise(appraiser, db, formID, a.SetID, appraiserID, at); err != nil {
+		if err := appraise(appraiser, db, formID, a.SetID, at); err != nil {
 			return fmt.Errorf("%s: %w", f.unit, err)
 		}
 		if f.stage == "reply_open" || f.stage == "window_over" {
@@ -301,16 +263,16 @@ func seedAppraisal(ctx context.Context, db *postgres.DB, store storage.Store, un
 			return err
 		}
 		leaves := domain.Leaves(nodes)
-		scores, err := db.ReplyScores(ctx, a)
+		scores, err := db.Scores(ctx, a)
 		if err != nil {
 			return err
 		}
 		first, second := leaves[demoAdjustments[0].leaf].ID, leaves[demoAdjustments[1].leaf].ID
-		edits := []postgres.ReplyEdit{
+		edits := []postgres.ScoreEdit{
 			{CriterionID: first, Version: scores[first].Version,
-				Text: "Đơn vị bổ sung Báo cáo số 45/BC-" + f.unit + " ngày 15/12 có đủ số liệu quý IV (đính kèm)."},
+				Entry: domain.Entry{Explanation: "Đơn vị bổ sung Báo cáo số 45/BC-" + f.unit + " ngày 15/12 có đủ số liệu quý IV (đính kèm)."}},
 			{CriterionID: second, Version: scores[second].Version,
-				Text: "Kế hoạch đã trình đúng hạn; văn bản ký ban hành chậm 02 ngày do lịch công tác của lãnh đạo."},
+				Entry: domain.Entry{Explanation: "Kế hoạch đã trình đúng hạn; văn bản ký ban hành chậm 02 ngày do lịch công tác của lãnh đạo."}},
 		}
 		if _, _, err := db.SaveReplies(focal, formID, edits, true); err != nil {
 			return fmt.Errorf("%s reply: %w", f.unit, err)
@@ -318,10 +280,10 @@ func seedAppraisal(ctx context.Context, db *postgres.DB, store storage.Store, un
 		if f.stage == "reply_sent" {
 			continue
 		}
-		if scores, err = db.ReplyScores(ctx, a); err != nil {
+		if scores, err = db.Scores(ctx, a); err != nil {
 			return err
 		}
-		self := scores[first].Self
+		self := scores[first].Self()
 		if err := db.AnswerReply(appraiser, formID, first, scores[first].Version, domain.ReplyAnswer{Decision: domain.ReplyAccepted,
 			Value: domain.Entry{Points: self.Points, Measured: self.Measured}, Reason: "Báo cáo bổ sung đủ số liệu: chấp nhận điểm đơn vị tự chấm."}); err != nil {
 			return fmt.Errorf("%s accept: %w", f.unit, err)

@@ -31,7 +31,7 @@ const (
 
 // replyTarget loads {assessmentID} for its reply page and says in which
 // role the user sees it: anyone else gets the 404 of a missing form.
-func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *postgres.Assessment, replyRole, error) {
+func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *domain.Assessment, replyRole, error) {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	c, err := s.campaignParam(r)
@@ -56,7 +56,7 @@ func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *postgres.Asses
 		return c, a, replyUnit, nil
 	}
 	if u != nil {
-		ok, err := s.db.IsAppraiserOf(ctx, a.ID, u.ID)
+		ok, err := s.db.IsAssigned(ctx, a.ID, u.ID)
 		if err != nil {
 			return nil, nil, 0, err
 		}
@@ -71,7 +71,7 @@ func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *postgres.Asses
 // data: what was typed and what went wrong.
 type replyState struct {
 	replies   map[int64]string
-	conflicts map[int64]postgres.ReplyConflict
+	conflicts map[int64]postgres.Conflict
 	answer    *typedAnswer
 	reopen    string
 	problems  []string
@@ -94,32 +94,25 @@ func (s *Server) replyPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderReply(w, r, http.StatusOK, c, a, role, replyState{})
 }
 
-func appraisedText(ctx context.Context, v domain.Appraised) string { return valueText(ctx, v, false) }
-
-// valueText shows a value; percent: the measured value is a percentage
-// (a criterion scored by tiers).
-func valueText(ctx context.Context, v domain.Appraised, percent bool) string {
+// valueText shows a criterion's value; percent: the measured value is a
+// percentage (a criterion scored by tiers).
+func valueText(ctx context.Context, v domain.Entry, percent bool) string {
 	switch {
-	case v.Measured != nil && v.Points != nil && percent:
-		return i18n.T(ctx, "reply.measured.percent", domain.Points(*v.Measured).String(), v.Points.String())
-	case v.NA != nil && *v.NA:
+	case v.NA:
 		return i18n.T(ctx, "score.na")
 	case v.Points == nil:
 		return "—"
+	case v.Measured != nil && percent:
+		return i18n.T(ctx, "reply.measured.percent", domain.Points(*v.Measured).String(), v.Points.String())
 	case v.Measured != nil:
 		return i18n.T(ctx, "reply.measured", domain.Points(*v.Measured).String(), v.Points.String())
 	}
 	return v.Points.String()
 }
 
-func selfAppraised(e domain.Entry) domain.Appraised {
-	na := e.NA
-	return domain.Appraised{Points: e.Points, Measured: e.Measured, NA: &na}
-}
-
-func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, role replyRole, st replyState) error {
+func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *domain.Assessment, role replyRole, st replyState) error {
 	ctx := r.Context()
-	info, err := s.db.ReplyInfo(ctx, a.ID)
+	names, err := s.db.ReplyNames(ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -127,7 +120,7 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	scores, err := s.db.ReplyScores(ctx, a)
+	scores, err := s.db.Scores(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -140,10 +133,11 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	now := s.db.Now()
+	day := domain.DateOf(now)
 	base := assessmentPath(c.ID, a.ID)
 	v := web.ReplyView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName, FormHref: base, Action: base + "/reply",
 		StatusKey: "reply.status." + string(a.Status), ForUnit: role == replyUnit, Problems: st.problems, Errors: st.errors, Reopen: st.reopen,
-		Self: a.Converted.String(), Appraised: info.AppraisedConverted.String(), Final: info.FinalConverted.String()}
+		Self: a.Converted.String(), Appraised: a.AppraisedConverted.String(), Final: a.FinalConverted.String()}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
@@ -151,30 +145,30 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 		v.BackHref = base
 	}
 	appraiser := role == replyAppraiser || role == replyStaff
-	stage := info.ReplyStage
 	switch {
-	case stage.Status != domain.AssessAppraised && stage.Status != domain.AssessLocked:
+	case a.Status != domain.AssessAppraised && a.Status != domain.AssessLocked:
 		v.Notice = i18n.T(ctx, "reply.notice.not_appraised")
-	case stage.Status == domain.AssessLocked:
-		v.Notice = i18n.T(ctx, "reply.notice.locked", i18n.DateTime(*info.LockedAt), orSystem(ctx, info.LockedBy))
-	case stage.ReplySent != nil:
-		v.Notice = i18n.T(ctx, "reply.notice.sent", i18n.DateTime(*stage.ReplySent), orSystem(ctx, info.ReplySentBy))
-	case stage.WindowOpen(now):
-		v.Notice = i18n.T(ctx, "reply.notice.open", i18n.Day(*stage.ReplyUntil))
-	default:
-		v.Notice = i18n.T(ctx, "reply.notice.over", i18n.Day(*stage.ReplyUntil))
+	case a.Status == domain.AssessLocked:
+		v.Notice = i18n.T(ctx, "reply.notice.locked", i18n.DateTime(*a.LockedAt), orSystem(ctx, names.LockedBy))
+	case a.ReplySent != nil:
+		v.Notice = i18n.T(ctx, "reply.notice.sent", i18n.DateTime(*a.ReplySent), orSystem(ctx, names.ReplySentBy))
+	case a.ReplyUntil != nil && !day.After(*a.ReplyUntil):
+		v.Notice = i18n.T(ctx, "reply.notice.open", i18n.Day(*a.ReplyUntil))
+	case a.ReplyUntil != nil:
+		v.Notice = i18n.T(ctx, "reply.notice.over", i18n.Day(*a.ReplyUntil))
 	}
-	v.CanReply = role == replyUnit && stage.CheckReply(now) == nil
-	v.CanAnswer = appraiser && stage.CheckAnswer(now) == nil
-	v.CanReopen = role == replyStaff && stage.CheckReopen() == nil
-	if appraiser && stage.Status == domain.AssessAppraised {
-		unanswered := 0
+	v.CanReply = role == replyUnit && a.Reply(day) == nil
+	v.CanAnswer = appraiser && a.CheckAnswer(day) == nil
+	v.CanReopen = role == replyStaff && a.Status == domain.AssessLocked
+	if appraiser && a.Status == domain.AssessAppraised {
+		undecided := 0
 		for _, sc := range scores {
-			if sc.ReplyAt != nil && sc.Decision == "" {
-				unanswered++
+			if sc.ReplyAt != nil && sc.ReplyDecision == "" {
+				undecided++
 			}
 		}
-		if err := stage.CheckLock(now, unanswered); err != nil {
+		trial := *a // Lock changes the record: try it on a copy
+		if _, err := trial.Lock(day, now, undecided); err != nil {
 			key, args := domain.ErrorMessage(err)
 			v.LockBlocked = i18n.T(ctx, key, args...)
 		} else {
@@ -196,32 +190,28 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for _, n := range domain.Leaves(nodes) {
 		sc, ok := scores[n.ID]
-		if !ok || !sc.Adjusted() {
+		if !ok || !sc.Adjusted(&n) {
 			continue
 		}
 		id := strconv.FormatInt(n.ID, 10)
 		percent := n.Method == domain.MethodTiers
 		row := web.ReplyRow{ID: n.ID, Code: n.Code, Title: n.Title, Max: n.Max.String(), MethodHint: describeMethod(ctx, n),
-			Self: valueText(ctx, selfAppraised(sc.Self), percent), SelfExpl: sc.Self.Explanation, Appraised: valueText(ctx, sc.Appraised, percent),
-			Comment: sc.Comment, Source: sc.Source, AppraisedBy: sc.AppraisedBy, Reply: sc.Reply, OrigReply: sc.Reply, Version: sc.Version,
-			Decision: sc.Decision, Reason: sc.Reason, Evidence: byCriterion[n.ID], History: byCode[n.Code],
+			Self: valueText(ctx, sc.Self(), percent), SelfExpl: sc.Explanation, Appraised: valueText(ctx, sc.AppraisedEntry(), percent),
+			Final:   valueText(ctx, sc.FinalEntry(), percent),
+			Comment: sc.AppraisalComment, Source: sc.AppraisalSource, AppraisedBy: sc.AppraisedBy, Reply: sc.Reply, OrigReply: sc.Reply,
+			Version: sc.Version, Decision: sc.ReplyDecision, Reason: sc.ReplyReason, Evidence: byCriterion[n.ID], History: byCode[n.Code],
 			EvidenceURL: base + "/criteria/" + id + "/evidence", AnswerAction: base + "/reply/" + id + "/answer",
 			YesNo: n.Method == domain.MethodYesNo, Measured: n.Method == domain.MethodTiers || n.Method == domain.MethodTargetShare,
 			AllowNA: n.AllowNA}
-		if sc.Final.Done() {
-			row.Final = valueText(ctx, sc.Final, percent)
-		} else {
-			row.Final = row.Appraised
-		}
 		if sc.ReplyAt != nil {
 			row.ReplyAt = i18n.DateTime(*sc.ReplyAt)
 		}
 		// The answer form starts from the current answer, or from the
 		// unit's own value: accepting the reply usually means that.
-		row.AnswerDecision = sc.Decision
-		start := sc.Self
-		if sc.Decision == domain.ReplyAccepted {
-			start = domain.Entry{Points: sc.Final.Points, Measured: sc.Final.Measured, NA: sc.Final.NA != nil && *sc.Final.NA}
+		row.AnswerDecision = sc.ReplyDecision
+		start := sc.Self()
+		if sc.ReplyDecision == domain.ReplyAccepted {
+			start = sc.FinalEntry()
 		}
 		if row.Measured {
 			row.AnswerValue = measuredText(start.Measured)
@@ -229,7 +219,7 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 			row.AnswerValue = pointsText(start.Points)
 		}
 		row.AnswerNA = start.NA
-		row.AnswerReason = sc.Reason
+		row.AnswerReason = sc.ReplyReason
 		if t, ok := st.replies[n.ID]; ok {
 			row.Reply = t
 		}
@@ -257,7 +247,7 @@ func orSystem(ctx context.Context, name string) string {
 // replyFailed shows the reply page again after a refused change: a
 // conflict or a problem of input, with what was typed; anything else is an
 // error page.
-func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment, role replyRole, st replyState, err error) error {
+func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *domain.Assessment, role replyRole, st replyState, err error) error {
 	ctx := r.Context()
 	var ve *domain.ValidationError
 	switch {
@@ -275,6 +265,13 @@ func (s *Server) replyFailed(w http.ResponseWriter, r *http.Request, c *domain.C
 		st.problems = append(st.problems, i18n.T(ctx, key, args...))
 		return s.renderReply(w, r, http.StatusConflict, c, a, role, st)
 	}
+	var te domain.TreeErrors
+	if errors.As(err, &te) {
+		for _, p := range te {
+			st.problems = append(st.problems, p.Code+": "+i18n.T(ctx, p.Message, p.Args...))
+		}
+		return s.renderReply(w, r, http.StatusUnprocessableEntity, c, a, role, st)
+	}
 	return err
 }
 
@@ -290,8 +287,8 @@ func (s *Server) saveReply(send bool) handlerFunc {
 		if role != replyUnit {
 			return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
 		}
-		st := replyState{replies: map[int64]string{}, conflicts: map[int64]postgres.ReplyConflict{}}
-		var edits []postgres.ReplyEdit
+		st := replyState{replies: map[int64]string{}, conflicts: map[int64]postgres.Conflict{}}
+		var edits []postgres.ScoreEdit
 		for key, vals := range r.PostForm {
 			if !strings.HasPrefix(key, "r_") || len(vals) == 0 {
 				continue
@@ -300,8 +297,10 @@ func (s *Server) saveReply(send bool) handlerFunc {
 			if err != nil || id <= 0 {
 				return domain.Errorf(domain.EINVALID, "field.invalid")
 			}
-			version, _ := strconv.Atoi(r.PostFormValue("v_" + strconv.FormatInt(id, 10)))
-			edits = append(edits, postgres.ReplyEdit{CriterionID: id, Text: vals[0], Version: version})
+			sid := strconv.FormatInt(id, 10)
+			version, _ := strconv.Atoi(r.PostFormValue("v_" + sid))
+			edits = append(edits, postgres.ScoreEdit{CriterionID: id, Entry: domain.Entry{Explanation: vals[0]},
+				Orig: domain.Entry{Explanation: r.PostFormValue("o_" + sid)}, Version: version})
 			st.replies[id] = vals[0]
 		}
 		sent, conflicts, err := s.db.SaveReplies(ctx, a.ID, edits, send)
@@ -369,8 +368,7 @@ func (s *Server) answerReply(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := s.db.AnswerReply(ctx, a.ID, cid, version, ans); err != nil {
-		var ve *domain.ValidationError
-		if errors.As(err, &ve) {
+		if ve := (*domain.ValidationError)(nil); errors.As(err, &ve) {
 			for _, k := range []string{"decision", "value", "reason"} {
 				if m, ok := ve.Fields[k]; ok && t.errorKey == "" {
 					t.errorKey = m
@@ -429,7 +427,7 @@ func (s *Server) reopenResult(w http.ResponseWriter, r *http.Request) error {
 // replyHistoryLine describes a line of the reply stage in a form's history.
 func replyHistoryLine(ctx context.Context, h postgres.HistoryRecord, when, who string) (string, bool) {
 	var v struct {
-		Reply    string `json:"reply"`
+		Reply    string `json:"explanation"`
 		Replies  int    `json:"replies"`
 		Decision string `json:"decision"`
 		Reason   string `json:"reason"`
@@ -447,8 +445,7 @@ func replyHistoryLine(ctx context.Context, h postgres.HistoryRecord, when, who s
 	case "reply_submit":
 		return i18n.T(ctx, "reply.history.submit", when, who, v.Replies), true
 	case "reply_answer":
-		na := v.Final.NA
-		final := appraisedText(ctx, domain.Appraised{Points: v.Final.Points, Measured: v.Final.Measured, NA: &na})
+		final := valueText(ctx, domain.Entry{Points: v.Final.Points, Measured: v.Final.Measured, NA: v.Final.NA}, false)
 		if v.Decision == domain.ReplyAccepted {
 			return i18n.T(ctx, "reply.history.accepted", when, who, h.Code, final), true
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,43 +68,51 @@ func newReplyCase(t *testing.T) *replyCase {
 	return rc
 }
 
-// appraise completes the appraisal as the appraisal form does: every
-// criterion appraised (final = appraised), three lowered with a comment,
-// the totals kept, the reply window opened for five working days.
+// appraise completes the appraisal through the appraisal's own operations
+// (receive, the appraiser's scores, complete): every criterion as the unit
+// scored it but three lowered with a comment; completing opens the reply
+// window of five working days.
 func (rc *replyCase) appraise(t *testing.T) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := domain.WithActor(context.Background(), domain.Actor{UserID: rc.users["appraiser"].ID})
 	db := rc.a.db
-	if _, err := db.Pool.Exec(ctx, `UPDATE scores SET appraised_points = points, appraised_measured = measured, appraised_na = na,
-		appraised_at = now(), final_points = points, final_measured = measured, final_na = na WHERE assessment_id = $1`, rc.id); err != nil {
+	if _, err := db.ReceiveAssessment(ctx, rc.id); err != nil {
 		t.Fatal(err)
-	}
-	half := rc.points.Max / 2
-	for _, adj := range []struct {
-		c        domain.Criterion
-		points   domain.Points
-		measured *int64
-	}{{rc.points, half, nil}, {rc.yesno, 0, nil}, {rc.tiers, 0, ptr(int64(5000))}} {
-		if _, err := db.Pool.Exec(ctx, `UPDATE scores SET appraised_points = $3, final_points = $3, appraised_measured = $4, final_measured = $4,
-			appraisal_comment = 'Tài liệu kiểm chứng chưa chứng minh được kết quả.' WHERE assessment_id = $1 AND criterion_id = $2`,
-			rc.id, adj.c.ID, adj.points, adj.measured); err != nil {
-			t.Fatal(err)
-		}
 	}
 	a, err := db.AssessmentByID(ctx, rc.id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scores, err := db.ReplyScores(ctx, a)
+	stored, err := db.Scores(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tot := domain.ComputeTotals(rc.nodes, appraisedEntries(scores, false))
-	until := domain.ReplyUntil(db.Now(), 5, nil)
-	if _, err := db.Pool.Exec(ctx, `UPDATE assessments SET status = 'appraised', received_at = now(), appraised_at = now(), reply_until = $2,
-		appraised_points = $3, appraised_max = $4, appraised_converted = $5, appraised_scored = $6,
-		final_points = $3, final_max = $4, final_converted = $5 WHERE id = $1`, rc.id, until, tot.Points, tot.ApplicableMax, tot.Converted, tot.Scored); err != nil {
-		t.Fatal(err)
+	half, zero := rc.points.Max/2, domain.Points(0)
+	var edits []postgres.ScoreEdit
+	for _, n := range domain.Leaves(rc.nodes) {
+		sc := stored[n.ID]
+		e := domain.Entry{Points: sc.Points, Measured: sc.Measured, NA: sc.NA}
+		comment := "Tài liệu kiểm chứng chưa chứng minh được kết quả."
+		switch n.ID {
+		case rc.points.ID:
+			e = domain.Entry{Points: &half, Explanation: comment}
+		case rc.yesno.ID:
+			e = domain.Entry{Points: &zero, Explanation: comment}
+		case rc.tiers.ID:
+			e = domain.Entry{Measured: ptr(int64(5000)), Explanation: comment}
+		}
+		edits = append(edits, postgres.ScoreEdit{CriterionID: n.ID, Entry: e, Version: sc.Version})
+	}
+	if conflicts, err := db.SaveAppraisal(ctx, rc.id, edits); err != nil || len(conflicts) > 0 {
+		t.Fatalf("appraisal: %v, %d conflicts", err, len(conflicts))
+	}
+	if done, err := db.CompleteAppraisal(ctx, rc.id); err != nil || !done {
+		t.Fatalf("complete: %v %v", done, err)
+	}
+	var until time.Time
+	_ = db.Pool.QueryRow(ctx, `SELECT reply_until FROM assessments WHERE id = $1`, rc.id).Scan(&until)
+	if want := domain.ReplyUntil(db.Now(), 5, nil); !until.Equal(want) {
+		t.Errorf("reply window until %s, want 5 working days: %s", until.Format("02/01/2006"), want.Format("02/01/2006"))
 	}
 }
 
@@ -111,14 +120,15 @@ func ptr[T any](v T) *T { return &v }
 
 // appraisedEntries are a form's appraised (or, with final, final) values
 // as entries, for an independent total.
-func appraisedEntries(scores map[int64]postgres.ReplyScore, final bool) map[int64]domain.Entry {
+func appraisedEntries(scores map[int64]postgres.StoredScore, final bool) map[int64]domain.Entry {
 	out := map[int64]domain.Entry{}
 	for id, s := range scores {
-		v := s.Appraised
-		if final && s.Final.Done() {
-			v = s.Final
+		v := s.AppraisedEntry()
+		if final {
+			v = s.FinalEntry()
 		}
-		out[id] = domain.Entry{Points: v.Points, Measured: v.Measured, NA: v.NA != nil && *v.NA}
+		v.Explanation = ""
+		out[id] = v
 	}
 	return out
 }
@@ -248,9 +258,9 @@ func TestReplyAcceptedChangesTotal(t *testing.T) {
 	wantStatus(t, rc.appraiser.post(rc.answer(pid), url.Values{"decision": {"accepted"}, "value": {accepted.String()}, "reason": {"Tài liệu bổ sung hợp lệ."},
 		"version": {rc.versionOf(t, pid)}}), http.StatusSeeOther)
 	a, _ := rc.a.db.AssessmentByID(context.Background(), rc.id)
-	scores, _ := rc.a.db.ReplyScores(context.Background(), a)
-	if s := scores[pid]; s.Decision != domain.ReplyAccepted || s.Final.Points == nil || *s.Final.Points != accepted || *s.Appraised.Points != rc.points.Max/2 {
-		t.Errorf("after acceptance: decision %q final %v appraised %v", s.Decision, s.Final.Points, s.Appraised.Points)
+	scores, _ := rc.a.db.Scores(context.Background(), a)
+	if s := scores[pid]; s.ReplyDecision != domain.ReplyAccepted || s.FinalPoints == nil || *s.FinalPoints != accepted || *s.AppraisedPoints != rc.points.Max/2 {
+		t.Errorf("after acceptance: decision %q final %v appraised %v", s.ReplyDecision, s.FinalPoints, s.AppraisedPoints)
 	}
 	want := domain.ComputeTotals(rc.nodes, appraisedEntries(scores, true)).Converted
 	appraised2, final, _ := rc.totals(t)
@@ -318,7 +328,7 @@ func TestNoReplyBeforeTheWindowEnds(t *testing.T) {
 	rc.a.db.Now = func() time.Time { return after }
 	resp := rc.fp.post(rc.reply()+"/submit", url.Values{fmt.Sprintf("r_%d", pid): {"Nháp chưa gửi"}, fmt.Sprintf("v_%d", pid): {rc.versionOf(t, pid)}})
 	wantStatus(t, resp, http.StatusConflict)
-	if !strings.Contains(htmlOf(t, resp).Find(".error-summary").Text(), "hết hạn giải trình") {
+	if !strings.Contains(htmlOf(t, resp).Find(".error-summary").Text(), "Thời hạn giải trình đã hết") {
 		t.Error("the refusal does not say the window is over")
 	}
 	wantStatus(t, rc.fp.uploadEvidence(fmt.Sprintf("%s/criteria/%d/evidence", rc.form, pid), "", "muon.pdf", []byte("%PDF-1.4\n%%EOF\n")), http.StatusConflict)
@@ -401,15 +411,27 @@ func TestLockedRefusesEveryChange(t *testing.T) {
 	if reason != "Tổ thẩm định phát hiện sai sót khi tổng hợp." || audited != reason {
 		t.Errorf("reopening recorded %q in the history and %q in the audit log", reason, audited)
 	}
-	appraised, _, status := rc.totals(t)
-	if status != "appraised" {
-		t.Errorf("status after reopening: %s", status)
+	_, final, status := rc.totals(t)
+	if status != "received" {
+		t.Errorf("status after reopening: %s, want back in appraisal", status)
 	}
-	wantStatus(t, rc.appraiser.post(rc.answer(pid), url.Values{"decision": {"accepted"}, "value": {rc.points.Max.String()}, "version": {rc.versionOf(t, pid)}}), http.StatusSeeOther)
-	if _, final, _ := rc.totals(t); final <= appraised {
-		t.Errorf("the change after reopening did not reach the total: final %s, appraised %s", final, appraised)
+	// A change is possible again: the appraiser gives the criterion its
+	// full value, and completes the appraisal again (a new reply window).
+	ctx := domain.WithActor(context.Background(), domain.Actor{UserID: rc.users["appraiser"].ID})
+	full := rc.points.Max
+	v, _ := strconv.Atoi(rc.versionOf(t, pid))
+	if conflicts, err := rc.a.db.SaveAppraisal(ctx, rc.id, []postgres.ScoreEdit{{CriterionID: pid, Entry: domain.Entry{Points: &full}, Version: v,
+		Orig: domain.Entry{Points: ptr(rc.points.Max / 2), Explanation: "Tài liệu kiểm chứng chưa chứng minh được kết quả."}}}); err != nil || len(conflicts) > 0 {
+		t.Fatalf("appraisal after reopening: %v %v", err, conflicts)
 	}
-	wantStatus(t, rc.appraiser.post(rc.form+"/lock", nil), http.StatusSeeOther)
+	if done, err := rc.a.db.CompleteAppraisal(ctx, rc.id); err != nil || !done {
+		t.Fatalf("complete again: %v %v", done, err)
+	}
+	if _, after, status := rc.totals(t); after <= final || status != "appraised" {
+		t.Errorf("after reopening: final %s (was %s), status %s", after, final, status)
+	}
+	// The unit may reply again in its new window.
+	wantStatus(t, rc.fp.get(rc.reply()), http.StatusOK)
 }
 
 // TestReplyAccess: another unit's focal point and an appraiser not assigned
@@ -438,7 +460,7 @@ func TestReplyAccess(t *testing.T) {
 	wantStatus(t, rc.appraiser.post(rc.reply(), url.Values{fmt.Sprintf("r_%d", pid): {"x"}}), http.StatusForbidden)
 	wantStatus(t, rc.staff.post(rc.reply()+"/submit", url.Values{fmt.Sprintf("r_%d", pid): {"x"}}), http.StatusForbidden)
 	// A reply on a criterion the appraisal did not change is refused.
-	wantStatus(t, rc.fp.post(rc.reply(), url.Values{fmt.Sprintf("r_%d", rc.untouched.ID): {"x"}, fmt.Sprintf("v_%d", rc.untouched.ID): {"1"}}), http.StatusNotFound)
+	wantStatus(t, rc.fp.post(rc.reply(), url.Values{fmt.Sprintf("r_%d", rc.untouched.ID): {"x"}, fmt.Sprintf("v_%d", rc.untouched.ID): {rc.versionOf(t, rc.untouched.ID)}}), http.StatusConflict)
 	if fingerprint(t, rc.a) != before {
 		t.Error("refused requests wrote data")
 	}
