@@ -290,7 +290,7 @@ func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, r
 		case domain.AssessReceived, domain.AssessAppraised:
 			return domain.Errorf(domain.ECONFLICT, "assessment.submitted")
 		}
-				// An extension that ends before today or before the phase's own
+		// An extension that ends before today or before the phase's own
 		// closing day would change nothing: refuse it rather than record it.
 		if until.Before(domain.DateOf(db.Now())) || (a.WindowTo != nil && !until.After(*a.WindowTo)) {
 			return &domain.ValidationError{Fields: domain.FieldErrors{"until": "assessment.extend.too_early"}}
