@@ -19,6 +19,19 @@ type Problems struct {
 	list []Problem
 }
 
+// FormProblems are problems of a form as a whole, one per non-empty text:
+// a page that reports a single refusal (a failed import, a conflict)
+// shows it with ErrorSummary like any form.
+func FormProblems(texts ...string) Problems {
+	var p Problems
+	for _, t := range texts {
+		if t != "" {
+			p.Form(t)
+		}
+	}
+	return p
+}
+
 // Field records the problem of a field; a field keeps its first problem.
 func (p *Problems) Field(field, text string) {
 	if field == "" {
@@ -48,6 +61,12 @@ func (p Problems) Of(field string) string {
 		}
 	}
 	return ""
+}
+
+// Says reports whether one of the problems reads text: a page with a
+// standing notice does not repeat it when a refusal already said it.
+func (p Problems) Says(text string) bool {
+	return slices.ContainsFunc(p.list, func(q Problem) bool { return q.Text == text })
 }
 
 // Len is the number of problems, of the fields and of the form.

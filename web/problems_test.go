@@ -57,3 +57,13 @@ func TestZeroProblemsAreEmpty(t *testing.T) {
 		t.Errorf("zero Problems not empty: %+v", p)
 	}
 }
+
+func TestFormProblemsAndSays(t *testing.T) {
+	p := FormProblems("", "Hồ sơ đã nộp.", "")
+	if p.Len() != 1 || len(p.Fields()) != 0 || !p.Says("Hồ sơ đã nộp.") || p.Says("khác") {
+		t.Errorf("FormProblems: %+v", p)
+	}
+	if FormProblems().Any() {
+		t.Error("no text, no problem")
+	}
+}

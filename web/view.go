@@ -38,17 +38,3 @@ type Option struct {
 	Label    string
 	Selected bool
 }
-
-// Field is a form field as shown: the value the user typed and, after a
-// failed submission, the catalogue key of its problem.
-type Field struct {
-	Value string
-	Error string
-}
-
-// FormProblem is one line of the error summary above a long form. Href, when
-// set, is the fragment of the field it is about, so the line jumps there.
-type FormProblem struct {
-	Href string
-	Text string
-}

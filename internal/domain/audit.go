@@ -50,6 +50,9 @@ const (
 	AuditReplyAnswer        = "reply.answer"
 	AuditAssessmentLock     = "assessment.lock"
 	AuditAssessmentReopen   = "assessment.reopen"
+	// Campaign membership (the appraisal team, the council).
+	AuditMemberAdd    = "campaign_member.add"
+	AuditMemberRemove = "campaign_member.remove"
 )
 
 // AuditActions lists every audit action.
@@ -65,4 +68,5 @@ var AuditActions = []string{
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
 	AuditHolidayAdd, AuditHolidayRemove, AuditReplySave, AuditReplySubmit, AuditReplyAnswer,
 	AuditAssessmentLock, AuditAssessmentReopen,
+	AuditMemberAdd, AuditMemberRemove,
 }

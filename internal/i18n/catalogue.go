@@ -33,6 +33,7 @@ var parts = []map[string]message{
 	workflowMessages,
 	replyMessages,
 	commonMessages,
+	membersMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

@@ -147,6 +147,12 @@ func Evidence(campaignID, assessmentID, criterionID int64) string {
 	return Assessment(campaignID, assessmentID) + "/criteria/" + id(criterionID) + "/evidence"
 }
 
+// EvidenceAction is one change of a criterion's evidence: "reuse" a file
+// of the unit's library, "remove" one.
+func EvidenceAction(campaignID, assessmentID, criterionID int64, action string) string {
+	return Evidence(campaignID, assessmentID, criterionID) + "/" + action
+}
+
 // EvidenceFile is one evidence file, to open or download.
 func EvidenceFile(key string) string { return "/evidence/" + url.PathEscape(key) }
 
@@ -191,6 +197,20 @@ func User(userID int64) string { return "/users/" + id(userID) }
 // UserAction is one action on a user's account: "disabled", "password",
 // "sessions/end".
 func UserAction(userID int64, action string) string { return User(userID) + "/" + action }
+
+// Registry is the list an import fills: "units" or "people".
+func Registry(kind string) string { return "/" + url.PathEscape(kind) }
+
+// ImportUpload is the upload page of the import of a registry ("units",
+// "people").
+func ImportUpload(kind string) string { return Registry(kind) + "/import" }
+
+// ImportTemplate is the empty file of a registry's import, format "csv" or
+// "xlsx".
+func ImportTemplate(kind, format string) string { return Registry(kind) + "/template." + format }
+
+// AuditBefore is the audit log from an entry on, older first.
+func AuditBefore(entryID int64) string { return "/audit?before=" + id(entryID) }
 
 // Import is the report of one import job.
 func Import(key string) string { return "/imports/" + url.PathEscape(key) }

@@ -28,6 +28,12 @@ func TestPaths(t *testing.T) {
 		{PersonMove(8), "/people/8/move"},
 		{UserAction(2, "sessions/end"), "/users/2/sessions/end"},
 		{ImportRun("k1"), "/imports/k1/run"},
+		{ImportUpload("people"), "/people/import"},
+		{ImportTemplate("units", "xlsx"), "/units/template.xlsx"},
+		{EvidenceAction(7, 5, 11, "reuse"), "/campaigns/7/assessments/5/criteria/11/evidence/reuse"},
+		{UnitsAt("2025-07-01"), "/units?at=2025-07-01"},
+		{NewUnitUnder(3), "/units/new?parent=3"},
+		{PeopleOfUnit(3, "2025-07-01"), "/people?at=2025-07-01&unit=3"},
 		{EvidenceFile("a/b"), "/evidence/a%2Fb"}, // a key never opens another path
 	} {
 		if tc.got != tc.want {

@@ -13,6 +13,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -40,8 +41,8 @@ func windowLabel(r *http.Request, from, to, extended *time.Time) string {
 }
 
 // assessmentParam loads {assessmentID} of the campaign in the URL if the
-// user may see it: staff, or the focal point of its unit. Anyone else gets
-// the 404 of a missing form.
+// user may see it (domain.CanSeeAssessment). Anyone else gets the 404 of a
+// missing form.
 func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.Assessment, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
 	if err != nil || id <= 0 {
@@ -51,7 +52,7 @@ func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.A
 	if err != nil {
 		return nil, err
 	}
-	if a.CampaignID != c.ID || !domain.CanSeeUnitWork(userFrom(r.Context()), a.UnitID) {
+	if a.CampaignID != c.ID || !domain.CanSeeAssessment(userFrom(r.Context()), accessOf(r), a.UnitID, nil) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 	}
 	return a, nil
@@ -60,31 +61,23 @@ func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.A
 // editableAssessment is assessmentParam for writes: only the unit's own
 // focal point fills its form.
 func (s *Server) editableAssessment(r *http.Request) (*domain.Campaign, *domain.Assessment, error) {
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return nil, nil, err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !domain.CanEditUnitWork(userFrom(r.Context()), a.UnitID) {
+	if !domain.CanEditAssessment(userFrom(r.Context()), a.UnitID) {
 		return nil, nil, domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
 	}
 	return c, a, nil
 }
 
-// startAssessment opens the form of the focal point's unit for a phase.
+// startAssessment opens the form of the focal point's unit for a phase
+// (its route's policy is domain.CanRegister).
 func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	u := userFrom(ctx)
-	if u.Role != domain.RoleFocalPoint || u.UnitID == nil {
-		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
-	}
 	phase, err := strconv.ParseInt(r.PostFormValue("phase_id"), 10, 64)
 	if err != nil {
 		return domain.Errorf(domain.EINVALID, "field.invalid")
@@ -98,7 +91,7 @@ func (s *Server) startAssessment(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	http.Redirect(w, r, assessmentPath(c.ID, id), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -114,7 +107,10 @@ type formState struct {
 	typed     map[int64]typedEntry
 	problems  map[int64]string
 	conflicts map[int64]postgres.Conflict
-	list      []web.FormProblem
+	// list is the summary at the top of the form: each criterion's
+	// problems linked to its row (c-<id>), then those of the whole form
+	// and of the staff tools.
+	list web.Problems
 	// notSubmitted: the entries were saved as a draft but the submission
 	// was refused; the summary says so rather than "not saved".
 	notSubmitted bool
@@ -145,14 +141,52 @@ func (st *formState) noteTree(ctx context.Context, te domain.TreeErrors, nodes [
 }
 
 // note adds a problem to the summary at the top of the form, linked to the
-// criterion it is about when there is one (id 0 means the whole form).
+// criterion it is about when there is one (id 0 means the whole form). A
+// criterion's later problems join its line, as they join beside it.
 func (st *formState) note(ctx context.Context, id int64, code, msg string) {
-	p := web.FormProblem{Text: msg}
-	if id != 0 {
-		p.Text = i18n.T(ctx, "criteria.node") + " " + code + ": " + msg
-		p.Href = "#c-" + strconv.FormatInt(id, 10)
+	if id == 0 {
+		st.list.Form(msg)
+		return
 	}
-	st.list = append(st.list, p)
+	anchor := paths.CriterionAnchor(id)
+	text := i18n.T(ctx, "criteria.node") + " " + code + ": " + msg
+	if prev := st.list.Of(anchor); prev != "" {
+		// A criterion keeps one line: rebuild the summary with the two
+		// joined, in the same place.
+		var joined web.Problems
+		for _, p := range st.list.Fields() {
+			if p.Field == anchor {
+				p.Text = prev + "; " + msg
+			}
+			joined.Field(p.Field, p.Text)
+		}
+		for _, m := range st.list.FormMessages() {
+			joined.Form(m)
+		}
+		st.list = joined
+		return
+	}
+	st.list.Field(anchor, text)
+}
+
+// noteRefusal adds the problems of a refused staff action (return,
+// extend) to the summary, beside the staff tool's fields; false when err is
+// not the user's to fix.
+func (st *formState) noteRefusal(ctx context.Context, err error, rename map[string]string) bool {
+	p, ok := problemsOf(ctx, err)
+	if !ok {
+		return false
+	}
+	for from, to := range rename {
+		p.Rename(from, to)
+	}
+	for _, f := range p.Fields() {
+		st.list.Field(f.Field, f.Text)
+	}
+	for _, m := range p.FormMessages() {
+		st.list.Form(m)
+	}
+	return true
 }
 
 func pointsText(p *domain.Points) string {
@@ -190,7 +224,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	counts := map[int64]int{}
 	for _, e := range evidence {
 		byCriterion[e.CriterionID] = append(byCriterion[e.CriterionID], web.EvidenceItem{Key: e.Key, Name: e.FileName, Size: humanSize(e.Size),
-			Reference: e.Reference, Href: "/evidence/" + e.Key})
+			Reference: e.Reference, Href: paths.EvidenceFile(e.Key)})
 		counts[e.CriterionID]++
 	}
 	entries := map[int64]domain.Entry{}
@@ -199,27 +233,26 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	}
 	totals := domain.ComputeTotals(nodes, entries)
 	open, msg, args := a.Open(s.today())
-	base := assessmentPath(c.ID, a.ID)
 	v := web.AssessmentView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName, Status: string(a.Status),
 		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
 		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),
 		Scored: strconv.Itoa(totals.Scored) + "/" + strconv.Itoa(totals.Leaves), Problems: st.list, Conflicts: len(st.conflicts),
-		Staff: domain.HasRole(u, domain.RoleStaff), ProblemsKey: "assessment.problems"}
+		Staff: domain.CanReceive(u, accessOf(r)), ProblemsKey: "assessment.problems"}
 	switch {
 	case st.notSubmitted:
 		v.ProblemsKey = "assessment.submit_refused"
 	case st.submitConflict:
 		v.ProblemsKey = "assessment.submit_conflict"
 	}
-	v.Editable = domain.CanEditUnitWork(u, a.UnitID) && !a.Submitted() && a.Status != domain.AssessLocked && open
+	v.Editable = domain.CanEditAssessment(u, a.UnitID) && !a.Submitted() && a.Status != domain.AssessLocked && open
 	if !open && !a.Submitted() {
 		v.Closed = i18n.T(ctx, msg, args...)
 	}
 	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
-		v.ReplyHref = base + "/reply"
+		v.ReplyHref = paths.AssessmentAction(c.ID, a.ID, "reply")
 	}
 	if a.Submitted() {
-		v.ReceiptHref = base + "/receipt"
+		v.ReceiptHref = paths.AssessmentAction(c.ID, a.ID, "receipt")
 	}
 	parents := map[int64]bool{}
 	for _, n := range nodes {
@@ -246,7 +279,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		row.AllowNA, row.EvidenceReq, row.Evidence = n.AllowNA, n.EvidenceRequired, byCriterion[n.ID]
 		row.MethodHint = describeMethod(ctx, n)
 		row.YesNo = n.Method == domain.MethodYesNo
-		row.EvidenceURL = base + "/criteria/" + strconv.FormatInt(n.ID, 10) + "/evidence"
+		row.EvidenceURL = paths.Evidence(c.ID, a.ID, n.ID)
 		row.Points, row.MeasuredValue, row.Explanation, row.NA = pointsText(sc.Points), measuredText(sc.Measured), sc.Explanation, sc.NA
 		row.OrigPoints, row.OrigMeasured, row.OrigExpl, row.OrigNA = row.Points, row.MeasuredValue, row.Explanation, row.NA
 		row.Version = sc.Version
@@ -268,7 +301,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	if v.Staff || domain.CanEditUnitWork(u, a.UnitID) {
+	if v.Staff || domain.CanEditAssessment(u, a.UnitID) {
 		history, err := s.db.AssessmentHistory(ctx, a.ID)
 		if err != nil {
 			return err
@@ -370,10 +403,7 @@ func entryText(ctx context.Context, raw []byte) string {
 
 // showAssessment shows a form.
 func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
@@ -473,7 +503,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Camp
 		key, args := domain.ErrorMessage(err)
 		if key == "assessment.submitted" && submitting {
 			// The first click of a double submit got there first.
-			http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/receipt", http.StatusSeeOther)
+			http.Redirect(w, r, paths.AssessmentAction(c.ID, a.ID, "receipt"), http.StatusSeeOther)
 			return false, nil
 		}
 		st.note(ctx, 0, "", i18n.T(ctx, key, args...))
@@ -513,7 +543,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r.Context(), "assessment.flash.saved")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -525,10 +555,10 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	base := assessmentPath(c.ID, a.ID)
+	receipt := paths.AssessmentAction(c.ID, a.ID, "receipt")
 	if a.Submitted() && a.Status != domain.AssessLocked {
 		// A double submit; a locked form is refused below (409).
-		http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
+		http.Redirect(w, r, receipt, http.StatusSeeOther)
 		return nil
 	}
 	ok, err := s.saveForm(w, r, c, a, true)
@@ -560,7 +590,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.flash(ctx, "assessment.flash.submitted")
-	http.Redirect(w, r, base+"/receipt", http.StatusSeeOther)
+	http.Redirect(w, r, receipt, http.StatusSeeOther)
 	return nil
 }
 
@@ -570,10 +600,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 // beside the submitted one with the amendments that moved it.
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
@@ -635,10 +662,7 @@ func bandsText(ctx context.Context, b domain.Bands) string {
 // returnAssessment sends a submitted form back with reasons per criterion.
 func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
@@ -658,60 +682,48 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 	if v := strings.TrimSpace(r.PostFormValue("until")); v != "" {
 		d, ok := domain.ParseDate(v)
 		if !ok {
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []web.FormProblem{{Text: i18n.T(ctx, "date.out_of_range")}}})
+			var st formState
+			fieldProblem(ctx, &st.list, "return_until", "date.out_of_range")
+			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 		}
 		until = &d
 	}
 	if err := s.db.ReturnAssessment(ctx, a.ID, reasons, until); err != nil {
-		var ve *domain.ValidationError
-		if errors.As(err, &ve) || domain.ErrorCode(err) == domain.ECONFLICT {
-			errs := map[string]string{}
-			formError(ctx, err, errs)
-			var st formState
-			for _, m := range formMessages(ctx, errs) {
-				st.note(ctx, 0, "", m)
-			}
-			status := http.StatusUnprocessableEntity
-			if domain.ErrorCode(err) == domain.ECONFLICT {
-				status = http.StatusConflict // the form's state, not the input, refuses it
-			}
-			return s.renderAssessment(w, r, status, c, a, st)
+		var st formState
+		if !st.noteRefusal(ctx, err, map[string]string{"until": "return_until", "reasons": ""}) {
+			return err
 		}
-		return err
+		return s.renderAssessment(w, r, refusalStatus(err), c, a, st)
 	}
 	s.flash(ctx, "assessment.flash.returned")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 
 // extendAssessment moves one unit's deadline.
 func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
 	}
 	until, ok := domain.ParseDate(r.PostFormValue("until"))
 	if !ok {
-		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, formState{list: []web.FormProblem{{Text: i18n.T(ctx, "date.out_of_range")}}})
+		var st formState
+		fieldProblem(ctx, &st.list, "until", "date.out_of_range")
+		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	}
 	if err := s.db.ExtendAssessment(ctx, a.ID, until, r.PostFormValue("reason")); err != nil {
 		var ve *domain.ValidationError
-		if errors.As(err, &ve) {
-			var st formState
-			for _, m := range formMessages(ctx, ve.Fields) {
-				st.note(ctx, 0, "", m)
-			}
-			return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
+		var st formState
+		if !errors.As(err, &ve) || !st.noteRefusal(ctx, err, nil) {
+			return err
 		}
-		return err
+		return s.renderAssessment(w, r, http.StatusUnprocessableEntity, c, a, st)
 	}
 	s.flash(ctx, "assessment.flash.extended")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
 

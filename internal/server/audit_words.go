@@ -13,6 +13,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -144,17 +145,18 @@ func (w *auditWords) actor() []web.AuditPart {
 	}
 	href := ""
 	if w.rec.ActorID != nil {
-		href = "/users/" + strconv.FormatInt(*w.rec.ActorID, 10)
+		href = paths.User(*w.rec.ActorID)
 	}
 	return part(w.rec.ActorName, href)
 }
 
-func (w *auditWords) campaign(id int64, sub string) []web.AuditPart {
+// campaign names a campaign and links the page of it that page gives.
+func (w *auditWords) campaign(id int64, page func(campaignID int64) string) []web.AuditPart {
 	title, ok := w.names.Campaigns[id]
 	if !ok {
 		return part(w.missing(id), "")
 	}
-	return part("«"+title+"»", campaignPath(id, sub))
+	return part("«"+title+"»", page(id))
 }
 
 func (w *auditWords) unit(id int64) []web.AuditPart {
@@ -162,7 +164,7 @@ func (w *auditWords) unit(id int64) []web.AuditPart {
 	if !ok {
 		return part(w.missing(id), "")
 	}
-	return part(name, "/units/"+strconv.FormatInt(id, 10))
+	return part(name, paths.Unit(id))
 }
 
 func (w *auditWords) units(ids []int64) []web.AuditPart {
@@ -182,31 +184,30 @@ func (w *auditWords) object() []web.AuditPart {
 	if !ok {
 		return part(w.rec.ObjectID, "")
 	}
-	s := strconv.FormatInt(id, 10)
 	switch w.rec.ObjectType {
 	case "user":
 		if name, ok := w.names.Users[id]; ok {
-			return part(name, "/users/"+s)
+			return part(name, paths.User(id))
 		}
 	case "unit":
 		return w.unit(id)
 	case "person":
 		if name, ok := w.names.People[id]; ok {
-			return part(name, "/people/"+s)
+			return part(name, paths.Person(id))
 		}
 	case "campaign":
-		return w.campaign(id, "")
+		return w.campaign(id, paths.Campaign)
 	case "registration":
 		if r, ok := w.names.Registrations[id]; ok {
-			return part(r.Name, campaignPath(r.CampaignID, "/registrations"))
+			return part(r.Name, paths.Registrations(r.CampaignID))
 		}
 	case "assessment":
 		if a, ok := w.names.Assessments[id]; ok {
-			return part(a.Name+" ("+a.Detail+")", campaignPath(a.CampaignID, "/assessments/"+s))
+			return part(a.Name+" ("+a.Detail+")", paths.Assessment(a.CampaignID, id))
 		}
 	case "criteria_set":
 		if c, ok := w.names.CriteriaSets[id]; ok {
-			return part("«"+c.Name+"»", campaignPath(c.CampaignID, "/criteria"))
+			return part("«"+c.Name+"»", paths.Criteria(c.CampaignID))
 		}
 	default:
 		return part(w.rec.ObjectID, "")
@@ -258,7 +259,7 @@ func (w *auditWords) sentence() []web.AuditPart {
 	case domain.AuditPhaseSave:
 		use("phase_id", "name")
 		id, _ := idOf(w.rec.ObjectID)
-		return w.says(key, w.actor(), part(w.str("name"), ""), w.campaign(id, "/phases"))
+		return w.says(key, w.actor(), part(w.str("name"), ""), w.campaign(id, paths.Phases))
 	case domain.AuditAwardPlanSave:
 		use("award_form_id")
 		id, _ := idOf(w.rec.ObjectID)
@@ -267,7 +268,7 @@ func (w *auditWords) sentence() []web.AuditPart {
 		if !ok {
 			name = w.missing(form)
 		}
-		return w.says(key, w.actor(), part(name, ""), w.campaign(id, "/awards"))
+		return w.says(key, w.actor(), part(name, ""), w.campaign(id, paths.Awards))
 	case domain.AuditRegistrationSave:
 		use("status", "unit_id")
 		if st := w.str("status"); i18n.Has(key + "." + st) {
@@ -292,7 +293,7 @@ func (w *auditWords) sentence() []web.AuditPart {
 				if !ok {
 					name.Name = w.missing(r)
 				}
-				who = append(who, web.AuditPart{Text: name.Name, Href: campaignPath(id, "/registrations")})
+				who = append(who, web.AuditPart{Text: name.Name, Href: paths.Registrations(id)})
 			}
 			return w.says(key+"."+st, w.actor(), who, w.object())
 		case w.rec.ObjectType == "campaign" && w.d["register_all"] != nil:

@@ -18,10 +18,7 @@ import (
 
 // phasesPage lists a campaign's phases with the form that adds one.
 func (s *Server) phasesPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ReviewKind: "interim", Start: isoDay(c.PeriodStart), End: isoDay(c.PeriodEnd),
 		ReplyDays: strconv.Itoa(domain.DefaultReplyDays)})
 }
@@ -74,10 +71,7 @@ func (s *Server) phaseParam(r *http.Request, c *domain.Campaign) (*domain.Phase,
 
 // editPhase shows a phase in the form.
 func (s *Server) editPhase(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	p, err := s.phaseParam(r, c)
 	if err != nil {
 		return err
@@ -91,12 +85,10 @@ func (s *Server) editPhase(w http.ResponseWriter, r *http.Request) error {
 // addPhase adds a phase to a draft campaign, or (with {phaseID}) changes one.
 func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	var existing *domain.Phase
 	if chi.URLParam(r, "phaseID") != "" {
+		var err error
 		if existing, err = s.phaseParam(r, c); err != nil {
 			return err
 		}
@@ -173,10 +165,7 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 
 // awardsPage lists a campaign's award plans with the form that sets one.
 func (s *Server) awardsPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	return s.renderAwards(w, r, http.StatusOK, c, web.AwardForm{MinBand: "good", Discipline: true, Already: true})
 }
 
@@ -217,15 +206,13 @@ func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int
 // saveAwardPlan sets the plan of one award form.
 func (s *Server) saveAwardPlan(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	f := web.AwardForm{FormID: r.PostFormValue("award_form_id"), Collective: strings.TrimSpace(r.PostFormValue("collective_quota")),
 		Individual: strings.TrimSpace(r.PostFormValue("individual_quota")), MinBand: r.PostFormValue("min_band"),
 		Discipline: r.PostFormValue("no_pending_discipline") == "1", Already: r.PostFormValue("not_already_awarded") == "1",
 		Note: r.PostFormValue("note")}
 	plan := postgres.AwardPlan{CampaignID: c.ID, MinBand: f.MinBand, NoPendingDiscipline: f.Discipline, NotAlreadyAwarded: f.Already, Note: f.Note}
+	var err error
 	if plan.AwardFormID, err = strconv.ParseInt(f.FormID, 10, 64); err != nil {
 		fieldProblem(ctx, &f.Problems, "award_form_id", "field.invalid")
 	}

@@ -9,23 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
-
-// campaignParam reads {campaignID} and loads the campaign.
-func (s *Server) campaignParam(r *http.Request) (*domain.Campaign, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "campaignID"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, domain.Errorf(domain.ENOTFOUND, "campaign.not_found")
-	}
-	return s.db.CampaignByID(r.Context(), id)
-}
 
 // listCampaigns is the staff list with filters and progress.
 func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) error {
@@ -234,10 +223,7 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) error {
 
 // editCampaign shows the edit form.
 func (s *Server) editCampaign(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	if c.Status == domain.StatusClosed || c.Status == domain.StatusCancelled {
 		return domain.Errorf(domain.ECONFLICT, "campaign.not_editable")
 	}
@@ -249,10 +235,7 @@ func (s *Server) editCampaign(w http.ResponseWriter, r *http.Request) error {
 // keeps what was typed.
 func (s *Server) updateCampaign(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	edited := *c
 	errs := s.parseCampaign(r, &edited)
 	edited.Version, _ = strconv.Atoi(r.PostFormValue("version"))
@@ -427,10 +410,7 @@ func targetsLabel(ctx context.Context, set postgres.CriteriaSet) string {
 
 // showCampaign is a campaign's staff overview.
 func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	return s.renderCampaign(w, r, http.StatusOK, c, web.Problems{})
 }
 
@@ -442,7 +422,7 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	v.CanEdit = domain.CanManageCampaigns(userFrom(ctx)) && (c.Status == domain.StatusDraft || c.Status == domain.StatusAnnounced)
+	v.CanEdit = domain.CanManageCampaign(userFrom(ctx), accessOf(r)) && (c.Status == domain.StatusDraft || c.Status == domain.StatusAnnounced)
 	v.Problems = problems
 	if problems.Any() {
 		v.Reason = r.PostFormValue("reason")
@@ -467,10 +447,7 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, status i
 // transitionCampaign moves a campaign through its lifecycle.
 func (s *Server) transitionCampaign(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	to := domain.CampaignStatus(r.PostFormValue("to"))
 	if err := s.db.Transition(ctx, c.ID, to, r.PostFormValue("reason")); err != nil {
 		var de *domain.Error

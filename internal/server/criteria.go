@@ -89,10 +89,7 @@ func (s *Server) setView(ctx context.Context, set postgres.CriteriaSet, form web
 
 // criteriaPage is the criteria editor of a campaign.
 func (s *Server) criteriaPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	return s.renderCriteria(w, r, http.StatusOK, c, criteriaPageState{})
 }
 
@@ -160,12 +157,9 @@ func (s *Server) renderCriteria(w http.ResponseWriter, r *http.Request, status i
 // createSet adds a criteria set to a campaign.
 func (s *Server) createSet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	st := criteriaPageState{setName: r.PostFormValue("name"), setKinds: r.PostForm["target_kinds"], setIndiv: r.PostFormValue("individual") == "1"}
-	_, err = s.db.CreateCriteriaSet(ctx, c.ID, st.setName, st.setKinds, st.setIndiv)
+	_, err := s.db.CreateCriteriaSet(ctx, c.ID, st.setName, st.setKinds, st.setIndiv)
 	if err != nil {
 		return refuse(ctx, err, []string{"name", "target_kinds"}, func(status int, p web.Problems) error {
 			st.setProblems = p
@@ -300,10 +294,7 @@ func parseCriterion(r *http.Request, ctx context.Context, nodes []domain.Criteri
 // saveCriterion adds a node, or (with {nodeID}) changes one.
 func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err
@@ -352,10 +343,7 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 // editCriterion shows the form of one node.
 func (s *Server) editCriterion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err
@@ -396,10 +384,7 @@ func (s *Server) renderCriterionEdit(w http.ResponseWriter, r *http.Request, sta
 // deleteCriterion removes a leaf of a set not yet in use.
 func (s *Server) deleteCriterion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err
@@ -421,10 +406,7 @@ func (s *Server) deleteCriterion(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) replaceTree(source string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		c, err := s.campaignParam(r)
-		if err != nil {
-			return err
-		}
+		c := campaignOf(r)
 		set, err := s.setParam(r, c)
 		if err != nil {
 			return err
@@ -514,10 +496,7 @@ func (s *Server) readCriteriaUpload(w http.ResponseWriter, r *http.Request) ([]c
 
 // exportTree downloads a set as XLSX in the import layout.
 func (s *Server) exportTree(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	set, err := s.setParam(r, c)
 	if err != nil {
 		return err

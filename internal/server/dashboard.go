@@ -6,6 +6,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/web"
 )
 
@@ -22,12 +23,9 @@ func (s *Server) late(a domain.Assessment) bool {
 // point's own list.
 func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	u := userFrom(ctx)
-	staff := domain.HasRole(u, domain.RoleStaff)
+	staff := domain.CanManageCampaign(u, accessOf(r))
 	var unit int64
 	if !staff {
 		if u.UnitID == nil {
@@ -56,7 +54,7 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 		if phaseFilter != "" && strconv.FormatInt(a.PhaseID, 10) != phaseFilter {
 			continue
 		}
-		row := web.DashboardRow{Href: assessmentPath(c.ID, a.ID),
+		row := web.DashboardRow{Href: paths.Assessment(c.ID, a.ID),
 			Unit: a.UnitName, Phase: a.PhaseName, Status: state, StatusKey: "assessment.status." + state,
 			Converted: a.Converted.String(), Progress: strconv.Itoa(a.Scored), Late: late}
 		if a.ID == 0 { // not started: nothing to open yet

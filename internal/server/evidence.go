@@ -10,6 +10,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/internal/storage"
 	"thidua/web"
@@ -41,19 +42,19 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderEvidence(w, r, http.StatusOK, c, a, n, "", "")
+	return s.renderEvidence(w, r, http.StatusOK, c, a, n, web.Problems{}, "")
 }
 
-// renderEvidence shows the evidence page, with problem (a refused change)
-// and the reference typed, when there are. The upload, reuse and remove
+// renderEvidence shows the evidence page, with the problems of a refused
+// change and the reference typed, when there are. The upload, reuse and remove
 // forms are offered only when the form takes evidence for the criterion
 // now; otherwise the page says why.
-func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, problem, reference string) error {
+func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, problems web.Problems, reference string) error {
 	ctx := r.Context()
 	v := web.EvidencePageView{CampaignID: c.ID, AssessmentID: a.ID, CriterionID: n.ID, Code: n.Code, Title: n.Title,
-		MaxMB: s.cfg.MaxUploadBytes >> 20, Error: problem, Reference: reference}
+		MaxMB: s.cfg.MaxUploadBytes >> 20, Problems: problems, Reference: reference}
 	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
-		v.ReplyHref = assessmentPath(c.ID, a.ID) + "/reply"
+		v.ReplyHref = paths.AssessmentAction(c.ID, a.ID, "reply")
 	}
 	if err := s.db.CheckAttachable(ctx, a.ID, n.ID); domain.ErrorCode(err) == domain.ECONFLICT {
 		key, args := domain.ErrorMessage(err)
@@ -68,7 +69,7 @@ func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status i
 	for _, e := range attached {
 		if e.CriterionID == n.ID {
 			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: domain.EvidenceFileName(e.FileName, e.ContentType), Size: humanSize(e.Size),
-				Reference: e.Reference, Href: "/evidence/" + e.Key, DuringReply: e.DuringReply})
+				Reference: e.Reference, Href: paths.EvidenceFile(e.Key), DuringReply: e.DuringReply})
 		}
 	}
 	library, err := s.db.UnitEvidence(ctx, a.UnitID)
@@ -105,17 +106,21 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		return domain.Errorf(domain.EINVALID, "import.upload.bad")
 	}
 	reference := ""
-	refuse := func(status int, key string, args ...any) error {
-		return s.renderEvidence(w, r, status, c, a, n, i18n.T(ctx, key, args...), reference)
+	// refuseFile shows the page again with the problem of a field of the
+	// upload form ("" for the form as a whole) and the reference typed.
+	refuseFile := func(status int, field, key string, args ...any) error {
+		var p web.Problems
+		fieldProblem(ctx, &p, field, key, args...)
+		return s.renderEvidence(w, r, status, c, a, n, p, reference)
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return refuse(http.StatusUnprocessableEntity, "import.upload.missing")
+			return refuseFile(http.StatusUnprocessableEntity, "file", "import.upload.missing")
 		}
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return refuse(http.StatusRequestEntityTooLarge, "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
+			return refuseFile(http.StatusRequestEntityTooLarge, "file", "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
 		}
 		if err != nil {
 			return uploadError(err)
@@ -124,11 +129,11 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		case "reference":
 			b, _ := io.ReadAll(io.LimitReader(part, 4096))
 			if !domain.ValidText(string(b)) {
-				return refuse(http.StatusUnprocessableEntity, "error.bad_text")
+				return refuseFile(http.StatusUnprocessableEntity, "reference", "error.bad_text")
 			}
 			reference = string(b)
 			if _, err := domain.EvidenceReference(reference); err != nil {
-				return refuse(http.StatusUnprocessableEntity, "field.too_long")
+				return refuseFile(http.StatusUnprocessableEntity, "reference", "field.too_long")
 			}
 			continue
 		case "file":
@@ -144,18 +149,18 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		})
 		switch {
 		case errors.Is(err, storage.ErrTooLarge), errors.As(err, &tooLarge):
-			return refuse(http.StatusRequestEntityTooLarge, "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
+			return refuseFile(http.StatusRequestEntityTooLarge, "file", "assessment.evidence.too_large", uploadLimit(s.cfg.MaxUploadBytes))
 		case errors.Is(err, storage.ErrEmpty) && typed == "":
-			return refuse(http.StatusUnprocessableEntity, "import.upload.missing") // no file chosen
+			return refuseFile(http.StatusUnprocessableEntity, "file", "import.upload.missing") // no file chosen
 		case errors.Is(err, storage.ErrEmpty):
-			return refuse(http.StatusUnprocessableEntity, "assessment.evidence.empty", cleanFileName(typed))
+			return refuseFile(http.StatusUnprocessableEntity, "file", "assessment.evidence.empty", cleanFileName(typed))
 		case errors.Is(err, storage.ErrUnsupported):
-			return refuse(http.StatusUnsupportedMediaType, "assessment.evidence.unsupported")
+			return refuseFile(http.StatusUnsupportedMediaType, "file", "assessment.evidence.unsupported")
 		case errors.Is(err, storage.ErrNoSpace):
 			var full *storage.Error
 			errors.As(err, &full)
 			s.log.Error("evidence store out of space", "request_id", requestID(ctx), "store", full.Dir, "op", full.Op, "err", err)
-			return refuse(http.StatusInsufficientStorage, "error.no_space")
+			return refuseFile(http.StatusInsufficientStorage, "", "error.no_space")
 		case err != nil:
 			var storeErr *storage.Error
 			if errors.As(err, &storeErr) {
@@ -176,14 +181,15 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) evidenceDone(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *postgres.Assessment, n domain.Criterion, err error, flashKey string) error {
 	ctx := r.Context()
 	if domain.ErrorCode(err) == domain.ECONFLICT {
-		key, args := domain.ErrorMessage(err)
-		return s.renderEvidence(w, r, http.StatusConflict, c, a, n, i18n.T(ctx, key, args...), "")
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			return s.renderEvidence(w, r, status, c, a, n, p, "")
+		})
 	}
 	if err != nil {
 		return err
 	}
 	s.flash(ctx, flashKey)
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/criteria/"+strconv.FormatInt(n.ID, 10)+"/evidence", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Evidence(c.ID, a.ID, n.ID), http.StatusSeeOther)
 	return nil
 }
 

@@ -119,10 +119,7 @@ func (s *Server) exportPeople(format string) handlerFunc {
 func (s *Server) exportAssessments(format string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		c, err := s.campaignParam(r)
-		if err != nil {
-			return err
-		}
+		c := campaignOf(r)
 		tr := func(k string) string { return i18n.T(ctx, k) }
 		t, err := newTable(w, format, "ho-so-tu-cham-"+strconv.FormatInt(c.ID, 10), tr("export.sheet.forms"))
 		if err != nil {
@@ -159,10 +156,7 @@ func (s *Server) exportAssessments(format string) handlerFunc {
 // exportAssessmentScores downloads, as CSV, one row per form and scorable
 // criterion: the second sheet of the XLSX export.
 func (s *Server) exportAssessmentScores(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	t, err := newTable(w, "csv", "diem-tieu-chi-"+strconv.FormatInt(c.ID, 10), "")
 	if err != nil {
 		return err

@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -108,9 +110,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// submittedAssessments are a campaign's submissions waiting to be received.
+func submittedAssessments(campaignID int64) string {
+	return paths.AssessmentsFiltered(campaignID, url.Values{"status": {"submitted"}})
+}
+
+// lateAssessments are a campaign's forms past their deadline.
+func lateAssessments(campaignID int64) string {
+	return paths.AssessmentsFiltered(campaignID, url.Values{"status": {"late"}})
+}
+
 // countHref leads to one campaign's page when the work lies in a single
 // campaign, else to the table of campaigns.
-func countHref(rows []postgres.CampaignQueue, count func(postgres.CampaignQueue) int, sub string) string {
+func countHref(rows []postgres.CampaignQueue, count func(postgres.CampaignQueue) int, page func(campaignID int64) string) string {
 	var only int64
 	for _, c := range rows {
 		if count(c) > 0 {
@@ -123,7 +135,7 @@ func countHref(rows []postgres.CampaignQueue, count func(postgres.CampaignQueue)
 	if only == 0 {
 		return ""
 	}
-	return campaignPath(only, sub)
+	return page(only)
 }
 
 // staffQueue fills in staff's work: registrations to decide, submissions to
@@ -140,24 +152,24 @@ func (s *Server) staffQueue(ctx context.Context, v *web.DashboardView) error {
 	lateOf := func(c postgres.CampaignQueue) int { return c.Late }
 	v.StaffQueue, v.Days = true, queueDays
 	v.Queue = []web.QueueCount{
-		{Name: "pending", LabelKey: "work.pending", Count: pending, Href: countHref(q.Campaigns, pendingOf, "/registrations")},
-		{Name: "submitted", LabelKey: "work.submitted", Count: submitted, Href: countHref(q.Campaigns, submittedOf, "/assessments?status=submitted")},
-		{Name: "late", LabelKey: "work.late", Count: late, Href: countHref(q.Campaigns, lateOf, "/assessments?status=late"), Warn: true},
+		{Name: "pending", LabelKey: "work.pending", Count: pending, Href: countHref(q.Campaigns, pendingOf, paths.Registrations)},
+		{Name: "submitted", LabelKey: "work.submitted", Count: submitted, Href: countHref(q.Campaigns, submittedOf, submittedAssessments)},
+		{Name: "late", LabelKey: "work.late", Count: late, Href: countHref(q.Campaigns, lateOf, lateAssessments), Warn: true},
 		{Name: "deadlines", LabelKey: "work.deadlines.count", Count: len(q.Deadlines), Href: "#deadlines"},
 	}
 	for _, c := range q.Campaigns {
-		v.CampaignWork = append(v.CampaignWork, web.CampaignWorkRow{Title: c.Title, Plan: c.Plan, Href: campaignPath(c.ID, ""),
-			Pending:   web.QueueCell{Count: c.Pending, Href: campaignPath(c.ID, "/registrations")},
-			Submitted: web.QueueCell{Count: c.Submitted, Href: campaignPath(c.ID, "/assessments?status=submitted")},
-			Late:      web.QueueCell{Count: c.Late, Href: campaignPath(c.ID, "/assessments?status=late")}})
+		v.CampaignWork = append(v.CampaignWork, web.CampaignWorkRow{Title: c.Title, Plan: c.Plan, Href: paths.Campaign(c.ID),
+			Pending:   web.QueueCell{Count: c.Pending, Href: paths.Registrations(c.ID)},
+			Submitted: web.QueueCell{Count: c.Submitted, Href: submittedAssessments(c.ID)},
+			Late:      web.QueueCell{Count: c.Late, Href: lateAssessments(c.ID)}})
 	}
 	for _, d := range q.Deadlines {
 		row := web.DeadlineRow{Date: i18n.Day(d.Date), When: daysFrom(ctx, today, d.Date), Campaign: d.Campaign, Phase: d.Phase}
 		if d.Kind == "registration" {
-			row.KindKey, row.Href = "work.deadline.registration", campaignPath(d.CampaignID, "/registrations")
+			row.KindKey, row.Href = "work.deadline.registration", paths.Registrations(d.CampaignID)
 			row.Outstanding = i18n.T(ctx, "work.regs_left", d.Outstanding)
 		} else {
-			row.KindKey, row.Href = "work.deadline.assessment", campaignPath(d.CampaignID, "/assessments?phase="+strconv.FormatInt(d.PhaseID, 10))
+			row.KindKey, row.Href = "work.deadline.assessment", paths.AssessmentsFiltered(d.CampaignID, url.Values{"phase": {strconv.FormatInt(d.PhaseID, 10)}})
 			row.Outstanding = i18n.T(ctx, "work.units_left", d.Outstanding)
 		}
 		v.Deadlines = append(v.Deadlines, row)
@@ -189,7 +201,7 @@ func (s *Server) unitQueue(ctx context.Context, unitID int64, v *web.DashboardVi
 	var returnedHref string
 	for _, f := range q.Forms {
 		row := web.DueFormRow{Campaign: f.Campaign, Phase: f.Phase, Status: string(f.Status), StatusKey: "assessment.status." + string(f.Status)}
-		form := campaignPath(f.CampaignID, "/assessments/"+strconv.FormatInt(f.AssessmentID, 10))
+		form := paths.Assessment(f.CampaignID, f.AssessmentID)
 		if f.Status == "" {
 			row.Status, row.StatusKey = "none", "assessment.status.none"
 		}
@@ -201,7 +213,7 @@ func (s *Server) unitQueue(ctx context.Context, unitID int64, v *web.DashboardVi
 		closed := end != nil && today.After(*end)
 		switch {
 		case f.Status.Submitted():
-			row.When, row.Href, row.ActionKey = i18n.T(ctx, "work.when.done"), form+"/receipt", "work.action.receipt"
+			row.When, row.Href, row.ActionKey = i18n.T(ctx, "work.when.done"), paths.AssessmentAction(f.CampaignID, f.AssessmentID, "receipt"), "work.action.receipt"
 		case notYet:
 			row.When = i18n.T(ctx, "work.when.opens", i18n.Day(*f.From))
 		case closed:
@@ -218,7 +230,7 @@ func (s *Server) unitQueue(ctx context.Context, unitID int64, v *web.DashboardVi
 			}
 			switch f.Status {
 			case "":
-				row.Href, row.ActionKey = campaignPath(f.CampaignID, "/assessments"), "work.action.start"
+				row.Href, row.ActionKey = paths.Assessments(f.CampaignID), "work.action.start"
 			case domain.AssessReturned:
 				row.Href, row.ActionKey = form, "work.action.resubmit"
 			default:
@@ -235,7 +247,7 @@ func (s *Server) unitQueue(ctx context.Context, unitID int64, v *web.DashboardVi
 		returnedHref = "#due-forms"
 	}
 	for _, r := range q.Registrations {
-		row := web.OpenRegistrationRow{Title: r.Title, Plan: r.Plan, StatusKey: regStatusKey(r.Status), Href: campaignPath(r.CampaignID, "/registrations")}
+		row := web.OpenRegistrationRow{Title: r.Title, Plan: r.Plan, StatusKey: regStatusKey(r.Status), Href: paths.Registrations(r.CampaignID)}
 		if r.Deadline != nil {
 			row.Deadline = i18n.Day(*r.Deadline)
 		}
@@ -257,7 +269,7 @@ func (s *Server) unitQueue(ctx context.Context, unitID int64, v *web.DashboardVi
 	}
 	for i, c := range campaigns {
 		v.Campaigns = append(v.Campaigns, web.MyCampaign{ID: c.ID, Title: c.Title, Plan: c.PlanNumber, Period: period(c.PeriodStart, c.PeriodEnd),
-			StatusKey: regStatusKey(statuses[i]), Href: campaignPath(c.ID, "/registrations")})
+			StatusKey: regStatusKey(statuses[i]), Href: paths.Registrations(c.ID)})
 	}
 	return nil
 }

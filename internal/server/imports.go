@@ -12,6 +12,7 @@ import (
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/imports"
+	"thidua/internal/paths"
 	"thidua/internal/tabular"
 	"thidua/web"
 )
@@ -19,8 +20,13 @@ import (
 // importLayouts are the column layouts of the two imports.
 var importLayouts = map[string][]imports.Column{"units": imports.UnitColumns, "people": imports.PersonColumns}
 
+// renderImportForm shows the upload page of an import; problem, when set,
+// is the catalogue key of what was wrong with the file sent.
 func (s *Server) renderImportForm(w http.ResponseWriter, r *http.Request, status int, kind, problem string) {
-	v := web.ImportFormView{Kind: kind, TitleKey: kind + ".import", Error: problem, MaxMB: s.cfg.MaxImportBytes >> 20}
+	v := web.ImportFormView{Kind: kind, TitleKey: kind + ".import", MaxMB: s.cfg.MaxImportBytes >> 20}
+	if problem != "" {
+		fieldProblem(r.Context(), &v.Problems, "file", problem)
+	}
 	for _, c := range importLayouts[kind] {
 		v.Columns = append(v.Columns, web.ImportColumn{Name: c.Name, Required: c.Required, Help: c.Help})
 	}
@@ -81,7 +87,7 @@ func (s *Server) uploadImport(kind string) handlerFunc {
 			return err
 		}
 		s.startImport(ctx, key, kind, path, true)
-		http.Redirect(w, r, "/imports/"+key, http.StatusSeeOther)
+		http.Redirect(w, r, paths.Import(key), http.StatusSeeOther)
 		return nil
 	}
 }
@@ -201,6 +207,6 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request) error {
 	if started {
 		s.startImport(ctx, job.Key, job.Kind, job.FilePath, false)
 	}
-	http.Redirect(w, r, "/imports/"+job.Key, http.StatusSeeOther)
+	http.Redirect(w, r, paths.Import(job.Key), http.StatusSeeOther)
 	return nil
 }

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"thidua/internal/domain"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/internal/storage"
 	"thidua/web"
@@ -38,25 +38,9 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 	return items, nil
 }
 
-// publicCampaignParam loads a campaign citizens may read: a draft or a
-// cancelled campaign is not found, exactly as a missing one.
-func (s *Server) publicCampaignParam(r *http.Request) (*domain.Campaign, error) {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return nil, err
-	}
-	if !c.Status.Public() {
-		return nil, domain.Errorf(domain.ENOTFOUND, "campaign.not_found")
-	}
-	return c, nil
-}
-
 // publicCampaign shows an announced campaign as a citizen reads it.
 func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.publicCampaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	v, err := s.campaignView(r.Context(), c, true)
 	if err != nil {
 		return err
@@ -69,10 +53,7 @@ func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
 // into the content-addressed store, checked by content, recorded once safe.
 func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	if c.Status != domain.StatusDraft && c.Status != domain.StatusAnnounced {
 		return domain.Errorf(domain.ECONFLICT, "campaign.not_editable")
 	}
@@ -115,25 +96,17 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		s.flash(ctx, "campaigns.flash.attached")
-		http.Redirect(w, r, "/campaigns/"+strconv.FormatInt(c.ID, 10)+"#attachments", http.StatusSeeOther)
+		http.Redirect(w, r, paths.Campaign(c.ID)+paths.Fragment("attachments"), http.StatusSeeOther)
 		return nil
 	}
 }
 
 // downloadAttachment serves a campaign's file: to staff, and to everyone
-// once the campaign is public. Downloads never render in the portal's origin.
+// once the campaign is public (its route's policy decides). Downloads never
+// render in the portal's origin.
 func (s *Server) downloadAttachment(public bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var c *domain.Campaign
-		var err error
-		if public {
-			c, err = s.publicCampaignParam(r)
-		} else {
-			c, err = s.campaignParam(r)
-		}
-		if err != nil {
-			return err
-		}
+		c := campaignOf(r)
 		a, err := s.db.AttachmentByKey(r.Context(), chi.URLParam(r, "key"))
 		if err != nil {
 			return err

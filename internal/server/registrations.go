@@ -14,28 +14,12 @@ import (
 	"thidua/web"
 )
 
-// workCampaign loads the campaign of a registration or assessment route: a
-// focal point sees only public campaigns; staff see all.
-func (s *Server) workCampaign(r *http.Request) (*domain.Campaign, error) {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return nil, err
-	}
-	if !domain.HasRole(userFrom(r.Context()), domain.RoleStaff) && !c.Status.Public() {
-		return nil, domain.Errorf(domain.ENOTFOUND, "campaign.not_found")
-	}
-	return c, nil
-}
-
 // registrations is the unit's registration page for a focal point, and the
 // list of registrations for staff.
 func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	u := userFrom(r.Context())
-	if domain.HasRole(u, domain.RoleStaff) {
+	if domain.CanManageCampaign(u, accessOf(r)) {
 		return s.renderRegistrationList(w, r, http.StatusOK, c, web.Problems{})
 	}
 	return s.renderRegistration(w, r, http.StatusOK, c, nil, web.Problems{})
@@ -124,17 +108,12 @@ func (s *Server) renderRegistration(w http.ResponseWriter, r *http.Request, stat
 	return nil
 }
 
-// saveRegistration saves or sends a focal point's registration.
+// saveRegistration saves or sends a focal point's registration (its
+// route's policy is domain.CanRegister).
 func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	u := userFrom(ctx)
-	if u.Role != domain.RoleFocalPoint || u.UnitID == nil {
-		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
-	}
 	in := postgres.RegistrationInput{Pledge: r.PostFormValue("pledge"), Submit: r.PostFormValue("action") == "submit"}
 	in.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	labels, values := r.PostForm["target_label"], r.PostForm["target_value"]
@@ -172,16 +151,13 @@ func (s *Server) saveRegistration(w http.ResponseWriter, r *http.Request) error 
 // withdrawRegistration lets a focal point withdraw their unit's registration.
 func (s *Server) withdrawRegistration(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.workCampaign(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	id, _ := strconv.ParseInt(chi.URLParam(r, "registrationID"), 10, 64)
 	reg, err := s.db.RegistrationByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	if reg.CampaignID != c.ID || !domain.CanEditUnitWork(userFrom(ctx), reg.UnitID) {
+	if reg.CampaignID != c.ID || !domain.CanEditRegistration(userFrom(ctx), reg.UnitID) {
 		return domain.Errorf(domain.ENOTFOUND, "registration.not_found")
 	}
 	if err := s.db.WithdrawRegistration(ctx, id); err != nil {
@@ -235,10 +211,7 @@ func (s *Server) renderRegistrationList(w http.ResponseWriter, r *http.Request, 
 // decideRegistrations approves or rejects the chosen registrations.
 func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	var chosen []postgres.RegistrationChoice
 	for _, raw := range r.PostForm["ids"] {
 		idText, versionText, _ := strings.Cut(raw, ":")
@@ -270,10 +243,7 @@ func (s *Server) decideRegistrations(w http.ResponseWriter, r *http.Request) err
 // registerAllPage lists the units "register all" would register and
 // approve, with the button that confirms it: nothing happens in one click.
 func (s *Server) registerAllPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	return s.renderRegisterAll(w, r, http.StatusOK, c, web.Problems{})
 }
 
@@ -303,10 +273,7 @@ func (s *Server) renderRegisterAll(w http.ResponseWriter, r *http.Request, statu
 // forged click) registers nothing and shows the page to confirm on.
 func (s *Server) registerAll(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return err
-	}
+	c := campaignOf(r)
 	page := paths.RegisterAll(c.ID)
 	if r.PostFormValue("confirm") != "yes" {
 		http.Redirect(w, r, page, http.StatusSeeOther)

@@ -12,6 +12,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 	"thidua/web"
 )
@@ -34,10 +35,7 @@ const (
 func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *domain.Assessment, replyRole, error) {
 	ctx := r.Context()
 	u := userFrom(ctx)
-	c, err := s.campaignParam(r)
-	if err != nil {
-		return nil, nil, 0, err
-	}
+	c := campaignOf(r)
 	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
 	if err != nil || id <= 0 {
 		return nil, nil, 0, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
@@ -49,13 +47,9 @@ func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *domain.Assessm
 	if a.CampaignID != c.ID {
 		return nil, nil, 0, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 	}
-	switch {
-	case domain.HasRole(u, domain.RoleStaff):
-		return c, a, replyStaff, nil
-	case domain.CanEditUnitWork(u, a.UnitID) && c.Status.Public():
-		return c, a, replyUnit, nil
-	}
-	if u != nil {
+	// An appraiser of the form: assigned to it (not recused) and on the
+	// campaign's appraisal team for its phase, whatever their global role.
+	if u != nil && accessOf(r).Member(domain.MemberAppraiser, a.PhaseID) {
 		ok, err := s.db.IsAssigned(ctx, a.ID, u.ID)
 		if err != nil {
 			return nil, nil, 0, err
@@ -63,6 +57,12 @@ func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *domain.Assessm
 		if ok {
 			return c, a, replyAppraiser, nil
 		}
+	}
+	switch {
+	case domain.CanReceive(u, accessOf(r)):
+		return c, a, replyStaff, nil
+	case domain.CanReply(u, a.UnitID) && c.Status.Public():
+		return c, a, replyUnit, nil
 	}
 	return nil, nil, 0, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 }
@@ -134,7 +134,7 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 	}
 	now := s.db.Now()
 	day := domain.DateOf(now)
-	base := assessmentPath(c.ID, a.ID)
+	base := paths.Assessment(c.ID, a.ID)
 	v := web.ReplyView{CampaignID: c.ID, ID: a.ID, Campaign: c.Title, Unit: a.UnitName, Phase: a.PhaseName, FormHref: base, Action: base + "/reply",
 		StatusKey: "reply.status." + string(a.Status), ForUnit: role == replyUnit, Problems: st.problems, Errors: st.errors, Reopen: st.reopen,
 		Self: a.Converted.String(), Appraised: a.AppraisedConverted.String(), Final: a.FinalConverted.String()}
@@ -144,7 +144,7 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 	if role != replyAppraiser {
 		v.BackHref = base
 	}
-	appraiser := role == replyAppraiser || role == replyStaff
+	appraiser := role == replyAppraiser || role == replyStaff // may lock
 	switch {
 	case a.Status != domain.AssessAppraised && a.Status != domain.AssessLocked:
 		v.Notice = i18n.T(ctx, "reply.notice.not_appraised")
@@ -158,7 +158,7 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 		v.Notice = i18n.T(ctx, "reply.notice.over", i18n.Day(*a.ReplyUntil))
 	}
 	v.CanReply = role == replyUnit && a.Reply(day) == nil
-	v.CanAnswer = appraiser && a.CheckAnswer(day) == nil
+	v.CanAnswer = role == replyAppraiser && a.CheckAnswer(day) == nil
 	v.CanReopen = role == replyStaff && a.Status == domain.AssessLocked
 	if appraiser && a.Status == domain.AssessAppraised {
 		undecided := 0
@@ -322,7 +322,7 @@ func (s *Server) saveReply(send bool) handlerFunc {
 		default:
 			s.flash(ctx, "reply.flash.saved")
 		}
-		http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/reply", http.StatusSeeOther)
+		http.Redirect(w, r, paths.Assessment(c.ID, a.ID)+"/reply", http.StatusSeeOther)
 		return nil
 	}
 }
@@ -334,7 +334,7 @@ func (s *Server) answerReply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if role != replyAppraiser && role != replyStaff {
+	if role != replyAppraiser { // nobody appraises a form not assigned to them (domain.CanAppraise)
 		return domain.Errorf(domain.EFORBIDDEN, "error.forbidden")
 	}
 	cid, err := strconv.ParseInt(chi.URLParam(r, "criterionID"), 10, 64)
@@ -378,7 +378,7 @@ func (s *Server) answerReply(w http.ResponseWriter, r *http.Request) error {
 		return s.replyFailed(w, r, c, a, role, st, err)
 	}
 	s.flash(ctx, "reply.flash.answered")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/reply#c-"+strconv.FormatInt(cid, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID)+"/reply#c-"+strconv.FormatInt(cid, 10), http.StatusSeeOther)
 	return nil
 }
 
@@ -401,7 +401,7 @@ func (s *Server) lockResult(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		s.flash(ctx, "reply.flash.already_locked")
 	}
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/reply", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID)+"/reply", http.StatusSeeOther)
 	return nil
 }
 
@@ -420,7 +420,7 @@ func (s *Server) reopenResult(w http.ResponseWriter, r *http.Request) error {
 		return s.replyFailed(w, r, c, a, role, replyState{reopen: reason}, err)
 	}
 	s.flash(ctx, "reply.flash.reopened")
-	http.Redirect(w, r, assessmentPath(c.ID, a.ID)+"/reply", http.StatusSeeOther)
+	http.Redirect(w, r, paths.Assessment(c.ID, a.ID)+"/reply", http.StatusSeeOther)
 	return nil
 }
 

@@ -60,6 +60,10 @@ func newReplyCase(t *testing.T) *replyCase {
 	var leader *domain.User
 	rc.appraiser, leader = a.loggedIn(domain.RoleLeader)
 	rc.users["appraiser"] = leader
+	if _, err := a.db.Pool.Exec(context.Background(), `INSERT INTO campaign_members (campaign_id, user_id, role) VALUES ($1, $2, 'appraiser')`,
+		wk.campaign, leader.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.db.Pool.Exec(context.Background(), `INSERT INTO appraisal_assignments (campaign_id, assessment_id, appraiser_id) VALUES ($1, $2, $3)`,
 		wk.campaign, rc.id, leader.ID); err != nil {
 		t.Fatal(err)
@@ -376,9 +380,9 @@ func TestLockedRefusesEveryChange(t *testing.T) {
 		{"appraiser changes an answer", func() *http.Response {
 			return rc.appraiser.post(rc.answer(pid), url.Values{"decision": {"accepted"}, "value": {"1"}, "version": {rc.versionOf(t, pid)}})
 		}, http.StatusConflict},
-		{"staff change an answer", func() *http.Response {
+		{"staff change an answer (not assigned: nobody appraises a form not assigned to them)", func() *http.Response {
 			return rc.staff.post(rc.answer(pid), url.Values{"decision": {"accepted"}, "value": {"1"}, "version": {rc.versionOf(t, pid)}})
-		}, http.StatusConflict},
+		}, http.StatusForbidden},
 		{"staff extend the deadline", func() *http.Response {
 			return rc.staff.post(rc.form+"/extend", url.Values{"until": {domain.DateOf(time.Now()).AddDate(0, 0, 20).Format("2006-01-02")}, "reason": {"Gia hạn"}})
 		}, http.StatusConflict},

@@ -345,9 +345,13 @@ var unitPageFields = []string{"change_date", "change_name", "change_short", "cha
 // controls: the forms share names (date, decision), so their ids carry a
 // prefix.
 func unitProblems(p web.Problems, prefix string) web.Problems {
-	for from, to := range map[string]string{"date": "date", "name": "name", "short_name": "short", "parent_id": "parent",
-		"decision": "decision", "effective_date": "date", "valid_from": "date"} {
-		p.Rename(from, prefix+to)
+	if prefix == "" { // the correction form: its controls are the domain's names
+		p.Order(unitPageFields...)
+		return p
+	}
+	for _, r := range [][2]string{{"date", "date"}, {"effective_date", "date"}, {"valid_from", "date"}, {"name", "name"},
+		{"short_name", "short"}, {"parent_id", "parent"}, {"decision", "decision"}} {
+		p.Rename(r[0], prefix+r[1])
 	}
 	p.Order(unitPageFields...)
 	return p

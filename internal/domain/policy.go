@@ -1,0 +1,112 @@
+package domain
+
+// Policies: one function per action on a campaign's objects, deciding from
+// the user's global role, their memberships of the campaign (acc, filled by
+// the server's campaign loader) and the object. Handlers and route groups
+// call these instead of checking roles themselves. A nil user is an
+// anonymous visitor; a nil acc a user with no membership.
+
+// CanSeeCampaign reports whether u may open a campaign's working pages
+// (registrations, forms): staff see every campaign; others see a public
+// one (announced or closed), or one whose team they are on.
+func CanSeeCampaign(u *User, acc *CampaignAccess) bool {
+	if u == nil || acc == nil || acc.Campaign == nil {
+		return false
+	}
+	return HasRole(u, RoleStaff) || acc.Campaign.Status.Public() || len(acc.Memberships) > 0
+}
+
+// CanSeePublicCampaign reports whether anyone, signed in or not, may read
+// the campaign's public page and files: announced or closed campaigns only.
+func CanSeePublicCampaign(_ *User, acc *CampaignAccess) bool {
+	return acc != nil && acc.Campaign != nil && acc.Campaign.Status.Public()
+}
+
+// CanManageCampaign reports whether u may set a campaign up and run it
+// (edit, phases, criteria, awards, files, registrations' decisions, forms'
+// returns and extensions, exports): staff.
+func CanManageCampaign(u *User, _ *CampaignAccess) bool { return CanManageCampaigns(u) }
+
+// CanDoUnitWork reports whether u may use a campaign's registration and
+// self-assessment pages at all: staff (every unit), focal points (their
+// own unit, checked object by object with CanSeeAssessment and
+// CanEditAssessment).
+func CanDoUnitWork(u *User, _ *CampaignAccess) bool {
+	return HasRole(u, RoleStaff, RoleFocalPoint)
+}
+
+// CanRegister reports whether u may register their unit in a campaign or
+// start its self-assessment form: a focal point with a unit.
+func CanRegister(u *User, _ *CampaignAccess) bool {
+	return u != nil && u.Role == RoleFocalPoint && u.UnitID != nil
+}
+
+// CanEditRegistration reports whether u may change or withdraw the
+// registration of unitID: its own focal point.
+func CanEditRegistration(u *User, unitID int64) bool { return CanEditUnitWork(u, unitID) }
+
+// CanSeeAssessment reports whether u may read the form of unitID: staff,
+// the unit's own focal point, and an appraiser it is assigned to (asg is
+// u's assignment to that form, nil when there is none).
+func CanSeeAssessment(u *User, acc *CampaignAccess, unitID int64, asg *Assignment) bool {
+	return CanSeeUnitWork(u, unitID) || CanAppraise(u, acc, asg)
+}
+
+// CanEditAssessment reports whether u may fill in, save and submit the
+// self-assessment of unitID, and attach its evidence: only its own focal
+// point.
+func CanEditAssessment(u *User, unitID int64) bool { return CanEditUnitWork(u, unitID) }
+
+// CanReply reports whether u may reply to the appraisal of unitID's form
+// (giải trình bổ sung): its own focal point.
+func CanReply(u *User, unitID int64) bool { return CanEditUnitWork(u, unitID) }
+
+// CanReceive reports whether u may mark submitted forms received, return
+// them, lock and reopen them: staff.
+func CanReceive(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
+
+// CanManageTeam reports whether u may add appraisers to a campaign and
+// assign them participants: staff.
+func CanManageTeam(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
+
+// CanAppraise reports whether u may appraise a form through asg, u's
+// assignment to it: the assignment is u's, still active, in this
+// campaign, and u is still on the campaign's appraisal team for the form's
+// phase. Whatever their global role, nobody appraises a form not assigned
+// to them.
+func CanAppraise(u *User, acc *CampaignAccess, asg *Assignment) bool {
+	return u != nil && acc != nil && acc.Campaign != nil && asg.Active() && asg.AppraiserID == u.ID &&
+		asg.CampaignID == acc.Campaign.ID && acc.Member(MemberAppraiser, asg.PhaseID)
+}
+
+// CanSeeAppraisalWork reports whether u may open the list of forms assigned
+// to them in a campaign: members of its appraisal team.
+func CanSeeAppraisalWork(u *User, acc *CampaignAccess) bool {
+	return u != nil && acc.Member(MemberAppraiser, 0)
+}
+
+// CanRecuse reports whether u may withdraw from asg with a reason: the
+// appraiser it names, while it is active.
+func CanRecuse(u *User, asg *Assignment) bool {
+	return u != nil && asg.Active() && asg.AppraiserID == u.ID
+}
+
+// CanReadRanking reports whether u may read a campaign's ranking, charts
+// and "why this total": staff, leaders and the campaign's council.
+func CanReadRanking(u *User, acc *CampaignAccess) bool {
+	return HasRole(u, RoleStaff, RoleLeader) || (u != nil && acc.Member(MemberCouncil, 0))
+}
+
+// CanImportIndices reports whether u may import external measures' values:
+// staff.
+func CanImportIndices(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
+
+// CanProposeResults reports whether u may propose a phase's results for
+// approval: staff.
+func CanProposeResults(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
+
+// CanApproveResults reports whether u may approve or return results that
+// proposerID proposed: a leader who is not the proposer.
+func CanApproveResults(u *User, _ *CampaignAccess, proposerID *int64) bool {
+	return u != nil && u.Role == RoleLeader && (proposerID == nil || *proposerID != u.ID)
+}
