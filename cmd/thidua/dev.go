@@ -11,6 +11,7 @@ import (
 	"thidua/internal/pgcluster"
 	"thidua/internal/postgres"
 	"thidua/internal/seed"
+	"thidua/internal/storage"
 )
 
 // runDev is the embedded default: with no DATABASE_URL it runs a private
@@ -58,7 +59,7 @@ func runDev(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	logins, seeded, err := seed.Demo(ctx, db)
+	logins, seeded, err := seed.Demo(ctx, db, seed.WithEvidence(&storage.Local{Dir: cfg.EvidenceDir}))
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"thidua/internal/password"
 	"thidua/internal/postgres"
 	"thidua/internal/seed"
+	"thidua/internal/storage"
 )
 
 func runMigrate(ctx context.Context, cfg *config.Config, args []string, stdout io.Writer) error {
@@ -143,7 +144,7 @@ func runSeed(ctx context.Context, cfg *config.Config, args []string, stdout io.W
 		return err
 	}
 	defer db.Close()
-	logins, seeded, err := seed.Demo(ctx, db)
+	logins, seeded, err := seed.Demo(ctx, db, seed.WithEvidence(&storage.Local{Dir: cfg.EvidenceDir}))
 	if err != nil {
 		return err
 	}

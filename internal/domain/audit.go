@@ -43,6 +43,13 @@ const (
 	AuditAssessmentExtend   = "assessment.extend"
 	AuditEvidenceAdd        = "evidence.add"
 	AuditEvidenceRemove     = "evidence.remove"
+	AuditHolidayAdd         = "holiday.add"
+	AuditHolidayRemove      = "holiday.remove"
+	AuditReplySave          = "reply.save"
+	AuditReplySubmit        = "reply.submit"
+	AuditReplyAnswer        = "reply.answer"
+	AuditAssessmentLock     = "assessment.lock"
+	AuditAssessmentReopen   = "assessment.reopen"
 	// Campaign membership (the appraisal team, the council).
 	AuditMemberAdd    = "campaign_member.add"
 	AuditMemberRemove = "campaign_member.remove"
@@ -62,6 +69,8 @@ var AuditActions = []string{
 	AuditCriteriaSave, AuditCriteriaAmend, AuditCriteriaReplace, AuditAttachmentAdd,
 	AuditRegistrationSave, AuditRegistrationDecide, AuditAssessmentStart, AuditAssessmentSave, AuditAssessmentSubmit,
 	AuditAssessmentReturn, AuditAssessmentExtend, AuditEvidenceAdd, AuditEvidenceRemove,
+	AuditHolidayAdd, AuditHolidayRemove, AuditReplySave, AuditReplySubmit, AuditReplyAnswer,
+	AuditAssessmentLock, AuditAssessmentReopen,
 	AuditMemberAdd, AuditMemberRemove,
 	AuditMeasureImport, AuditMeasureApply,
 }

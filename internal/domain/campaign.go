@@ -183,6 +183,10 @@ const (
 	ReviewAnnual  ReviewKind = "annual"
 )
 
+// DefaultReplyDays is a phase's reply window when none is set: five working
+// days, as the schema's default.
+const DefaultReplyDays = 5
+
 // Phase is a phase (đợt) of a campaign with its windows.
 type Phase struct {
 	ID                   int64
@@ -199,6 +203,7 @@ type Phase struct {
 	ReplyTo              *time.Time
 	ReviewKind           ReviewKind
 	ReviewDate           *time.Time
+	ReplyDays            int // working days the unit has to reply to its appraisal
 	Version              int
 }
 
@@ -230,6 +235,12 @@ func (p *Phase) Validate(c *Campaign) error {
 	pair("reply_to", p.ReplyFrom, p.ReplyTo)
 	if p.AssessmentTo != nil && p.AppraisalFrom != nil && p.AppraisalFrom.Before(*p.AssessmentTo) {
 		f.Add("appraisal_from", "phase.appraisal_before_assessment")
+	}
+	if p.ReplyDays == 0 {
+		p.ReplyDays = DefaultReplyDays
+	}
+	if p.ReplyDays < 1 || p.ReplyDays > 60 {
+		f.Add("reply_days", "phase.reply_days.invalid")
 	}
 	switch p.ReviewKind {
 	case ReviewInterim, ReviewFinal, ReviewAnnual:

@@ -48,6 +48,7 @@ type Assessment struct {
 	AppraisedAt *time.Time // appraisal completed
 	ReplyUntil  *time.Time // the last day of the unit's reply window
 	LockedAt    *time.Time
+	ReplySent   *time.Time // the unit sent its reply (once; drafts before)
 	// The appraised and final totals (see migration 000009).
 	AppraisedPoints    Points
 	AppraisedMax       Points
@@ -193,8 +194,34 @@ func (a *Assessment) Reply(day time.Time) error {
 	default:
 		return Errorf(ECONFLICT, "reply.not_open")
 	}
+	if a.ReplySent != nil {
+		return Errorf(ECONFLICT, "reply.already_sent")
+	}
 	if a.ReplyUntil != nil && day.After(*a.ReplyUntil) {
 		return Errorf(ECONFLICT, "reply.closed", a.ReplyUntil.Format("02/01/2006"))
+	}
+	return nil
+}
+
+// SendReply sends the unit's reply at instant at (once): from then on the
+// appraiser answers it, and the form may be locked before its window ends.
+func (a *Assessment) SendReply(day, at time.Time) error {
+	if err := a.Reply(day); err != nil {
+		return err
+	}
+	a.ReplySent = &at
+	return nil
+}
+
+// CheckAnswer says whether the appraiser may answer the replies on day:
+// DecideReply's state, once the reply is sent or its window has ended
+// (while the unit may still reply there is nothing final to answer).
+func (a *Assessment) CheckAnswer(day time.Time) error {
+	if err := a.DecideReply(); err != nil {
+		return err
+	}
+	if a.ReplySent == nil && a.ReplyUntil != nil && !day.After(*a.ReplyUntil) {
+		return Errorf(ECONFLICT, "reply.waiting", a.ReplyUntil.Format("02/01/2006"))
 	}
 	return nil
 }
@@ -223,7 +250,8 @@ func (a *Assessment) Lock(day, at time.Time, undecided int) (bool, error) {
 	default:
 		return false, Errorf(ECONFLICT, "lock.not_appraised")
 	}
-	if a.ReplyUntil != nil && !day.After(*a.ReplyUntil) {
+	if a.ReplySent == nil && a.ReplyUntil != nil && !day.After(*a.ReplyUntil) {
+		// A sent reply ends the window early: nothing more can come.
 		return false, Errorf(ECONFLICT, "lock.window_open", a.ReplyUntil.Format("02/01/2006"))
 	}
 	if undecided > 0 {
@@ -244,7 +272,7 @@ func (a *Assessment) Reopen(reason string) (string, error) {
 	if reason == "" || RuneLen(reason) > 2000 {
 		return "", &ValidationError{Fields: FieldErrors{"reason": "reopen.reason"}}
 	}
-	a.Status, a.LockedAt, a.AppraisedAt, a.ReplyUntil = AssessReceived, nil, nil, nil
+	a.Status, a.LockedAt, a.AppraisedAt, a.ReplyUntil, a.ReplySent = AssessReceived, nil, nil, nil, nil
 	return reason, nil
 }
 

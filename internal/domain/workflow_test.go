@@ -258,13 +258,13 @@ func TestCheckAppraised(t *testing.T) {
 	}
 }
 
-func TestReplyUntil(t *testing.T) {
+func TestReplyUntilAfterAppraisal(t *testing.T) {
 	friday := Day(2026, 3, 6)
 	if got := ReplyUntil(friday, 5, nil); !got.Equal(Day(2026, 3, 13)) {
 		t.Errorf("5 working days after Friday 06/03: %s", got.Format("02/01"))
 	}
 	// 30/04 and 01/05 (Thursday, Friday) are holidays.
-	if got := ReplyUntil(Day(2026, 4, 29), 2, []time.Time{Day(2026, 4, 30), Day(2026, 5, 1)}); !got.Equal(Day(2026, 5, 5)) {
+	if got := ReplyUntil(Day(2026, 4, 29), 2, NewHolidays(Day(2026, 4, 30), Day(2026, 5, 1))); !got.Equal(Day(2026, 5, 5)) {
 		t.Errorf("2 working days after 29/04 over the holidays: %s", got.Format("02/01"))
 	}
 }

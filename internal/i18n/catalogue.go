@@ -34,6 +34,7 @@ var parts = []map[string]message{
 	appraisalMessages,
 	measureMessages,
 	rankingMessages,
+	replyMessages,
 	commonMessages,
 	membersMessages,
 	resultsMessages,

@@ -57,20 +57,17 @@ func (db *DB) CompleteAppraisal(ctx context.Context, id int64) (done bool, err e
 		}
 		now := db.Now()
 		today := domain.DateOf(now)
-		rows, err := tx.Query(ctx, `SELECT day FROM holidays WHERE day > $1 ORDER BY day LIMIT 400`, today)
+		off, err := holidaysFrom(ctx, tx, today)
 		if err != nil {
 			return err
 		}
-		holidays, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
-		if err != nil {
-			return err
-		}
-		if done, err = a.CompleteAppraisal(now, domain.ReplyUntil(today, days, holidays), left); err != nil || !done {
+		if done, err = a.CompleteAppraisal(now, domain.ReplyUntil(now, days, off), left); err != nil || !done {
 			return err
 		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)
+		// A new window (after a reopening) waits for a new reply.
 		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = $2, appraised_at = $3, appraised_by = $4, reply_until = $5,
-			version = version + 1, updated_at = now() WHERE id = $1`, a.ID, a.Status, a.AppraisedAt, actor, a.ReplyUntil); err != nil {
+			reply_submitted_at = NULL, reply_submitted_by = NULL, version = version + 1, updated_at = now() WHERE id = $1`, a.ID, a.Status, a.AppraisedAt, actor, a.ReplyUntil); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, action, actor_id) VALUES ($1, 'appraisal_done', $2)`, a.ID, actor); err != nil {

@@ -21,7 +21,7 @@ type Assessment = domain.Assessment
 const assessmentColumns = `a.id, a.campaign_id, a.set_id, a.phase_id, a.unit_id, u.name, p.name, a.status, a.version, a.submitted_at,
 	a.deadline, p.assessment_from, p.assessment_to, a.total_points, a.applicable_max, a.converted, a.scored, cp.status,
 	a.received_at, a.appraised_at, a.reply_until, a.locked_at, a.appraised_points, a.appraised_max, a.appraised_converted,
-	a.appraised_scored, a.final_points, a.final_max, a.final_converted`
+	a.appraised_scored, a.final_points, a.final_max, a.final_converted, a.reply_submitted_at`
 
 const assessmentFrom = ` FROM assessments a JOIN units u ON u.id = a.unit_id JOIN phases p ON p.id = a.phase_id JOIN campaigns cp ON cp.id = a.campaign_id`
 
@@ -30,7 +30,7 @@ func scanAssessment(row pgx.Row) (*Assessment, error) {
 	err := row.Scan(&a.ID, &a.CampaignID, &a.SetID, &a.PhaseID, &a.UnitID, &a.UnitName, &a.PhaseName, &a.Status, &a.Version, &a.SubmittedAt,
 		&a.Deadline, &a.WindowFrom, &a.WindowTo, &a.Points, &a.ApplicableMax, &a.Converted, &a.Scored, &a.CampaignStatus,
 		&a.ReceivedAt, &a.AppraisedAt, &a.ReplyUntil, &a.LockedAt, &a.AppraisedPoints, &a.AppraisedMax, &a.AppraisedConverted,
-		&a.AppraisedScored, &a.FinalPoints, &a.FinalMax, &a.FinalConverted)
+		&a.AppraisedScored, &a.FinalPoints, &a.FinalMax, &a.FinalConverted, &a.ReplySent)
 	if err != nil {
 		return nil, notFound(err, "assessment.not_found")
 	}
@@ -128,8 +128,8 @@ func (db *DB) SubmitAssessment(ctx context.Context, id int64) (submitted bool, e
 		}
 		now := db.Now()
 		day := domain.DateOf(now)
-		if a.Submitted() {
-			return nil
+		if a.Submitted() && a.Status != domain.AssessLocked {
+			return nil // a double click, or one staff have since received
 		}
 		if err := a.CheckSelfEdit(day); err != nil {
 			return err
@@ -281,6 +281,14 @@ func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, r
 		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 FOR UPDATE OF a`, id))
 		if err != nil {
 			return err
+		}
+		// The self-assessment's deadline means nothing once the form has gone
+		// on to appraisal; after the lock nothing changes.
+		switch a.Status {
+		case domain.AssessLocked:
+			return domain.Errorf(domain.ECONFLICT, "assessment.locked")
+		case domain.AssessReceived, domain.AssessAppraised:
+			return domain.Errorf(domain.ECONFLICT, "assessment.submitted")
 		}
 		// An extension that ends before today or before the phase's own
 		// closing day would change nothing: refuse it rather than record it.

@@ -28,7 +28,8 @@ type EvidenceFile struct {
 type AttachedEvidence struct {
 	CriterionID int64
 	EvidenceFile
-	Reference string
+	Reference   string
+	DuringReply bool // attached while the unit replied to its appraisal
 }
 
 // attachable checks that a form may take evidence now: not submitted (or the
@@ -42,6 +43,11 @@ func (db *DB) attachable(ctx context.Context, tx pgx.Tx, assessmentID, criterion
 	a, err := scanAssessment(tx.QueryRow(ctx, query, assessmentID))
 	if err != nil {
 		return nil, err
+	}
+	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
+		// The reply stage: evidence for an adjusted criterion, while the
+		// unit replies; nothing after the lock.
+		return a, replyAttachable(ctx, tx, a, criterionID, db.Now())
 	}
 	if err := a.CheckSelfEdit(domain.DateOf(db.Now())); err != nil {
 		return nil, err
@@ -118,14 +124,18 @@ func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, 
 }
 
 func attach(ctx context.Context, tx pgx.Tx, a *Assessment, criterionID, evidenceID int64, reference string) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO score_evidence (campaign_id, assessment_id, criterion_id, evidence_id, reference)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assessment_id, criterion_id, evidence_id)
-		DO UPDATE SET removed_at = NULL, reference = EXCLUDED.reference`, a.CampaignID, a.ID, criterionID, evidenceID, reference); err != nil {
+	reply := a.Status == domain.AssessAppraised
+	if _, err := tx.Exec(ctx, `INSERT INTO score_evidence (campaign_id, assessment_id, criterion_id, evidence_id, reference, during_reply)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assessment_id, criterion_id, evidence_id)
+		DO UPDATE SET removed_at = NULL, reference = EXCLUDED.reference,
+			during_reply = CASE WHEN score_evidence.removed_at IS NULL THEN score_evidence.during_reply ELSE EXCLUDED.during_reply END`,
+		a.CampaignID, a.ID, criterionID, evidenceID, reference, reply); err != nil {
 		return err
 	}
 	actor := nullID(domain.ActorFrom(ctx).UserID)
 	if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, criterion_id, action, new_value, actor_id)
-		VALUES ($1, $2, 'evidence', jsonb_build_object('evidence_id', $3::bigint, 'reference', $4::text), $5)`, a.ID, criterionID, evidenceID, reference, actor); err != nil {
+		VALUES ($1, $2, 'evidence', jsonb_build_object('evidence_id', $3::bigint, 'reference', $4::text, 'reply', $6::boolean), $5)`,
+		a.ID, criterionID, evidenceID, reference, actor, reply); err != nil {
 		return err
 	}
 	return audit(ctx, tx, auditEntry{Action: domain.AuditEvidenceAdd, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
@@ -162,8 +172,11 @@ func (db *DB) RemoveEvidence(ctx context.Context, assessmentID, criterionID int6
 		if err != nil {
 			return err
 		}
+		// While replying, only what was attached for the reply may go: the
+		// evidence the appraisal was made on stays.
 		tag, err := tx.Exec(ctx, `UPDATE score_evidence se SET removed_at = now() FROM evidence_files f
-			WHERE se.evidence_id = f.id AND f.key = $3 AND se.assessment_id = $1 AND se.criterion_id = $2 AND se.removed_at IS NULL`, a.ID, criterionID, key)
+			WHERE se.evidence_id = f.id AND f.key = $3 AND se.assessment_id = $1 AND se.criterion_id = $2 AND se.removed_at IS NULL
+				AND (se.during_reply OR NOT $4)`, a.ID, criterionID, key, a.Status == domain.AssessAppraised)
 		if err != nil {
 			return err
 		}
@@ -178,7 +191,8 @@ func (db *DB) RemoveEvidence(ctx context.Context, assessmentID, criterionID int6
 // AssessmentEvidence returns the files attached to a form.
 func (db *DB) AssessmentEvidence(ctx context.Context, assessmentID int64) (_ []AttachedEvidence, err error) {
 	defer wrap(&err, "AssessmentEvidence")
-	rows, err := db.Pool.Query(ctx, `SELECT se.criterion_id, f.id, f.key, f.unit_id, f.sha256, f.size, f.content_type, f.file_name, f.created_at, se.reference
+	rows, err := db.Pool.Query(ctx, `SELECT se.criterion_id, f.id, f.key, f.unit_id, f.sha256, f.size, f.content_type, f.file_name, f.created_at, se.reference,
+			se.during_reply
 		FROM score_evidence se JOIN evidence_files f ON f.id = se.evidence_id
 		WHERE se.assessment_id = $1 AND se.removed_at IS NULL ORDER BY se.created_at, f.id`, assessmentID)
 	if err != nil {
@@ -188,7 +202,7 @@ func (db *DB) AssessmentEvidence(ctx context.Context, assessmentID int64) (_ []A
 	var out []AttachedEvidence
 	for rows.Next() {
 		var e AttachedEvidence
-		if err := rows.Scan(&e.CriterionID, &e.ID, &e.Key, &e.UnitID, &e.SHA256, &e.Size, &e.ContentType, &e.FileName, &e.CreatedAt, &e.Reference); err != nil {
+		if err := rows.Scan(&e.CriterionID, &e.ID, &e.Key, &e.UnitID, &e.SHA256, &e.Size, &e.ContentType, &e.FileName, &e.CreatedAt, &e.Reference, &e.DuringReply); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

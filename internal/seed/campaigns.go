@@ -215,7 +215,7 @@ func seedCampaigns(ctx context.Context, db *postgres.DB, units map[string]int64)
 // Sở Tư pháp is approved and has opened its form, Sở Y tế waits for
 // approval, and UBND xã Mỹ Thọ has not registered yet. It is marked as an
 // illustration; the five campaigns above are the real ones.
-func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, staffID int64) error {
+func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, staffID int64) (_, _ int64, err error) {
 	today := domain.DateOf(db.Now())
 	start, end := today.AddDate(0, -2, 0), today.AddDate(0, 3, 0)
 	issuer := units["SNV"]
@@ -228,21 +228,21 @@ func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, s
 		PeriodStart: start, PeriodEnd: end, Bands: domain.DefaultBands}
 	id, err := db.CreateCampaign(ctx, &c, "")
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	from, to := today.AddDate(0, 0, -7), today.AddDate(0, 0, 14)
 	p := domain.Phase{CampaignID: id, Name: "Đợt 1", Start: start, End: end, AssessmentFrom: &from, AssessmentTo: &to, ReviewKind: domain.ReviewAnnual}
 	if _, err := db.SavePhase(ctx, &p); err != nil {
-		return err
+		return 0, 0, err
 	}
 	forms, err := db.AwardForms(ctx)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	for _, f := range forms {
 		if f.Code == "giay_khen" {
 			if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: id, AwardFormID: f.ID, MinBand: "good", NoPendingDiscipline: true, NotAlreadyAwarded: true}); err != nil {
-				return err
+				return 0, 0, err
 			}
 		}
 	}
@@ -252,38 +252,38 @@ func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, s
 	} {
 		setID, err := db.CreateCriteriaSet(ctx, id, s.name, s.kinds, false)
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		tpl, _ := criteria.TemplateByKey(s.template)
 		nodes, _ := criteria.Nodes(tpl.Rows)
 		if err := linkDemoMeasures(ctx, db, nodes, today.Year()-1); err != nil {
-			return err
+			return 0, 0, err
 		}
 		if err := db.ReplaceCriteria(ctx, setID, nodes, "seed"); err != nil {
-			return err
+			return 0, 0, err
 		}
 	}
 	if err := db.Transition(ctx, id, domain.StatusAnnounced, ""); err != nil {
-		return err
+		return 0, 0, err
 	}
 	pledge := postgres.RegistrationInput{Pledge: "Hoàn thành 100% nhiệm vụ CCHC năm; không có hồ sơ thủ tục hành chính trễ hạn.",
 		Targets: []postgres.Target{{Label: "Mức độ hài lòng của người dân, tổ chức", Value: "≥ 95%"}, {Label: "Hồ sơ TTHC giải quyết đúng hạn", Value: "100%"}},
 		Submit:  true}
 	stp, err := db.SaveRegistration(ctx, id, units["STP"], pledge)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	reg, err := db.RegistrationByID(ctx, stp)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	staff := domain.WithActor(ctx, domain.Actor{UserID: staffID})
 	if _, err := db.DecideRegistrations(staff, id, []postgres.RegistrationChoice{{ID: reg.ID, Version: reg.Version}}, true, ""); err != nil {
-		return err
+		return 0, 0, err
 	}
 	if _, err := db.StartAssessment(ctx, id, p.ID, units["STP"]); err != nil {
-		return err
+		return 0, 0, err
 	}
 	_, err = db.SaveRegistration(ctx, id, units["SYT"], pledge)
-	return err
+	return id, p.ID, err
 }

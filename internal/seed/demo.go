@@ -116,11 +116,16 @@ var demoLogins = []struct {
 	{"daumoi.yte@thidua.local", "Lê Thị Mai", domain.RoleFocalPoint, "SYT"},
 	{"daumoi.myth@thidua.local", "Phạm Minh Tuấn", domain.RoleFocalPoint, "29994"},
 	{"lanhdao@thidua.local", "Đoàn Văn Đức", domain.RoleLeader, "82"},
+	{"thamdinh@thidua.local", "Huỳnh Văn Phúc", domain.RoleStaff, "SNV"}, // on the running campaign's appraisal team
 }
 
 // Demo seeds the demo data once: if the demo administrator exists it only
 // returns the logins. It reports whether it wrote anything.
-func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
+func Demo(ctx context.Context, db *postgres.DB, opts ...Option) ([]Login, bool, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	logins := make([]Login, 0, len(demoLogins))
 	for _, l := range demoLogins {
 		logins = append(logins, Login{Email: l.email, Role: string(l.role), Name: l.name, Unit: unitLabel(l.unitCode)})
@@ -137,6 +142,9 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 	if err := seedPeople(ctx, db, ids); err != nil {
 		return nil, false, fmt.Errorf("people: %w", err)
 	}
+	if err := seedHolidays(ctx, db); err != nil {
+		return nil, false, fmt.Errorf("holidays: %w", err)
+	}
 	if err := seedCampaigns(ctx, db, ids); err != nil {
 		return nil, false, fmt.Errorf("campaigns: %w", err)
 	}
@@ -144,7 +152,7 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	var staffID int64
+	users := map[string]int64{}
 	for _, l := range demoLogins {
 		n := domain.NewUser{Email: l.email, FullName: l.name, Role: l.role}
 		if l.unitCode != "" {
@@ -159,15 +167,22 @@ func Demo(ctx context.Context, db *postgres.DB) ([]Login, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		if l.role == domain.RoleStaff {
-			staffID = u.ID
+		users[l.email] = u.ID
+		if l.role == domain.RoleFocalPoint {
+			users["unit:"+l.unitCode] = u.ID
 		}
 	}
-	if err := seedCurrent(ctx, db, ids, staffID); err != nil {
+	campaignID, phaseID, err := seedCurrent(ctx, db, ids, users["canbo@thidua.local"])
+	if err != nil {
 		return nil, false, fmt.Errorf("current campaign: %w", err)
 	}
 	if err := seedMeasures(ctx, db, domain.DateOf(db.Now()).Year()-1); err != nil {
 		return nil, false, fmt.Errorf("index values: %w", err)
+	}
+	if o.evidence != nil {
+		if err := seedAppraisal(ctx, db, o.evidence, ids, campaignID, phaseID, users); err != nil {
+			return nil, false, fmt.Errorf("appraisal: %w", err)
+		}
 	}
 	return logins, true, nil
 }

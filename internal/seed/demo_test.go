@@ -8,6 +8,7 @@ import (
 	"thidua/internal/domain"
 	"thidua/internal/password"
 	"thidua/internal/pgtest"
+	"thidua/internal/storage"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -15,7 +16,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func TestDemoOnce(t *testing.T) {
 	db := pgtest.NewDB(t)
 	ctx := context.Background()
-	logins, seeded, err := Demo(ctx, db)
+	logins, seeded, err := Demo(ctx, db, WithEvidence(&storage.Local{Dir: t.TempDir()}))
 	if err != nil || !seeded || len(logins) < 4 {
 		t.Fatalf("first seed: %v seeded=%v logins=%d", err, seeded, len(logins))
 	}
@@ -41,6 +42,11 @@ func TestDemoOnce(t *testing.T) {
 	if campaigns != 6 || public != 6 || sets != 6 {
 		t.Errorf("demo campaigns: %d, public %d, criteria sets %d (the five of the articles and one running now)", campaigns, public, sets)
 	}
+	var days int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM holidays WHERE day BETWEEN '2025-01-01' AND '2027-12-31'`).Scan(&days)
+	if days != len(holidays) || days < 30 {
+		t.Errorf("demo holidays: %d, want the %d of 2025–2027", days, len(holidays))
+	}
 	// The running one can be tried at once: a form opened within its window,
 	// and a registration waiting for staff.
 	var forms, pending int
@@ -49,6 +55,33 @@ func TestDemoOnce(t *testing.T) {
 		(SELECT count(*) FROM registrations WHERE status = 'pending')`).Scan(&forms, &pending)
 	if forms != 1 || pending != 1 {
 		t.Errorf("running campaign: %d open forms, %d pending registrations; want 1 and 1", forms, pending)
+	}
+	// Its later steps too: forms submitted, appraised and waiting for the
+	// unit's reply, replied, locked, past the reply window.
+	stages := map[string]string{}
+	rows, err := db.Pool.Query(ctx, `SELECT u.code, a.status || CASE WHEN a.reply_submitted_at IS NOT NULL THEN '+sent' ELSE '' END
+		|| CASE WHEN a.reply_until < current_date THEN '+over' ELSE '' END
+		FROM assessments a JOIN units u ON u.id = a.unit_id JOIN campaigns c ON c.id = a.campaign_id WHERE c.plan_number = 'Minh họa'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var code, stage string
+		_ = rows.Scan(&code, &stage)
+		stages[code] = stage
+	}
+	rows.Close()
+	want := map[string]string{"STP": "appraised", "STC": "appraised+sent", "SXD": "locked+sent", "SCT": "appraised+over", "SGDDT": "submitted", "SKHCN": "draft"}
+	for code, st := range want {
+		if stages[code] != st {
+			t.Errorf("running campaign, %s: %q, want %q", code, stages[code], st)
+		}
+	}
+	var appraised, final, assigned int
+	_ = db.Pool.QueryRow(ctx, `SELECT appraised_converted, final_converted, (SELECT count(*) FROM appraisal_assignments)
+		FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'SXD'`).Scan(&appraised, &final, &assigned)
+	if final <= appraised || assigned != 4 {
+		t.Errorf("Sở Xây dựng: appraised %d, final %d (an accepted reply raises it); %d forms assigned, want 4", appraised, final, assigned)
 	}
 	var qnCollective, qnIndividual, qnPhases int
 	err = db.Pool.QueryRow(ctx, `SELECT p.collective_quota, p.individual_quota, (SELECT count(*) FROM phases WHERE campaign_id = c.id)
@@ -124,5 +157,25 @@ func TestDemoIndexValues(t *testing.T) {
 		(SELECT count(*) FROM measure_values v JOIN units u ON u.id = v.unit_id WHERE u.code = 'SYT')`, year).Scan(&linked, &values, &sources, &syt)
 	if linked != 4 || values != 2*len(departments)-1+2*len(newCommunes) || sources != 2 || syt != 1 {
 		t.Errorf("demo indices: %d linked criteria, %d values, %d sources, %d of Sở Y tế", linked, values, sources, syt)
+	}
+}
+
+// The demo's holidays are working days only (a weekend is skipped anyway),
+// and a working-day count over them skips Tết.
+func TestDemoHolidays(t *testing.T) {
+	for _, h := range holidays {
+		if !domain.IsWorkingDay(h.Day, nil) {
+			t.Errorf("%s (%s) falls on a weekend", h.Day.Format("02/01/2006"), h.Name)
+		}
+		if err := h.Validate(); err != nil {
+			t.Errorf("%s: %v", h.Name, err)
+		}
+	}
+	off := domain.Holidays{}
+	for _, h := range holidays {
+		off[h.Day] = true
+	}
+	if got := domain.AddWorkingDays(domain.Day(2026, 2, 13), 1, off); !got.Equal(domain.Day(2026, 2, 23)) {
+		t.Errorf("the working day after 13/02/2026: %s, want 23/02/2026", got.Format("02/01/2006"))
 	}
 }

@@ -248,6 +248,9 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 	if !open && !a.Submitted() {
 		v.Closed = i18n.T(ctx, msg, args...)
 	}
+	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
+		v.ReplyHref = paths.AssessmentAction(c.ID, a.ID, "reply")
+	}
 	if a.Submitted() {
 		v.ReceiptHref = paths.AssessmentAction(c.ID, a.ID, "receipt")
 	}
@@ -336,6 +339,9 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	who := h.ActorName
 	if who == "" {
 		who = i18n.T(ctx, "audit.system")
+	}
+	if line, ok := replyHistoryLine(ctx, h, when, who); ok {
+		return line
 	}
 	switch h.Action {
 	case "score":
@@ -550,7 +556,8 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	receipt := paths.AssessmentAction(c.ID, a.ID, "receipt")
-	if a.Submitted() {
+	if a.Submitted() && a.Status != domain.AssessLocked {
+		// A double submit; a locked form is refused below (409).
 		http.Redirect(w, r, receipt, http.StatusSeeOther)
 		return nil
 	}

@@ -19,12 +19,13 @@ import (
 // phasesPage lists a campaign's phases with the form that adds one.
 func (s *Server) phasesPage(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ReviewKind: "interim", Start: isoDay(c.PeriodStart), End: isoDay(c.PeriodEnd)})
+	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ReviewKind: "interim", Start: isoDay(c.PeriodStart), End: isoDay(c.PeriodEnd),
+		ReplyDays: strconv.Itoa(domain.DefaultReplyDays)})
 }
 
 // phaseFields are the controls of the phase form, top to bottom.
 var phaseFields = []string{"name", "start", "end", "registration_deadline", "assessment_from", "assessment_to",
-	"appraisal_from", "appraisal_to", "reply_from", "reply_to", "review_kind", "review_date"}
+	"appraisal_from", "appraisal_to", "reply_from", "reply_to", "reply_days", "review_kind", "review_date"}
 
 // renderPhases shows the phases and the phase form, with what was typed and
 // its problems after a refused submission.
@@ -78,7 +79,7 @@ func (s *Server) editPhase(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ID: p.ID, Version: p.Version, Name: p.Name, Start: isoDay(p.Start), End: isoDay(p.End),
 		Registration: dayOrEmpty(p.RegistrationDeadline), AssessmentFrom: dayOrEmpty(p.AssessmentFrom), AssessmentTo: dayOrEmpty(p.AssessmentTo),
 		AppraisalFrom: dayOrEmpty(p.AppraisalFrom), AppraisalTo: dayOrEmpty(p.AppraisalTo), ReplyFrom: dayOrEmpty(p.ReplyFrom),
-		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate)})
+		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate), ReplyDays: strconv.Itoa(p.ReplyDays)})
 }
 
 // addPhase adds a phase to a draft campaign, or (with {phaseID}) changes one.
@@ -96,7 +97,7 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		Registration: r.PostFormValue("registration_deadline"), AssessmentFrom: r.PostFormValue("assessment_from"),
 		AssessmentTo: r.PostFormValue("assessment_to"), AppraisalFrom: r.PostFormValue("appraisal_from"), AppraisalTo: r.PostFormValue("appraisal_to"),
 		ReplyFrom: r.PostFormValue("reply_from"), ReplyTo: r.PostFormValue("reply_to"), ReviewKind: r.PostFormValue("review_kind"),
-		Review: r.PostFormValue("review_date")}
+		Review: r.PostFormValue("review_date"), ReplyDays: strings.TrimSpace(r.PostFormValue("reply_days"))}
 	required := func(field, v string) time.Time {
 		d, ok := domain.ParseDate(v)
 		if !ok {
@@ -121,6 +122,18 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		AppraisalFrom: optional("appraisal_from", f.AppraisalFrom), AppraisalTo: optional("appraisal_to", f.AppraisalTo),
 		ReplyFrom: optional("reply_from", f.ReplyFrom), ReplyTo: optional("reply_to", f.ReplyTo),
 		ReviewKind: domain.ReviewKind(f.ReviewKind), ReviewDate: optional("review_date", f.Review)}
+	switch n, err := strconv.Atoi(f.ReplyDays); {
+	case !r.PostForm.Has("reply_days"):
+		// A client that does not know the field keeps what the phase has
+		// (the default for a new one).
+		if existing != nil {
+			p.ReplyDays = existing.ReplyDays
+		}
+	case err == nil && n > 0:
+		p.ReplyDays = n
+	default:
+		p.ReplyDays = -1 // refused by Validate beside the field
+	}
 	if existing != nil {
 		p.ID, f.ID = existing.ID, existing.ID
 		p.Version, _ = strconv.Atoi(r.PostFormValue("version"))

@@ -356,7 +356,7 @@ func phaseViews(ctx context.Context, phases []domain.Phase) []web.PhaseView {
 	for _, p := range phases {
 		pv := web.PhaseView{Seq: p.Seq, Name: p.Name, Period: period(p.Start, p.End), Registration: span(nil, p.RegistrationDeadline),
 			Assessment: span(p.AssessmentFrom, p.AssessmentTo), Appraisal: span(p.AppraisalFrom, p.AppraisalTo),
-			Reply: span(p.ReplyFrom, p.ReplyTo), ReviewKey: "review." + string(p.ReviewKind)}
+			Reply: span(p.ReplyFrom, p.ReplyTo), ReplyDays: p.ReplyDays, ReviewKey: "review." + string(p.ReviewKind)}
 		if p.ReviewDate != nil {
 			pv.ReviewDate = i18n.Day(*p.ReviewDate)
 		}

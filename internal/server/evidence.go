@@ -53,6 +53,9 @@ func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	v := web.EvidencePageView{CampaignID: c.ID, AssessmentID: a.ID, CriterionID: n.ID, Code: n.Code, Title: n.Title,
 		MaxMB: s.cfg.MaxUploadBytes >> 20, Problems: problems, Reference: reference}
+	if a.Status == domain.AssessAppraised || a.Status == domain.AssessLocked {
+		v.ReplyHref = paths.AssessmentAction(c.ID, a.ID, "reply")
+	}
 	if err := s.db.CheckAttachable(ctx, a.ID, n.ID); domain.ErrorCode(err) == domain.ECONFLICT {
 		key, args := domain.ErrorMessage(err)
 		v.Locked = i18n.T(ctx, key, args...)
@@ -65,7 +68,8 @@ func (s *Server) renderEvidence(w http.ResponseWriter, r *http.Request, status i
 	}
 	for _, e := range attached {
 		if e.CriterionID == n.ID {
-			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: domain.EvidenceFileName(e.FileName, e.ContentType), Size: humanSize(e.Size), Reference: e.Reference, Href: paths.EvidenceFile(e.Key)})
+			v.Attached = append(v.Attached, web.EvidenceItem{Key: e.Key, Name: domain.EvidenceFileName(e.FileName, e.ContentType), Size: humanSize(e.Size),
+				Reference: e.Reference, Href: paths.EvidenceFile(e.Key), DuringReply: e.DuringReply})
 		}
 	}
 	library, err := s.db.UnitEvidence(ctx, a.UnitID)

@@ -89,6 +89,16 @@ func (s *Server) routes() http.Handler {
 				r.Post("/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove", s.handle(s.removeEvidence))
 			})
 
+			// The reply stage: the unit's focal point, the form's appraisers
+			// (of any role) and staff, checked object by object in the
+			// handlers (anyone else gets the form's 404).
+			r.Get("/assessments/{assessmentID}/reply", s.handle(s.replyPage))
+			r.Post("/assessments/{assessmentID}/reply", s.handle(s.saveReply(false)))
+			r.Post("/assessments/{assessmentID}/reply/submit", s.handle(s.saveReply(true)))
+			r.Post("/assessments/{assessmentID}/reply/{criterionID}/answer", s.handle(s.answerReply))
+			r.Post("/assessments/{assessmentID}/lock", s.handle(s.lockResult))
+			r.Post("/assessments/{assessmentID}/reopen", s.handle(s.reopenResult))
+
 			r.Group(func(r chi.Router) {
 				r.Use(s.allow(domain.CanManageCampaign))
 				r.Get("/", s.handle(s.showCampaign))
@@ -204,6 +214,9 @@ func (s *Server) routes() http.Handler {
 			r.Post("/measures/import", s.handle(s.uploadImport("measures")))
 			r.Get("/measures/template.csv", s.handle(s.importTemplate("measures", "csv")))
 			r.Get("/measures/template.xlsx", s.handle(s.importTemplate("measures", "xlsx")))
+			r.Get("/holidays", s.handle(s.holidaysPage))
+			r.Post("/holidays", s.handle(s.addHoliday))
+			r.Post("/holidays/remove", s.handle(s.removeHoliday))
 			r.Get("/imports/{key}", s.handle(s.importJob))
 			r.Post("/imports/{key}/run", s.handle(s.runImport))
 		})
