@@ -405,7 +405,7 @@ func (db *DB) DashboardForms(ctx context.Context, campaignID, unitID int64) (_ [
 		coalesce(a.total_points, 0), coalesce(a.applicable_max, 0), coalesce(a.converted, 0), coalesce(a.scored, 0), cp.status,
 		a.received_at, a.appraised_at, a.reply_until, a.locked_at, coalesce(a.appraised_points, 0), coalesce(a.appraised_max, 0),
 		coalesce(a.appraised_converted, 0), coalesce(a.appraised_scored, 0), coalesce(a.final_points, 0), coalesce(a.final_max, 0),
-		coalesce(a.final_converted, 0)
+		coalesce(a.final_converted, 0), a.reply_submitted_at
 		FROM registrations r JOIN campaigns cp ON cp.id = r.campaign_id JOIN phases p ON p.campaign_id = r.campaign_id
 		JOIN units u ON u.id = r.unit_id LEFT JOIN assessments a ON a.phase_id = p.id AND a.unit_id = r.unit_id
 		WHERE r.campaign_id = $1 AND r.status = 'approved' AND ($2 = 0 OR r.unit_id = $2)
