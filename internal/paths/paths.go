@@ -227,6 +227,7 @@ func PhaseMeasures(campaignID, phaseID int64) string { return Phase(campaignID, 
 
 // Measures is the page of external indices and their values.
 func Measures() string { return "/measures" }
+
 // Ranking is a campaign's ranking (its first phase and group).
 func Ranking(campaignID int64) string { return Campaign(campaignID) + "/ranking" }
 
