@@ -255,14 +255,14 @@ func (fx *rankingFixture) appraise(ctx context.Context, u *rankedUnit) error {
 // adjustComment is the appraisal team's comment on every adjusted criterion.
 const adjustComment = "Tài liệu kiểm chứng chưa đủ; điều chỉnh điểm."
 
-// replyAndLockForTest is a TEST FIXTURE standing in for the reply and lock
-// store methods (issue 9, helper B's reply decision and lock), which are
-// not on this branch yet: for every adjusted criterion it records the
-// decision on the unit's reply (accepted: the final value goes back to
-// the unit's; kept otherwise) and the final value, recomputes the form's
-// final totals with the domain, as the store does in the transaction
-// that changes a score, and locks the form when status says so. Replace
-// it by the real methods once they are merged.
+// replyAndLockForTest is a TEST FIXTURE that writes the outcome of the
+// reply step directly, for speed (hundreds of forms × 40 criteria): for
+// every adjusted criterion the decision on the unit's reply (accepted: the
+// final value goes back to the unit's; kept otherwise) and the final value,
+// then the form's final totals computed with the domain, and the status
+// (locked or appraised). The real steps (SaveReplies, AnswerReply,
+// LockAssessment) are tested in reply_test.go; checkPublicResults locks the
+// remaining forms through LockAssessment.
 func replyAndLockForTest(ctx context.Context, db *postgres.DB, form int64, status domain.AssessmentStatus, nodes []domain.Criterion,
 	self, appraised, final map[int64]domain.Entry) error {
 	pts := func(e domain.Entry) *int64 {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
@@ -248,22 +250,68 @@ func TestRankingIndependentCheck(t *testing.T) {
 		}
 	}
 
-	// The public results page, once published results exist (helper F's
-	// /public/campaigns/{id}/results): checkPublicResults compares it.
+	// The public results page, once the group is published.
 	checkPublicResults(t, fx, want)
 }
 
-// checkPublicResults compares the public results page with the test's own
-// ranks, totals and bands. Until the page exists (404) there is nothing to
-// compare, and the test says so.
-func checkPublicResults(t *testing.T, fx *rankingFixture, _ map[string]*expected) {
+// checkPublicResults publishes the group through the real steps and
+// compares the public results page with the test's own ranks, totals and
+// bands: the pending forms go back to their units (ReturnAssessment), the
+// appraised ones are locked once their reply window is over
+// (LockAssessment), staff propose and a leader approves.
+func checkPublicResults(t *testing.T, fx *rankingFixture, want map[string]*expected) {
 	t.Helper()
-	resp := fx.a.client().get(fmt.Sprintf("/public/campaigns/%d/results", fx.wk.campaign))
-	if resp.StatusCode == http.StatusNotFound {
-		t.Log("no public results page on this branch yet: not compared")
-		return
+	ctx := context.Background()
+	a := fx.a
+	var criterion int64
+	for _, l := range fx.leaves {
+		criterion = l.ID
+		break
 	}
-	t.Errorf("the public results page exists (%d): compare it here", resp.StatusCode)
+	for _, u := range fx.units {
+		switch u.status {
+		case domain.AssessSubmitted, domain.AssessReceived:
+			if err := a.db.ReturnAssessment(ctx, u.form, map[int64]string{criterion: "Bổ sung tài liệu kiểm chứng."}, nil); err != nil {
+				t.Fatalf("return %s: %v", u.code, err)
+			}
+		}
+	}
+	start := a.db.Now
+	a.db.Now = func() time.Time { return start().AddDate(0, 2, 0) } // every reply window is over
+	for _, u := range fx.units {
+		if u.status == domain.AssessAppraised {
+			if locked, err := a.db.LockAssessment(ctx, u.form); err != nil || !locked {
+				t.Fatalf("lock %s: %v %v", u.code, locked, err)
+			}
+		}
+	}
+	a.db.Now = start
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	leader, _ := a.loggedIn(domain.RoleLeader)
+	wantStatus(t, staff.post(fx.wk.resultsAction("propose"), url.Values{"version": {"0"}}), http.StatusSeeOther)
+	wantStatus(t, leader.post(fx.wk.resultsAction("approve"), url.Values{"version": {"1"}}), http.StatusSeeOther)
+
+	rows := publicRows(htmlOf(t, a.client().get(fmt.Sprintf("/public/campaigns/%d/results", fx.wk.campaign))))
+	if len(rows) != len(want) {
+		t.Fatalf("the public page lists %d units, want %d", len(rows), len(want))
+	}
+	seen := map[string]bool{}
+	for i, row := range rows {
+		cells := strings.Split(row, " | ")
+		if len(cells) != 6 {
+			t.Fatalf("public row %d: %q", i, row)
+		}
+		e, ok := want[cells[1]]
+		if !ok || seen[cells[1]] {
+			t.Errorf("public row %d: %q is not a ranked unit, or twice", i, cells[1])
+			continue
+		}
+		seen[cells[1]] = true
+		exp := fmt.Sprintf("%d | %s | %s | %s | %s | %s", e.rank, cells[1], e.band, hundredthsText(e.self), hundredthsText(e.appraised), hundredthsText(e.final))
+		if row != exp {
+			t.Errorf("public results:\n got  %s\n want %s", row, exp)
+		}
+	}
 }
 
 // rankingURL is a fixture's ranking address with its phase and set.
