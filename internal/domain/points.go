@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -50,18 +49,25 @@ func ParsePoints(s string) (Points, bool) {
 
 // String formats points the Vietnamese way: "12,5", "10", "0,25".
 func (p Points) String() string {
-	sign := ""
+	var b [24]byte
+	return string(p.Append(b[:0]))
+}
+
+// Append appends p as String writes it (no fmt: a ranking writes tens of
+// thousands of them per page).
+func (p Points) Append(b []byte) []byte {
 	if p < 0 {
-		sign, p = "-", -p
+		b, p = append(b, '-'), -p
 	}
-	whole, frac := p/100, p%100
+	whole, frac := int64(p/100), int64(p%100)
+	b = strconv.AppendInt(b, whole, 10)
 	switch {
 	case frac == 0:
-		return fmt.Sprintf("%s%d", sign, whole)
+		return b
 	case frac%10 == 0:
-		return fmt.Sprintf("%s%d,%d", sign, whole, frac/10)
+		return append(b, ',', byte('0'+frac/10))
 	}
-	return fmt.Sprintf("%s%d,%02d", sign, whole, frac)
+	return append(b, ',', byte('0'+frac/10), byte('0'+frac%10))
 }
 
 // Plain formats points with a decimal point, for files and inputs.

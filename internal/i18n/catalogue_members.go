@@ -64,10 +64,6 @@ var membersMessages = map[string]message{
 	"appraisal.assignment.not_found": {"Hồ sơ này không được phân công cho bạn.", "This participant is not assigned to you."},
 
 	// An appraiser's assigned participants and recusal.
-	"assigned.title":                   {"Hồ sơ được phân công thẩm định", "Participants assigned to me"},
-	"assigned.lead":                    {"Phong trào %s: các hồ sơ bạn được phân công thẩm định.", "Campaign %s: the participants assigned to you."},
-	"assigned.none":                    {"Bạn chưa được phân công hồ sơ nào.", "No participant is assigned to you."},
-	"assigned.col.at":                  {"Ngày phân công", "Assigned on"},
 	"recuse.title":                     {"Từ chối thẩm định", "Recuse"},
 	"recuse.link":                      {"Từ chối thẩm định", "Recuse"},
 	"recuse.lead":                      {"Hồ sơ của %s (%s, %s), phong trào %s.", "The form of %s (%s, %s), campaign %s."},

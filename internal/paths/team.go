@@ -1,7 +1,7 @@
 package paths
 
 // The appraisal team: staff's team page and its forms, and an appraiser's
-// list of assigned participants with their recusal forms.
+// recusal form (their list of participants is the appraisal list).
 
 // AppraisalTeam is the staff page of a campaign's appraisal team.
 func AppraisalTeam(campaignID int64) string { return Campaign(campaignID) + "/appraisal/team" }
@@ -22,10 +22,7 @@ func AppraisalTeamMemberRemove(campaignID, memberID int64) string {
 // AppraisalTeamAssign assigns an appraiser (POST).
 func AppraisalTeamAssign(campaignID int64) string { return AppraisalTeam(campaignID) + "/assign" }
 
-// AssignedForms is an appraiser's list of the participants assigned to them.
-func AssignedForms(campaignID int64) string { return Campaign(campaignID) + "/appraisal/assigned" }
-
 // Recuse is the recusal form of one assigned participant.
 func Recuse(campaignID, assessmentID int64) string {
-	return AssignedForms(campaignID) + "/" + id(assessmentID) + "/recuse"
+	return Campaign(campaignID) + "/appraisal/" + id(assessmentID) + "/recuse"
 }

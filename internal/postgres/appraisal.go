@@ -89,10 +89,12 @@ type AppraisalRow struct {
 	Appraisers []string
 }
 
-// AppraisalForms lists the submitted forms of a campaign (submitted,
-// received, appraised or locked) in phase and Vietnamese unit order: every
-// one when appraiserID is 0 (staff), else only those assigned to that
-// appraiser and not recused.
+// AppraisalForms lists the forms of a campaign to appraise, in phase and
+// Vietnamese unit order: every submitted one (submitted, received,
+// appraised or locked) when appraiserID is 0 (staff); else those assigned
+// to that appraiser, not recused, in a phase they are still on the team
+// for (AssignedAssessments), drafts included: an appraiser sees early what
+// is coming and may recuse before the form arrives.
 func (db *DB) AppraisalForms(ctx context.Context, campaignID, appraiserID int64) (_ []AppraisalRow, err error) {
 	defer wrap(&err, "AppraisalForms")
 	rows, err := db.Pool.Query(ctx, `SELECT `+assessmentColumns+`,
@@ -106,8 +108,10 @@ func (db *DB) AppraisalForms(ctx context.Context, campaignID, appraiserID int64)
 		coalesce((SELECT array_agg(x.full_name ORDER BY x.full_name COLLATE "vi-x-icu") FROM appraisal_assignments g JOIN users x ON x.id = g.appraiser_id
 			WHERE g.assessment_id = a.id AND g.recused_at IS NULL), '{}')
 		`+assessmentFrom+`
-		WHERE a.campaign_id = $1 AND a.status IN ('submitted', 'received', 'appraised', 'locked')
-			AND ($2 = 0 OR EXISTS (SELECT 1 FROM appraisal_assignments g WHERE g.assessment_id = a.id AND g.appraiser_id = $2 AND g.recused_at IS NULL))
+		WHERE a.campaign_id = $1 AND ($2 = 0 AND a.status IN ('submitted', 'received', 'appraised', 'locked')
+			OR $2 <> 0 AND EXISTS (SELECT 1 FROM appraisal_assignments g WHERE g.assessment_id = a.id AND g.appraiser_id = $2 AND g.recused_at IS NULL)
+				AND EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = $1 AND m.user_id = $2 AND m.role = 'appraiser'
+					AND m.removed_at IS NULL AND (m.phase_id IS NULL OR m.phase_id = a.phase_id)))
 		ORDER BY p.seq, u.name COLLATE "vi-x-icu", a.id`, campaignID, appraiserID)
 	if err != nil {
 		return nil, err

@@ -74,11 +74,11 @@ func (t *AreaTotals) of(form int64, finalPoints domain.Points) ([]*domain.Points
 	if !ok || t.sums[i/max(t.areas, 1)] != int64(finalPoints) {
 		return nil, false
 	}
-	out := make([]*domain.Points, t.areas)
+	out, vals := make([]*domain.Points, t.areas), make([]domain.Points, t.areas)
 	for k := range t.areas {
 		if v := t.values[i+k]; v != naArea {
-			p := domain.Points(v)
-			out[k] = &p
+			vals[k] = domain.Points(v)
+			out[k] = &vals[k]
 		}
 	}
 	return out, true

@@ -71,13 +71,29 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The forms assigned to the user themself (staff may be appraisers
+	// too): they may recuse from these.
+	mine, err := s.db.AssignedAssessments(ctx, c.ID, u.ID)
+	if err != nil {
+		return err
+	}
+	assigned := map[int64]bool{}
+	for _, f := range mine {
+		assigned[f.AssessmentID] = true
+	}
 	v := web.AppraisalListView{CampaignID: c.ID, Campaign: c.Title, Staff: staff}
 	for _, f := range forms {
 		row := web.AppraisalListRow{Unit: f.UnitName, Phase: f.PhaseName, Status: string(f.Status), StatusKey: "assessment.status." + string(f.Status),
-			Href: appraisalPath(c.ID, f.ID), Progress: strconv.Itoa(f.Appraised) + "/" + strconv.Itoa(f.Leaves), Adjusted: f.Adjusted,
+			Progress: strconv.Itoa(f.Appraised) + "/" + strconv.Itoa(f.Leaves), Adjusted: f.Adjusted,
 			SelfTotal: f.Converted.String(), AppraisedTotal: "—", Appraisers: strings.Join(f.Appraisers, ", ")}
 		if f.Appraised > 0 {
 			row.AppraisedTotal = f.AppraisedConverted.String()
+		}
+		if f.Status.Submitted() { // a draft has nothing to appraise yet
+			row.Href = appraisalPath(c.ID, f.ID)
+		}
+		if assigned[f.ID] {
+			row.RecuseHref = paths.Recuse(c.ID, f.ID)
 		}
 		if staff && f.Status == domain.AssessSubmitted {
 			row.ReceiveURL = paths.AssessmentAction(c.ID, f.ID, "receive")

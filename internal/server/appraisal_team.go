@@ -342,25 +342,6 @@ func (s *Server) assignAppraiser(w http.ResponseWriter, r *http.Request) error {
 	return s.renderTeam(w, r, status, phase, phases, teamState{result: &res, assign: f})
 }
 
-// assignedForms is an appraiser's list of the participants assigned to
-// them in the campaign: these and no others.
-func (s *Server) assignedForms(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	c := campaignOf(r)
-	forms, err := s.db.AssignedAssessments(ctx, c.ID, userFrom(ctx).ID)
-	if err != nil {
-		return err
-	}
-	v := web.AssignedView{CampaignID: c.ID, Campaign: c.Title}
-	for _, f := range forms {
-		v.Rows = append(v.Rows, web.AssignedRow{Phase: f.PhaseName, Unit: f.UnitName, Set: f.SetName,
-			Status: i18n.T(ctx, "assessment.status."+string(f.Status)), AssignedAt: i18n.DateTime(f.AssignedAt),
-			RecuseHref: paths.Recuse(c.ID, f.AssessmentID)})
-	}
-	s.render(w, r, http.StatusOK, web.AssignedForms(s.chrome(r, i18n.T(ctx, "assigned.title")), v))
-	return nil
-}
-
 // assignedForm loads {assessmentID} for its appraiser: a form of this
 // campaign assigned to the signed-in user, that they may still appraise
 // (domain.CanAppraise). Any other form is the 404 of a missing one.
@@ -425,6 +406,6 @@ func (s *Server) recuse(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	s.flash(ctx, "recuse.flash.done")
-	http.Redirect(w, r, paths.AssignedForms(c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Appraisal(c.ID), http.StatusSeeOther)
 	return nil
 }

@@ -118,7 +118,7 @@ func TestAppraiserSeesOnlyAssigned(t *testing.T) {
 	base := "/campaigns/" + strconv.FormatInt(target.campaign, 10) + "/appraisal"
 	ph := strconv.FormatInt(phase, 10)
 
-	wantStatus(t, appraiser.get(base+"/assigned"), http.StatusForbidden) // not on the team yet
+	wantStatus(t, appraiser.get(base), http.StatusForbidden) // not on the team yet
 	wantStatus(t, staff.post(base+"/team/members", url.Values{"user_id": {strconv.FormatInt(u.ID, 10)}, "phase_id": {ph}, "phase_scope": {"phase"}}),
 		http.StatusSeeOther)
 	resp := staff.post(base+"/team/assign", url.Values{"phase_id": {ph}, "appraiser_id": {strconv.FormatInt(u.ID, 10)}, "assessment_id": {strconv.FormatInt(own, 10)}})
@@ -136,28 +136,35 @@ func TestAppraiserSeesOnlyAssigned(t *testing.T) {
 		t.Error("team page: the refused form lists an appraiser")
 	}
 
-	list := htmlOf(t, appraiser.get(base+"/assigned")).Find("table.assigned tbody tr")
+	list := htmlOf(t, appraiser.get(base)).Find("table.appraisal-list tbody tr")
 	if list.Length() != 1 || !strings.Contains(list.Text(), "Sở Y tế") {
 		t.Errorf("the appraiser's list: %q", list.Text())
 	}
+	recuse := base + "/" + strconv.FormatInt(foreign, 10) + "/recuse"
+	if list.Find(`a[href="`+recuse+`"]`).Length() != 1 {
+		t.Error("the appraiser's list offers no recusal")
+	}
 	for _, id := range []string{strconv.FormatInt(own, 10), "987654", "abc", "0"} {
-		wantStatus(t, appraiser.get(base+"/assigned/"+id+"/recuse"), http.StatusNotFound)
-		wantStatus(t, appraiser.post(base+"/assigned/"+id+"/recuse", url.Values{"reason": {"x"}}), http.StatusNotFound)
+		wantStatus(t, appraiser.get(base+"/"+id+"/recuse"), http.StatusNotFound)
+		wantStatus(t, appraiser.post(base+"/"+id+"/recuse", url.Values{"reason": {"x"}}), http.StatusNotFound)
 	}
 	// The self-assessment form of the unit assigned is not theirs to open.
 	wantStatus(t, appraiser.get("/campaigns/"+strconv.FormatInt(target.campaign, 10)+"/assessments/"+strconv.FormatInt(foreign, 10)), http.StatusNotFound)
 	outsider, _ := a.loggedIn(domain.RoleLeader)
-	wantStatus(t, outsider.get(base+"/assigned"), http.StatusForbidden)
-	wantStatus(t, outsider.post(base+"/assigned/"+strconv.FormatInt(foreign, 10)+"/recuse", url.Values{"reason": {"x"}}), http.StatusForbidden)
+	wantStatus(t, outsider.get(base), http.StatusForbidden)
+	wantStatus(t, outsider.post(recuse, url.Values{"reason": {"x"}}), http.StatusForbidden)
 
-	recuse := base + "/assigned/" + strconv.FormatInt(foreign, 10) + "/recuse"
 	wantStatus(t, appraiser.get(recuse), http.StatusOK)
 	resp = appraiser.post(recuse, url.Values{"reason": {" "}})
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
 	if !strings.Contains(htmlOf(t, resp).Find(".error-summary").Text(), "Nhập lý do") {
 		t.Error("a recusal without a reason is not explained")
 	}
-	wantStatus(t, appraiser.post(recuse, url.Values{"reason": {"Vợ tôi công tác tại Sở Y tế"}}), http.StatusSeeOther)
+	resp = appraiser.post(recuse, url.Values{"reason": {"Vợ tôi công tác tại Sở Y tế"}})
+	wantStatus(t, resp, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); loc != base {
+		t.Errorf("after the recusal: %s, want the appraisal list", loc)
+	}
 	var reason string
 	if err := a.db.Pool.QueryRow(ctx, `SELECT recusal_reason FROM appraisal_assignments WHERE assessment_id = $1 AND recused_at IS NOT NULL`, foreign).
 		Scan(&reason); err != nil || reason != "Vợ tôi công tác tại Sở Y tế" {

@@ -163,8 +163,9 @@ func (s *Server) routes() http.Handler {
 				r.With(s.allow(domain.CanReceive)).Post("/assessments/{assessmentID}/receive", s.handle(s.receiveAssessment))
 			})
 
-			// The appraisal team: staff assign the members; an appraiser sees
-			// only the participants assigned to them.
+			// The appraisal team: staff assign the members; an appraiser
+			// recuses from a participant assigned to them (their list is
+			// /appraisal above).
 			r.Group(func(r chi.Router) {
 				r.Use(s.allow(domain.CanManageTeam))
 				r.Get("/appraisal/team", s.handle(s.appraisalTeam))
@@ -174,9 +175,8 @@ func (s *Server) routes() http.Handler {
 			})
 			r.Group(func(r chi.Router) {
 				r.Use(s.allow(domain.CanSeeAppraisalWork))
-				r.Get("/appraisal/assigned", s.handle(s.assignedForms))
-				r.Get("/appraisal/assigned/{assessmentID}/recuse", s.handle(s.recusePage))
-				r.Post("/appraisal/assigned/{assessmentID}/recuse", s.handle(s.recuse))
+				r.Get("/appraisal/{assessmentID}/recuse", s.handle(s.recusePage))
+				r.Post("/appraisal/{assessmentID}/recuse", s.handle(s.recuse))
 			})
 		})
 
