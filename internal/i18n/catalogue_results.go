@@ -5,6 +5,7 @@ package i18n
 // leader's home.
 var resultsMessages = map[string]message{
 	"results.title":          {"Kết quả thi đua", "Results"},
+	"ranking.to_results":     {"Biểu đồ, đề xuất và phê duyệt kết quả của nhóm này", "Charts, proposal and approval of this group's results"},
 	"results.groups":         {"Đợt và nhóm đối tượng", "Phases and participant groups"},
 	"results.no_groups":      {"Chưa có phiếu tự chấm nào trong phong trào này.", "No self-assessment in this campaign yet."},
 	"results.public_link":    {"Xem trang công khai kết quả", "See the public results page"},

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,10 +19,33 @@ import (
 // under this name for code written before the records moved to domain).
 type Assessment = domain.Assessment
 
-const assessmentColumns = `a.id, a.campaign_id, a.set_id, a.phase_id, a.unit_id, u.name, p.name, a.status, a.version, a.submitted_at,
-	a.deadline, p.assessment_from, p.assessment_to, a.total_points, a.applicable_max, a.converted, a.scored, cp.status,
-	a.received_at, a.appraised_at, a.reply_until, a.locked_at, a.appraised_points, a.appraised_max, a.appraised_converted,
-	a.appraised_scored, a.final_points, a.final_max, a.final_converted, a.reply_submitted_at`
+// assessmentColumns are the columns scanAssessment reads, in its order.
+var assessmentColumns = strings.Join(assessmentColumnList, ", ")
+
+var assessmentColumnList = []string{"a.id", "a.campaign_id", "a.set_id", "a.phase_id", "a.unit_id", "u.name", "p.name", "a.status", "a.version",
+	"a.submitted_at", "a.deadline", "p.assessment_from", "p.assessment_to", "a.total_points", "a.applicable_max", "a.converted", "a.scored",
+	"cp.status", "a.received_at", "a.appraised_at", "a.reply_until", "a.locked_at", "a.appraised_points", "a.appraised_max",
+	"a.appraised_converted", "a.appraised_scored", "a.final_points", "a.final_max", "a.final_converted", "a.reply_submitted_at"}
+
+// assessmentColumnsOrZero are assessmentColumns for a form that may not
+// exist yet (a LEFT JOIN of assessments a): its keys from the joined
+// registration r and phase p, its counts and totals zero, its status empty,
+// its times NULL. Derived from the one list, so scanAssessment reads both.
+var assessmentColumnsOrZero = func() string {
+	from := map[string]string{"a.campaign_id": "r.campaign_id", "a.phase_id": "p.id", "a.unit_id": "r.unit_id", "a.status": "coalesce(a.status, '')"}
+	out := make([]string, len(assessmentColumnList))
+	for i, c := range assessmentColumnList {
+		switch {
+		case from[c] != "":
+			out[i] = from[c]
+		case !strings.HasPrefix(c, "a."), strings.HasSuffix(c, "_at"), c == "a.deadline", c == "a.reply_until":
+			out[i] = c // another table's column, or a time that is NULL until it happens
+		default:
+			out[i] = "coalesce(" + c + ", 0)"
+		}
+	}
+	return strings.Join(out, ", ")
+}()
 
 const assessmentFrom = ` FROM assessments a JOIN units u ON u.id = a.unit_id JOIN phases p ON p.id = a.phase_id JOIN campaigns cp ON cp.id = a.campaign_id`
 
@@ -400,12 +424,7 @@ func amendTotals(ctx context.Context, tx pgx.Tx, forms []Assessment, nodes []dom
 // registered unit that never opened its form is still on the dashboard.
 func (db *DB) DashboardForms(ctx context.Context, campaignID, unitID int64) (_ []Assessment, err error) {
 	defer wrap(&err, "DashboardForms")
-	rows, err := db.Pool.Query(ctx, `SELECT coalesce(a.id, 0), r.campaign_id, coalesce(a.set_id, 0), p.id, r.unit_id, u.name, p.name,
-		coalesce(a.status, ''), coalesce(a.version, 0), a.submitted_at, a.deadline, p.assessment_from, p.assessment_to,
-		coalesce(a.total_points, 0), coalesce(a.applicable_max, 0), coalesce(a.converted, 0), coalesce(a.scored, 0), cp.status,
-		a.received_at, a.appraised_at, a.reply_until, a.locked_at, coalesce(a.appraised_points, 0), coalesce(a.appraised_max, 0),
-		coalesce(a.appraised_converted, 0), coalesce(a.appraised_scored, 0), coalesce(a.final_points, 0), coalesce(a.final_max, 0),
-		coalesce(a.final_converted, 0), a.reply_submitted_at
+	rows, err := db.Pool.Query(ctx, `SELECT `+assessmentColumnsOrZero+`
 		FROM registrations r JOIN campaigns cp ON cp.id = r.campaign_id JOIN phases p ON p.campaign_id = r.campaign_id
 		JOIN units u ON u.id = r.unit_id LEFT JOIN assessments a ON a.phase_id = p.id AND a.unit_id = r.unit_id
 		WHERE r.campaign_id = $1 AND r.status = 'approved' AND ($2 = 0 OR r.unit_id = $2)

@@ -117,7 +117,8 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := web.RankingView{CampaignID: c.ID, Campaign: c.Title, Back: paths.Campaign(c.ID), Phase: sc.phase.Name, Set: sc.set.Name,
-		Bands: bandsText(ctx, c.Bands), ExportCSV: paths.RankingOf(c.ID, sc.phase.ID, sc.set.ID, ".csv"), ExportXLSX: paths.RankingOf(c.ID, sc.phase.ID, sc.set.ID, ".xlsx")}
+		Bands: bandsText(ctx, c.Bands), ExportCSV: paths.RankingOf(c.ID, sc.phase.ID, sc.set.ID, ".csv"), ExportXLSX: paths.RankingOf(c.ID, sc.phase.ID, sc.set.ID, ".xlsx"),
+		Results: paths.ResultsGroup(c.ID, sc.phase.ID, sc.set.ID)}
 	if !domain.HasRole(userFrom(ctx), domain.RoleStaff) {
 		v.Back = "/home" // leaders have no staff campaign page
 	}
@@ -169,8 +170,6 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 		v.Pending = append(v.Pending, web.RankingPendingView{Href: paths.RankingForm(c.ID, x.AssessmentID),
 			Unit: x.UnitName, Status: string(x.Status), Label: statuses[x.Status], Self: x.Self.String()})
 	}
-	// The charts and the leader's approval box of these results are
-	// filled here (v.Charts, v.Approval) by the results work.
 	s.render(w, r, http.StatusOK, web.Ranking(s.chrome(r, i18n.T(ctx, "ranking.title")+" · "+c.Title), v))
 	return nil
 }
