@@ -223,6 +223,7 @@ var campaignMessages = map[string]message{
 	"criteria.frozen_replace":           {"Đã có đơn vị tự chấm: không thay được cả cây tiêu chí.", "Units have self-assessed: the tree cannot be replaced."},
 	"criteria.delete.children":          {"Tiêu chí còn tiêu chí con: hãy xóa các tiêu chí con trước.", "The criterion has children: delete them first."},
 	"criteria.file.too_many":            {"Tệp có quá nhiều dòng (tối đa 5.000).", "Too many rows (at most 5,000)."},
+	"criteria.amend.locked":             {"Không thể sửa đổi tiêu chí: %d phiếu đánh giá đã chốt kết quả. Mở lại các phiếu đó (nêu lý do) trước khi sửa đổi.", "The criteria cannot be amended: %d forms have their results locked. Reopen them (with a reason) first."},
 	"criteria.amend.invalidates":        {"Không thể sửa đổi tiêu chí %s: điểm các đơn vị đã chấm sẽ không còn hợp lệ. Hãy trả lại hồ sơ để đơn vị chấm lại trước.", "Criterion %s cannot be amended: scores already given would become invalid. Return the forms for rescoring first."},
 	"criteria.flash.saved":              {"Đã lưu tiêu chí.", "Criterion saved."},
 	"criteria.flash.deleted":            {"Đã xóa tiêu chí.", "Criterion deleted."},

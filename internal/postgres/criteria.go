@@ -272,6 +272,16 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 			if domain.RuneLen(reason) > 2000 {
 				return &domain.ValidationError{Fields: domain.FieldErrors{"reason": "field.too_long"}}
 			}
+			// A locked form's result is fixed (it may already be proposed
+			// or published): an amendment would move it behind everyone's
+			// back. Staff reopen those forms first, with a reason.
+			var locked int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM assessments WHERE set_id = $1 AND status = 'locked'`, setID).Scan(&locked); err != nil {
+				return err
+			}
+			if locked > 0 {
+				return domain.Errorf(domain.ECONFLICT, "criteria.amend.locked", locked)
+			}
 			changes, _ := json.Marshal(map[string]any{"old": old, "new": c})
 			if err := tx.QueryRow(ctx, `UPDATE criteria_sets SET version = version + 1 WHERE id = $1 RETURNING version`, setID).Scan(&version); err != nil {
 				return err
@@ -430,6 +440,34 @@ func (db *DB) ReplaceCriteria(ctx context.Context, setID int64, nodes []domain.C
 	})
 }
 
+// repoint recomputes one points column of criterion c's scores from its
+// measured column, after an amendment changed the tiers or the target
+// (column names are this file's constants, never input).
+func repoint(ctx context.Context, tx pgx.Tx, setID int64, c domain.Criterion, points, measured string) error {
+	if _, err := tx.Exec(ctx, `UPDATE scores s SET `+points+` = NULL FROM assessments a
+		WHERE a.id = s.assessment_id AND a.set_id = $1 AND s.criterion_id = $2 AND s.`+measured+` IS NULL`, setID, c.ID); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT s.campaign_id, s.assessment_id, s.`+measured+` FROM scores s JOIN assessments a ON a.id = s.assessment_id
+		WHERE a.set_id = $1 AND s.criterion_id = $2 AND s.`+measured+` IS NOT NULL`, setID, c.ID)
+	if err != nil {
+		return err
+	}
+	type m struct{ Campaign, Assessment, Measured int64 }
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByPos[m])
+	if err != nil {
+		return err
+	}
+	for _, x := range ms {
+		p, _ := c.PointsFor(domain.Score{Measured: x.Measured})
+		if _, err := tx.Exec(ctx, `UPDATE scores SET `+points+` = $4 WHERE campaign_id = $1 AND assessment_id = $2 AND criterion_id = $3`,
+			x.Campaign, x.Assessment, c.ID, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // revalidateScores checks, after an amendment to criterion c, that every
 // stored score of it is still valid under the new rules, and recomputes the
 // totals of every form that uses the set, so no ranking reads a stale sum.
@@ -459,31 +497,11 @@ func revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domai
 			return domain.Errorf(domain.ECONFLICT, "criteria.amend.invalidates", c.Code)
 		}
 	}
-	// Tiers and targets: stored points follow from the measured value.
+	// Tiers and targets: stored points follow from the measured value, the
+	// unit's, the appraisal team's and the final one alike.
 	if c.Method == domain.MethodTiers || c.Method == domain.MethodTargetShare {
-		if _, err := tx.Exec(ctx, `UPDATE scores SET points = NULL WHERE criterion_id = $1 AND measured IS NULL`, c.ID); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT s.campaign_id, s.assessment_id, s.measured FROM scores s JOIN assessments a ON a.id = s.assessment_id
-			WHERE a.set_id = $1 AND s.criterion_id = $2 AND s.measured IS NOT NULL AND NOT s.na`, setID, c.ID)
-		if err != nil {
-			return err
-		}
-		type m struct{ campaign, assessment, measured int64 }
-		var ms []m
-		for rows.Next() {
-			var x m
-			if err := rows.Scan(&x.campaign, &x.assessment, &x.measured); err != nil {
-				rows.Close()
-				return err
-			}
-			ms = append(ms, x)
-		}
-		rows.Close()
-		for _, x := range ms {
-			p, _ := c.PointsFor(domain.Score{Measured: x.measured})
-			if _, err := tx.Exec(ctx, `UPDATE scores SET points = $4 WHERE campaign_id = $1 AND assessment_id = $2 AND criterion_id = $3`,
-				x.campaign, x.assessment, c.ID, p); err != nil {
+		for _, col := range [][2]string{{"points", "measured"}, {"appraised_points", "appraised_measured"}, {"final_points", "final_measured"}} {
+			if err := repoint(ctx, tx, setID, c, col[0], col[1]); err != nil {
 				return err
 			}
 		}
