@@ -76,28 +76,37 @@ func Leaves(nodes []Criterion) []Criterion {
 
 // RootOf returns the ID of the area a node belongs to.
 func RootOf(nodes []Criterion, id int64) int64 {
-	byID := map[int64]*Criterion{}
+	return rootsOf(nodes)(id)
+}
+
+// rootsOf indexes a tree once and returns RootOf for it (a form's totals
+// look up the area of every leaf).
+func rootsOf(nodes []Criterion) func(id int64) int64 {
+	parent := make(map[int64]*int64, len(nodes))
 	for i := range nodes {
-		byID[nodes[i].ID] = &nodes[i]
+		parent[nodes[i].ID] = nodes[i].ParentID
 	}
-	for depth := 0; depth < 64; depth++ {
-		n, ok := byID[id]
-		if !ok || n.ParentID == nil {
-			return id
+	return func(id int64) int64 {
+		for depth := 0; depth < 64; depth++ {
+			p, ok := parent[id]
+			if !ok || p == nil {
+				return id
+			}
+			id = *p
 		}
-		id = *n.ParentID
+		return id
 	}
-	return id
 }
 
 // ComputeTotals sums a form: Σ scores ÷ Σ applicable max × 100, rounded half
 // up to the hundredth. A leaf marked not applicable leaves both sums.
 func ComputeTotals(nodes []Criterion, entries map[int64]Entry) Totals {
 	t := Totals{Areas: map[int64]AreaTotal{}}
+	rootOf := rootsOf(nodes)
 	for _, leaf := range Leaves(nodes) {
 		t.Leaves++
 		e := entries[leaf.ID]
-		area := RootOf(nodes, leaf.ID)
+		area := rootOf(leaf.ID)
 		a := t.Areas[area]
 		if e.NA && leaf.AllowNA {
 			t.Scored++

@@ -75,8 +75,9 @@ func Areas(nodes []Criterion) (areas []Criterion, leafArea map[int64]int) {
 		}
 	}
 	leafArea = map[int64]int{}
+	rootOf := rootsOf(nodes)
 	for _, l := range Leaves(nodes) {
-		if i, ok := index[RootOf(nodes, l.ID)]; ok {
+		if i, ok := index[rootOf(l.ID)]; ok {
 			leafArea[l.ID] = i
 		}
 	}

@@ -58,10 +58,11 @@ var ReplyScores = ScoreRole{
 		}
 		return domain.Entry{Explanation: text}, nil
 	},
-	Columns: []string{"reply", "reply_by"},
-	Values: func(e domain.Entry, actor *int64, _ time.Time) []any {
-		return []any{e.Explanation, actor}
-	},
+	Columns: []string{"reply"},
+	Types:   []string{"text"},
+	Values:  func(e domain.Entry) []any { return []any{e.Explanation} },
+	Stamps:  []Stamp{{"reply_by", StampActor}},
+	Apply:   func(s *StoredScore, e domain.Entry, _ *int64, _ time.Time) { s.Reply = e.Explanation },
 }
 
 // SaveReplies saves the unit's replies (EditScores with ReplyScores) and,

@@ -144,12 +144,30 @@ type ScoreRole struct {
 	// the criterion; an ECONFLICT one (a criterion this role may not change
 	// in the form's state) refuses the whole save.
 	Prepare func(a *domain.Assessment, c *domain.Criterion, cur StoredScore, e domain.Entry) (domain.Entry, error)
-	// Columns are the columns of scores the role writes; Values gives
-	// their values for a prepared entry, in the same order (actor may be
-	// nil for the system).
+	// Columns are the columns of scores the role writes, Types their SQL
+	// types; Values gives their values for a prepared entry, in the same
+	// order.
 	Columns []string
-	Values  func(e domain.Entry, actor *int64, now time.Time) []any
+	Types   []string
+	Values  func(e domain.Entry) []any
+	// Stamps are columns the role sets by rule rather than from Values:
+	// the saving user (StampActor), the save's time (StampNow), or an SQL
+	// expression (a constant, or another column of the row written,
+	// v.<column>).
+	Stamps []Stamp
+	// Apply sets on a stored row what Values and Stamps write, so the
+	// totals are computed from the rows as saved without reading them again.
+	Apply func(s *StoredScore, e domain.Entry, actor *int64, now time.Time)
 }
+
+// Stamp is a column a role sets by rule (ScoreRole.Stamps).
+type Stamp struct{ Column, Value string }
+
+// The values of a Stamp besides SQL constants.
+const (
+	StampActor = "actor" // the user saving (NULL for the system)
+	StampNow   = "now"   // the save's time, by the server's clock (DB.Now)
+)
 
 // SelfScores is the unit's own scoring of a draft or returned form: the
 // points or measured value, not applicable, and the explanation. On a
@@ -168,8 +186,12 @@ var SelfScores = ScoreRole{
 		return domain.CheckEntry(c, e, 4000)
 	},
 	Columns: []string{"points", "measured", "na", "explanation"},
-	Values: func(e domain.Entry, _ *int64, _ time.Time) []any {
+	Types:   []string{"integer", "bigint", "boolean", "text"},
+	Values: func(e domain.Entry) []any {
 		return []any{e.Points, e.Measured, e.NA, e.Explanation}
+	},
+	Apply: func(s *StoredScore, e domain.Entry, _ *int64, _ time.Time) {
+		s.Points, s.Measured, s.NA, s.Explanation = e.Points, e.Measured, e.NA, e.Explanation
 	},
 }
 
@@ -188,31 +210,74 @@ var AppraisalScores = ScoreRole{
 	Prepare: func(_ *domain.Assessment, c *domain.Criterion, cur StoredScore, e domain.Entry) (domain.Entry, error) {
 		return domain.CheckAppraised(c, cur.Self(), e)
 	},
-	Columns: []string{"appraised_points", "appraised_measured", "appraised_na", "appraisal_comment", "appraisal_source",
-		"appraised_by", "appraised_at", "final_points", "final_measured", "final_na"},
-	Values: func(e domain.Entry, actor *int64, now time.Time) []any {
-		return []any{e.Points, e.Measured, e.NA, e.Explanation, "", actor, now, e.Points, e.Measured, e.NA}
+	Columns: []string{"appraised_points", "appraised_measured", "appraised_na", "appraisal_comment"},
+	Types:   []string{"integer", "bigint", "boolean", "text"},
+	Values: func(e domain.Entry) []any {
+		return []any{e.Points, e.Measured, e.NA, e.Explanation}
+	},
+	Stamps: []Stamp{{"appraisal_source", "''"}, {"appraised_by", StampActor}, {"appraised_at", StampNow},
+		{"final_points", "v.appraised_points"}, {"final_measured", "v.appraised_measured"}, {"final_na", "v.appraised_na"}},
+	Apply: func(s *StoredScore, e domain.Entry, _ *int64, now time.Time) {
+		na := e.NA
+		s.AppraisedAt = &now
+		s.AppraisedPoints, s.AppraisedMeasured, s.AppraisedNA, s.AppraisalComment, s.AppraisalSource = e.Points, e.Measured, &na, e.Explanation, ""
+		s.FinalPoints, s.FinalMeasured, s.FinalNA = e.Points, e.Measured, &na
 	},
 }
 
-// upsertSQL is the statement writing one row for role: inserted when the
-// criterion has no row yet, else updated with its version bumped.
-func (role *ScoreRole) upsertSQL() string {
+// upsertSQL is the statement writing the rows of role, one array
+// parameter per column (the criteria, then role.Columns) after $1 the
+// campaign, $2 the form, $3 the actor and, when a stamp needs it, $4 the
+// time: each row inserted when the criterion has none yet, else updated
+// with its version bumped. One statement for the whole save, however many
+// criteria; withNow reports whether it takes the time.
+func (role *ScoreRole) upsertSQL() (sql string, withNow bool) {
+	for _, s := range role.Stamps {
+		withNow = withNow || s.Value == StampNow
+	}
+	next := 4
+	if withNow {
+		next = 5
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO scores (campaign_id, assessment_id, criterion_id, updated_by`)
 	for _, c := range role.Columns {
 		b.WriteString(", " + c)
 	}
-	b.WriteString(`) VALUES ($1, $2, $3, $4`)
-	for i := range role.Columns {
-		b.WriteString(", $" + strconv.Itoa(i+5))
+	for _, s := range role.Stamps {
+		b.WriteString(", " + s.Column)
+	}
+	b.WriteString(`) SELECT $1, $2, v.criterion_id, $3::bigint`)
+	for _, c := range role.Columns {
+		b.WriteString(", v." + c)
+	}
+	for _, s := range role.Stamps {
+		switch s.Value {
+		case StampActor:
+			b.WriteString(", $3::bigint")
+		case StampNow:
+			b.WriteString(", $4::timestamptz")
+		default:
+			b.WriteString(", " + s.Value)
+		}
+	}
+	b.WriteString(` FROM unnest($` + strconv.Itoa(next) + `::bigint[]`)
+	for i, t := range role.Types {
+		b.WriteString(", $" + strconv.Itoa(next+1+i) + "::" + t + "[]")
+	}
+	b.WriteString(`) AS v (criterion_id`)
+	for _, c := range role.Columns {
+		b.WriteString(", " + c)
 	}
 	b.WriteString(`) ON CONFLICT (campaign_id, assessment_id, criterion_id) DO UPDATE SET `)
 	for _, c := range role.Columns {
 		b.WriteString(c + " = EXCLUDED." + c + ", ")
 	}
+	for _, s := range role.Stamps {
+		b.WriteString(s.Column + " = EXCLUDED." + s.Column + ", ")
+	}
 	b.WriteString(`updated_by = EXCLUDED.updated_by, updated_at = now(), version = scores.version + 1`)
-	return b.String()
+	return b.String(), withNow
 }
 
 func entryJSON(e domain.Entry) []byte {
@@ -281,9 +346,11 @@ func (db *DB) EditScores(ctx context.Context, assessmentID int64, role *ScoreRol
 			return err
 		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)
-		upsert := role.upsertSQL()
 		var problems domain.TreeErrors
-		batch := &pgx.Batch{}
+		// The rows to write, column by column (upsertSQL), and their history.
+		var ids []int64
+		columns := make([][]any, len(role.Columns))
+		var olds, news []string
 		changed := 0
 		for _, e := range edits {
 			c, ok := leaves[e.CriterionID]
@@ -310,10 +377,15 @@ func (db *DB) EditScores(ctx context.Context, assessmentID int64, role *ScoreRol
 				problems = append(problems, domain.TreeProblem{Code: c.Code, Message: de.Message, Args: de.Args})
 				continue
 			}
-			args := append([]any{a.CampaignID, a.ID, e.CriterionID, actor}, role.Values(value, actor, now)...)
-			batch.Queue(upsert, args...)
-			batch.Queue(`INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value, actor_id)
-				VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, e.CriterionID, role.Action, entryJSON(role.Current(cur)), entryJSON(value), actor)
+			ids = append(ids, e.CriterionID)
+			row := cur
+			row.CriterionID = e.CriterionID
+			role.Apply(&row, value, actor, now)
+			stored[e.CriterionID] = row
+			for k, v := range role.Values(value) {
+				columns[k] = append(columns[k], v)
+			}
+			olds, news = append(olds, string(entryJSON(role.Current(cur)))), append(news, string(entryJSON(value)))
 			changed++
 		}
 		if len(problems) > 0 {
@@ -322,10 +394,24 @@ func (db *DB) EditScores(ctx context.Context, assessmentID int64, role *ScoreRol
 		if changed == 0 {
 			return nil
 		}
+		batch := &pgx.Batch{}
+		upsert, withNow := role.upsertSQL()
+		args := []any{a.CampaignID, a.ID, actor}
+		if withNow {
+			args = append(args, now)
+		}
+		args = append(args, ids)
+		for _, col := range columns {
+			args = append(args, col)
+		}
+		batch.Queue(upsert, args...)
+		batch.Queue(`INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value, actor_id)
+			SELECT $1, v.criterion_id, $2, v.old::jsonb, v.new::jsonb, $3 FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS v (criterion_id, old, new, ord)
+			ORDER BY v.ord`, a.ID, role.Action, actor, ids, olds, news)
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return err
 		}
-		if err := updateTotals(ctx, tx, a, nodes); err != nil {
+		if err := writeTotals(ctx, tx, a, nodes, stored); err != nil {
 			return err
 		}
 		return audit(ctx, tx, auditEntry{Action: role.Audit, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
@@ -363,6 +449,12 @@ func updateTotals(ctx context.Context, tx pgx.Tx, a *Assessment, nodes []domain.
 	if err != nil {
 		return err
 	}
+	return writeTotals(ctx, tx, a, nodes, stored)
+}
+
+// writeTotals computes a form's totals from its rows (all of them, as they
+// now are in the transaction) and stores them.
+func writeTotals(ctx context.Context, tx pgx.Tx, a *Assessment, nodes []domain.Criterion, stored map[int64]StoredScore) error {
 	appraised := make(map[int64]domain.Entry, len(stored))
 	final := make(map[int64]domain.Entry, len(stored))
 	for id, s := range stored {
@@ -376,7 +468,7 @@ func updateTotals(ctx context.Context, tx pgx.Tx, a *Assessment, nodes []domain.
 	t := domain.ComputeTotals(nodes, entriesOf(stored, nil))
 	ap := domain.ComputeTotals(nodes, appraised)
 	fi := domain.ComputeTotals(nodes, final)
-	_, err = tx.Exec(ctx, `UPDATE assessments SET total_points = $2, applicable_max = $3, converted = $4, scored = $5,
+	_, err := tx.Exec(ctx, `UPDATE assessments SET total_points = $2, applicable_max = $3, converted = $4, scored = $5,
 		appraised_points = $6, appraised_max = $7, appraised_converted = $8, appraised_scored = $9,
 		final_points = $10, final_max = $11, final_converted = $12,
 		version = version + 1, updated_at = now() WHERE id = $1`, a.ID, t.Points, t.ApplicableMax, t.Converted, t.Scored,
