@@ -17,21 +17,10 @@ func TestAmendmentAfterAppraisal(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
 	ctx := context.Background()
-	campaign, err := db.CreateCampaign(ctx, &domain.Campaign{PlanNumber: "2/KH", Title: "Phong trào", IssuerName: "Sở Nội vụ",
-		IssueDate: domain.Day(2026, 1, 1), Kind: domain.KindRegular, PeriodStart: domain.Day(2026, 1, 1), PeriodEnd: domain.Day(2026, 12, 31)}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &domain.Phase{CampaignID: campaign, Name: "Đợt 1", Start: domain.Day(2026, 1, 1), End: domain.Day(2026, 12, 31), ReviewKind: domain.ReviewAnnual}
-	if _, err := db.SavePhase(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	set, err := db.CreateCriteriaSet(ctx, campaign, "Bộ", nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	campaign, p, set := campaignWithSet(t, db)
 	tiered := domain.Criterion{Code: "1", Title: "Tỷ lệ hồ sơ trực tuyến", Max: 1000, Method: domain.MethodTiers, Step: 25,
 		Tiers: []domain.Tier{{Min: 0, Points: 0}, {Min: 50, Points: 500}, {Min: 90, Points: 1000}}}
+	var err error
 	if tiered.ID, err = db.SaveCriterion(ctx, set, tiered, ""); err != nil {
 		t.Fatal(err)
 	}

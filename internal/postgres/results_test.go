@@ -8,6 +8,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/pgtest"
+	"thidua/internal/postgres"
 )
 
 // TestGroupChartDataAreas: an area's share is its points over the maximum
@@ -18,19 +19,7 @@ func TestGroupChartDataAreas(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
 	ctx := context.Background()
-	campaign, err := db.CreateCampaign(ctx, &domain.Campaign{PlanNumber: "1/KH", Title: "Phong trào", IssuerName: "Sở Nội vụ",
-		IssueDate: domain.Day(2026, 1, 1), Kind: domain.KindRegular, PeriodStart: domain.Day(2026, 1, 1), PeriodEnd: domain.Day(2026, 12, 31)}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &domain.Phase{CampaignID: campaign, Name: "Đợt 1", Start: domain.Day(2026, 1, 1), End: domain.Day(2026, 12, 31), ReviewKind: domain.ReviewAnnual}
-	if _, err := db.SavePhase(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	set, err := db.CreateCriteriaSet(ctx, campaign, "Bộ", nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	campaign, p, set := campaignWithSet(t, db)
 	area1, _ := db.SaveCriterion(ctx, set, domain.Criterion{Code: "1", Title: "Chỉ đạo", Max: 2000, Method: domain.MethodPoints, Step: 25}, "")
 	leaf11, _ := db.SaveCriterion(ctx, set, domain.Criterion{ParentID: &area1, Code: "1.1", Title: "Kế hoạch", Max: 1000, Method: domain.MethodPoints, Step: 25, AllowNA: true}, "")
 	leaf12, _ := db.SaveCriterion(ctx, set, domain.Criterion{ParentID: &area1, Code: "1.2", Title: "Báo cáo", Max: 1000, Method: domain.MethodPoints, Step: 25}, "")
@@ -86,4 +75,24 @@ func TestGroupChartDataAreas(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("areas mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// campaignWithSet creates a draft campaign of 2026 with one phase (the
+// whole year) and one empty criteria set.
+func campaignWithSet(t *testing.T, db *postgres.DB) (campaign int64, phase *domain.Phase, set int64) {
+	t.Helper()
+	ctx := context.Background()
+	campaign, err := db.CreateCampaign(ctx, &domain.Campaign{PlanNumber: "1/KH", Title: "Phong trào", IssuerName: "Sở Nội vụ",
+		IssueDate: domain.Day(2026, 1, 1), Kind: domain.KindRegular, PeriodStart: domain.Day(2026, 1, 1), PeriodEnd: domain.Day(2026, 12, 31)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	phase = &domain.Phase{CampaignID: campaign, Name: "Đợt 1", Start: domain.Day(2026, 1, 1), End: domain.Day(2026, 12, 31), ReviewKind: domain.ReviewAnnual}
+	if _, err := db.SavePhase(ctx, phase); err != nil {
+		t.Fatal(err)
+	}
+	if set, err = db.CreateCriteriaSet(ctx, campaign, "Bộ", nil, false); err != nil {
+		t.Fatal(err)
+	}
+	return campaign, phase, set
 }
