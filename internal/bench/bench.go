@@ -133,6 +133,8 @@ type harness struct {
 	staff    []string // cookies
 	dept     []string // one per department form
 	deptForm []url.Values
+	appr     []string // one per appraisal form, its appraiser's
+	apprForm []url.Values
 	refCk    []string
 }
 
@@ -400,6 +402,18 @@ func (h *harness) signIn() error {
 		h.dept = append(h.dept, c)
 		h.deptForm = append(h.deptForm, v)
 	}
+	for _, f := range h.ds.Appraisals {
+		c, err := h.login(f.Email)
+		if err != nil {
+			return err
+		}
+		v, err := h.formValues(f.Path, c)
+		if err != nil {
+			return err
+		}
+		h.appr = append(h.appr, c)
+		h.apprForm = append(h.apprForm, v)
+	}
 	for range 8 {
 		resp, err := h.client.Get("http://" + h.a.FortunesSession + "/login")
 		if err != nil {
@@ -490,6 +504,14 @@ func (h *harness) workloads() []workload {
 		{"focal-save", "saving that form (POST, 25 criteria)", "fortunes-session", func(w, i int) *http.Request {
 			k := w % len(h.dept)
 			return h.post(h.portal(h.ds.DeptForms[k].Path), h.dept[k], h.deptForm[k].Encode())
+		}, is(303)},
+		{"appraisal-form", "appraiser's 25-criterion appraisal form", "fortunes-session", func(w, i int) *http.Request {
+			k := w % len(h.appr)
+			return h.get(h.portal(h.ds.Appraisals[k].Path), h.appr[k])
+		}, is(200)},
+		{"appraisal-save", "saving it (POST, 25 criteria)", "fortunes-session", func(w, i int) *http.Request {
+			k := w % len(h.appr)
+			return h.post(h.portal(h.ds.Appraisals[k].Path), h.appr[k], h.apprForm[k].Encode())
 		}, is(303)},
 		{"unit-tree", "unit tree as of a date (1,031 units)", "fortunes-session", func(w, i int) *http.Request {
 			return h.get(h.portal("/units?at="+url.QueryEscape(h.today)), pick(h.staff, w))

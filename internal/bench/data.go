@@ -15,20 +15,22 @@ import (
 
 // The fixed data set: a province on a deadline day.
 const (
-	departments   = 30     // each scores a 25-criterion form
-	communes      = 1000   // each scores a 40-criterion form
-	staffUsers    = 40     // Home Affairs staff
-	leaders       = 900    // read-only users, to reach 3,000 users
-	peopleRows    = 100000 // the people export has 100,000 rows
-	otherCampaign = 20     // campaigns of the same size beside the main one
-	benchPassword = "Mật khẩu đo hiệu năng 2026"
+	departments          = 30     // each scores a 25-criterion form
+	appraisedDepartments = 10     // of which these are received and being appraised
+	communes             = 1000   // each scores a 40-criterion form
+	staffUsers           = 40     // Home Affairs staff
+	leaders              = 900    // read-only users, to reach 3,000 users
+	peopleRows           = 100000 // the people export has 100,000 rows
+	otherCampaign        = 20     // campaigns of the same size beside the main one
+	benchPassword        = "Mật khẩu đo hiệu năng 2026"
 )
 
 // dataset is what the workloads need to know about the loaded data.
 type dataset struct {
 	Campaign   int64  // the main campaign
 	Ranking    string // its communes' ranking: /campaigns/{id}/ranking?phase=…&set=…
-	DeptForms  []form // one per department (25 criteria)
+	DeptForms  []form // one per department still drafting (25 criteria)
+	Appraisals []form // departments' received forms, each with its appraiser (Email) and appraisal form (Path)
 	CommForms  []form // one per commune not yet appraised (40 criteria)
 	StaffEmail []string
 	Units      int
@@ -137,6 +139,27 @@ func load(ctx context.Context, db *postgres.DB) (*dataset, error) {
 			logf("campaign %d of %d loaded (%.1fs)", i+1, otherCampaign+1, time.Since(start).Seconds())
 		}
 	}
+	// The last departments' forms of the main campaign are submitted and
+	// received; a leader of each is on the appraisal team and assigned one.
+	if err := exec(`WITH f AS (
+			SELECT a.id, row_number() OVER (ORDER BY u.id DESC) AS n FROM assessments a JOIN units u ON u.id = a.unit_id
+			WHERE a.campaign_id = $1 AND u.kind = 'department')
+		UPDATE assessments a SET status = 'received', submitted_at = now(), received_at = now() FROM f WHERE f.id = a.id AND f.n <= $2`,
+		ds.Campaign, appraisedDepartments); err != nil {
+		return nil, err
+	}
+	if err := exec(`INSERT INTO campaign_members (campaign_id, user_id, role)
+		SELECT $1, id, 'appraiser' FROM users WHERE email = ANY (SELECT 'lanhdao' || g || '@bench.vn' FROM generate_series(1, $2::int) g)`,
+		ds.Campaign, appraisedDepartments); err != nil {
+		return nil, err
+	}
+	if err := exec(`INSERT INTO appraisal_assignments (campaign_id, assessment_id, appraiser_id)
+		SELECT $1, f.id, x.id
+		FROM (SELECT a.id, row_number() OVER (ORDER BY a.id) AS n FROM assessments a WHERE a.campaign_id = $1 AND a.status = 'received') f
+		JOIN (SELECT u.id, row_number() OVER (ORDER BY u.id) AS n FROM users u JOIN campaign_members m ON m.user_id = u.id AND m.campaign_id = $1) x
+		  ON x.n = f.n`, ds.Campaign); err != nil {
+		return nil, err
+	}
 	// As autovacuum would have left the tables on a real deadline day.
 	if err := exec(`VACUUM ANALYZE`); err != nil {
 		return nil, err
@@ -162,6 +185,23 @@ func load(ctx context.Context, db *postgres.DB) (*dataset, error) {
 		} else {
 			ds.CommForms = append(ds.CommForms, f)
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.Pool.Query(ctx, `SELECT u.email, x.assessment_id FROM appraisal_assignments x JOIN users u ON u.id = x.appraiser_id
+		WHERE x.campaign_id = $1 ORDER BY x.assessment_id`, ds.Campaign)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var f form
+		var aid int64
+		if err := rows.Scan(&f.Email, &aid); err != nil {
+			return nil, err
+		}
+		f.Path = fmt.Sprintf("/campaigns/%d/appraisal/%d", ds.Campaign, aid)
+		ds.Appraisals = append(ds.Appraisals, f)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
