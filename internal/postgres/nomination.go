@@ -219,9 +219,9 @@ type NominationEdit struct {
 
 // NominationSaved says what a save did.
 type NominationSaved struct {
-	Changed          bool     // something was written
-	Merged           bool     // the form was older: others' changes kept
-	Conflicts        []string // fields both sides changed: nothing of the text written
+	Changed          bool                    // something was written
+	Merged           bool                    // the form was older: others' changes kept
+	Conflicts        []string                // fields both sides changed: nothing of the text written
 	Typed            domain.NominationReport // with conflicts: the merge, the typed text where both changed
 	Submitted        bool
 	AlreadySubmitted bool  // a second submit of the same form
