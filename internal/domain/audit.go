@@ -56,6 +56,12 @@ const (
 	// External indices: values imported, appraised values filled from them.
 	AuditMeasureImport = "measure.import"
 	AuditMeasureApply  = "measure.apply"
+	// Nominations of individuals.
+	AuditNominationCreate  = "nomination.create"
+	AuditNominationSave    = "nomination.save"
+	AuditNominationSubmit  = "nomination.submit"
+	AuditNominationReceive = "nomination.receive"
+	AuditNominationReturn  = "nomination.return"
 )
 
 // AuditActions lists every audit action.
@@ -73,4 +79,5 @@ var AuditActions = []string{
 	AuditAssessmentLock, AuditAssessmentReopen,
 	AuditMemberAdd, AuditMemberRemove,
 	AuditMeasureImport, AuditMeasureApply,
+	AuditNominationCreate, AuditNominationSave, AuditNominationSubmit, AuditNominationReceive, AuditNominationReturn,
 }

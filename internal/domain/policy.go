@@ -119,3 +119,29 @@ func CanApproveResults(u *User, _ *CampaignAccess, proposerID *int64) bool {
 func CanOpenAppraisal(u *User, acc *CampaignAccess) bool {
 	return HasRole(u, RoleStaff) || CanSeeAppraisalWork(u, acc)
 }
+
+// CanListNominations reports whether u may open a campaign's nominations of
+// individuals: staff (every unit's) and focal points (their own unit's,
+// checked nomination by nomination with CanSeeNomination).
+func CanListNominations(u *User, _ *CampaignAccess) bool {
+	return HasRole(u, RoleStaff, RoleFocalPoint)
+}
+
+// CanNominate reports whether u may nominate people for a campaign's
+// individual awards: a focal point with a unit (their own unit's people
+// only, checked against the registry).
+func CanNominate(u *User, _ *CampaignAccess) bool {
+	return u != nil && u.Role == RoleFocalPoint && u.UnitID != nil
+}
+
+// CanSeeNomination reports whether u may read a nomination of unitID:
+// staff and the unit's own focal point.
+func CanSeeNomination(u *User, unitID int64) bool { return CanSeeUnitWork(u, unitID) }
+
+// CanEditNomination reports whether u may change, attach files to and
+// submit a nomination of unitID: only its own focal point.
+func CanEditNomination(u *User, unitID int64) bool { return CanEditUnitWork(u, unitID) }
+
+// CanReceiveNomination reports whether u may receive a submitted
+// nomination or return it with a reason: staff.
+func CanReceiveNomination(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }

@@ -184,6 +184,9 @@ func Demo(ctx context.Context, db *postgres.DB, opts ...Option) ([]Login, bool, 
 			return nil, false, fmt.Errorf("appraisal: %w", err)
 		}
 	}
+	if err := seedNominations(ctx, db, o.evidence, ids, campaignID, phaseID, users); err != nil {
+		return nil, false, fmt.Errorf("nominations: %w", err)
+	}
 	return logins, true, nil
 }
 

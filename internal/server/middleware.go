@@ -169,7 +169,7 @@ func uploadPath(path string) bool {
 		return true
 	}
 	return strings.HasPrefix(path, "/campaigns/") && (strings.HasSuffix(path, "/attachments") || strings.HasSuffix(path, "/import") ||
-		strings.HasSuffix(path, "/evidence"))
+		strings.HasSuffix(path, "/evidence")) || nominationUploadPath(path)
 }
 
 func cleanText(s string) bool {

@@ -89,6 +89,24 @@ func (s *Server) routes() http.Handler {
 				r.Post("/assessments/{assessmentID}/criteria/{criterionID}/evidence/remove", s.handle(s.removeEvidence))
 			})
 
+			r.Group(func(r chi.Router) {
+				// Nominations of individuals: staff (every unit's) and focal
+				// points (their own unit's, checked nomination by nomination;
+				// another unit's answers 404) in the campaigns they may see.
+				r.Use(s.allow(domain.CanListNominations), s.visible(domain.CanSeeCampaign))
+				r.Get("/nominations", s.handle(s.nominations))
+				r.With(s.allow(domain.CanNominate)).Post("/nominations", s.handle(s.createNomination))
+				r.Get("/nominations/{nominationID}", s.handle(s.nominationPage))
+				r.Post("/nominations/{nominationID}", s.handle(s.saveNomination(false)))
+				r.Post("/nominations/{nominationID}/submit", s.handle(s.saveNomination(true)))
+			})
+			r.Group(func(r chi.Router) {
+				// Staff receive a nomination or return it with a reason.
+				r.Use(s.allow(domain.CanReceiveNomination), s.visible(domain.CanSeeCampaign))
+				r.Post("/nominations/{nominationID}/receive", s.handle(s.receiveNomination))
+				r.Post("/nominations/{nominationID}/return", s.handle(s.returnNomination))
+			})
+
 			// The reply stage: the unit's focal point, the form's appraisers
 			// (of any role) and staff, checked object by object in the
 			// handlers (anyone else gets the form's 404).

@@ -155,6 +155,17 @@ var access = map[string]string{
 	"GET /campaigns/{campaignID}/ranking.csv":                               "read",
 	"GET /campaigns/{campaignID}/ranking.xlsx":                              "read",
 	"GET /campaigns/{campaignID}/ranking-criteria.csv":                      "read",
+	// Nominations of individuals: staff and focal points ("work"; another
+	// unit's nominations and people with foreign IDs in
+	// TestNominationForeignIDs), focal points start them, staff receive and
+	// return them.
+	"GET /campaigns/{campaignID}/nominations":                         "work",
+	"POST /campaigns/{campaignID}/nominations":                        "fp",
+	"GET /campaigns/{campaignID}/nominations/{nominationID}":          "work",
+	"POST /campaigns/{campaignID}/nominations/{nominationID}":         "work",
+	"POST /campaigns/{campaignID}/nominations/{nominationID}/submit":  "work",
+	"POST /campaigns/{campaignID}/nominations/{nominationID}/receive": "staff",
+	"POST /campaigns/{campaignID}/nominations/{nominationID}/return":  "staff",
 }
 
 type route struct{ method, pattern string }
@@ -192,7 +203,7 @@ func (r route) path(o ids) string {
 	return strings.NewReplacer("{userID}", fmt.Sprint(o.user.ID), "{unitID}", fmt.Sprint(o.unit),
 		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "{campaignID}", fmt.Sprint(o.campaign),
 		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "{phaseID}", "1",
-		"{registrationID}", "1", "{assessmentID}", "1", "{memberID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
+		"{registrationID}", "1", "{assessmentID}", "1", "{memberID}", "1", "{nominationID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
 }
 
 // objects makes the objects the matrix tests use: a focal point of the test

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE nominations DROP COLUMN updated_by;
+
+COMMIT;
