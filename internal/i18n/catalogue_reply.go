@@ -38,6 +38,7 @@ var replyMessages = map[string]message{
 	"reply.status.returned":          {"Trả lại để bổ sung", "Returned for revision"},
 	"reply.status.received":          {"Đang thẩm định", "Being appraised"},
 	"reply.status.appraised":         {"Đã thẩm định, chờ giải trình", "Appraised, open for the unit's reply"},
+	"reply.status.replied":           {"Đã giải trình, chờ tổ thẩm định trả lời", "Replied, awaiting the appraisers' answer"},
 	"reply.status.locked":            {"Đã khóa kết quả", "Result locked"},
 	"reply.already_sent":             {"Đơn vị đã gửi giải trình: không sửa được nữa.", "The unit has sent its reply: it can no longer change."},
 	"reply.waiting":                  {"Đơn vị đang trong thời hạn giải trình (đến hết ngày %s) và chưa gửi giải trình.", "The unit may still reply (until the end of %s) and has not sent its reply."},

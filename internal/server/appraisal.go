@@ -92,6 +92,7 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 		if f.Status.Submitted() { // a draft has nothing to appraise yet
 			row.Href = appraisalPath(c.ID, f.ID)
 		}
+		row.ReplyHref, row.ReplyKey = replyLink(c.ID, &f.Assessment)
 		if assigned[f.ID] {
 			row.RecuseHref = paths.Recuse(c.ID, f.ID)
 		}
@@ -102,6 +103,22 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, web.AppraisalList(s.chrome(r, i18n.T(ctx, "appraisal.list.title")), v))
 	return nil
+}
+
+// replyLink is where the appraisal of an appraised or locked form goes on:
+// its reply page, named for what is to do there (nothing before).
+func replyLink(campaignID int64, a *domain.Assessment) (href, key string) {
+	switch {
+	case a.Status == domain.AssessLocked:
+		key = "appraisal.reply.view"
+	case a.Status == domain.AssessAppraised && a.ReplySent != nil:
+		key = "appraisal.reply.answer"
+	case a.Status == domain.AssessAppraised:
+		key = "appraisal.reply.open"
+	default:
+		return "", ""
+	}
+	return paths.AssessmentAction(campaignID, a.ID, "reply"), key
 }
 
 // appraisalState is what re-rendering the appraisal form needs besides the
@@ -167,6 +184,7 @@ func (s *Server) renderAppraisal(w http.ResponseWriter, r *http.Request, status 
 	if a.ReplyUntil != nil {
 		v.ReplyUntil = i18n.Day(*a.ReplyUntil)
 	}
+	v.ReplyHref, v.ReplyKey = replyLink(c.ID, a)
 	if a.Status == domain.AssessSubmitted && domain.CanReceive(u, accessOf(r)) {
 		v.ReceiveURL = paths.AssessmentAction(c.ID, a.ID, "receive")
 	}
