@@ -181,7 +181,7 @@ func (s *Server) renderAppraisal(w http.ResponseWriter, r *http.Request, status 
 		StatusKey: "assessment.status." + string(a.Status), Action: base, FormHref: paths.Assessment(c.ID, a.ID), ListHref: appraisalPath(c.ID, 0),
 		Filter: st.filter, Counts: map[string]int{}, Editable: st.can && a.Status == domain.AssessReceived, SelfTotal: a.Converted.String(),
 		AppraisedTotal: a.AppraisedConverted.String(), Problems: st.list, Conflicts: len(st.conflicts)}
-	if a.ReplyUntil != nil {
+	if a.ReplyUntil != nil && a.Status == domain.AssessAppraised { // a locked form's window is over
 		v.ReplyUntil = i18n.Day(*a.ReplyUntil)
 	}
 	v.ReplyHref, v.ReplyKey = replyLink(c.ID, a)

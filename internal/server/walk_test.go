@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -110,5 +111,32 @@ func TestRankingNamesItsAreas(t *testing.T) {
 		if want := fmt.Sprintf("Lĩnh vực %s. %s", ar.Code, ar.Title); !strings.Contains(header, want) {
 			t.Errorf("the CSV header lacks %q: %s", want, header)
 		}
+	}
+}
+
+// TestReplyTextsRead: small texts seen wrong on the demo. The reply page's
+// evidence ran the size into the citation ("114 B Báo cáo …"); "why this
+// total" put a space before the colon of a kept adjustment's reason; the
+// appraisal form of a locked form still announced the reply deadline.
+func TestReplyTextsRead(t *testing.T) {
+	t.Parallel()
+	rc := newReplyCase(t)
+	pid := rc.points.ID
+	wantStatus(t, rc.fp.uploadEvidence(fmt.Sprintf("%s/criteria/%d/evidence", rc.form, pid), "Mục II, trang 2", "quyet-dinh.pdf", []byte("%PDF-1.4\n%%EOF\n")), http.StatusSeeOther)
+	rc.sendReply(t, map[int64]string{pid: "Đề nghị xem xét lại."})
+	hint := htmlOf(t, rc.fp.get(rc.reply())).Find(fmt.Sprintf("#c-%d li .hint", pid)).Last().Text()
+	if !strings.HasSuffix(strings.TrimSpace(hint), "· Mục II, trang 2") {
+		t.Errorf("the evidence's size and citation read %q", hint)
+	}
+	wantStatus(t, rc.appraiser.post(rc.answer(pid), url.Values{"decision": {"kept"}, "reason": {"Không có văn bản chứng minh."},
+		"version": {rc.versionOf(t, pid)}}), http.StatusSeeOther)
+	wantStatus(t, rc.staff.post(rc.form+"/lock", nil), http.StatusSeeOther)
+	why := htmlOf(t, rc.staff.get(fmt.Sprintf("/campaigns/%d/ranking/%d", rc.wk.campaign, rc.id))).Find("table").Text()
+	if !strings.Contains(why, "Giữ nguyên điểm thẩm định: Không có văn bản chứng minh.") {
+		t.Errorf("why this total reads the kept reason as: %q", why)
+	}
+	form := htmlOf(t, rc.appraiser.get(fmt.Sprintf("/campaigns/%d/appraisal/%d", rc.wk.campaign, rc.id)))
+	if strings.Contains(form.Find(".status-line").Text(), "Hạn giải trình") {
+		t.Errorf("the locked form still announces the reply deadline: %q", form.Find(".status-line").Text())
 	}
 }
