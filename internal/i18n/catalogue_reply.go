@@ -84,7 +84,6 @@ var replyMessages = map[string]message{
 	"reply.send.hint":                {"Sau khi gửi, giải trình không sửa được nữa. Tiêu chí để trống được hiểu là đơn vị đồng ý với kết quả thẩm định.", "Once sent, the reply cannot change. A criterion left empty means the unit accepts the appraisal."},
 	"reply.lock":                     {"Khóa kết quả", "Lock the result"},
 	"reply.lock.hint":                {"Sau khi khóa, không ai thay đổi được điểm của hồ sơ; chỉ cán bộ Sở Nội vụ mở lại được, có ghi lý do.", "Once locked nobody can change the form's scores; only staff can reopen it, with a reason."},
-	"reply.lock.blocked":             {"Chưa khóa được kết quả: %s", "The result cannot be locked yet: %s"},
 	"reply.reopen":                   {"Mở lại kết quả", "Reopen the result"},
 	"reply.reopen.reason.label":      {"Lý do mở lại (bắt buộc)", "Reason for reopening (required)"},
 	"reply.max":                      {"Điểm tối đa %s", "Maximum %s"},

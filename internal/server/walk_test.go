@@ -117,7 +117,8 @@ func TestRankingNamesItsAreas(t *testing.T) {
 // TestReplyTextsRead: small texts seen wrong on the demo. The reply page's
 // evidence ran the size into the citation ("114 B Báo cáo …"); "why this
 // total" put a space before the colon of a kept adjustment's reason; the
-// appraisal form of a locked form still announced the reply deadline.
+// appraisal form of a locked form still announced the reply deadline; the
+// refusal to lock said "cannot be locked" twice.
 func TestReplyTextsRead(t *testing.T) {
 	t.Parallel()
 	rc := newReplyCase(t)
@@ -127,6 +128,11 @@ func TestReplyTextsRead(t *testing.T) {
 	hint := htmlOf(t, rc.fp.get(rc.reply())).Find(fmt.Sprintf("#c-%d li .hint", pid)).Last().Text()
 	if !strings.HasSuffix(strings.TrimSpace(hint), "· Mục II, trang 2") {
 		t.Errorf("the evidence's size and citation read %q", hint)
+	}
+	// Why it cannot be locked yet, said once (it read "Chưa khóa được kết
+	// quả: Còn 1 nội dung …: chưa chốt kết quả được.").
+	if got := htmlOf(t, rc.appraiser.get(rc.reply())).Find(".reply-lock-blocked").Text(); got != "Còn 1 nội dung giải trình chưa được xem xét: chưa chốt kết quả được." {
+		t.Errorf("the lock's refusal reads %q", got)
 	}
 	wantStatus(t, rc.appraiser.post(rc.answer(pid), url.Values{"decision": {"kept"}, "reason": {"Không có văn bản chứng minh."},
 		"version": {rc.versionOf(t, pid)}}), http.StatusSeeOther)
