@@ -21,6 +21,7 @@ var rankingMessages = map[string]message{
 	"ranking.col.band":            {"Xếp loại", "Band"},
 	"ranking.col.status":          {"Tình trạng hồ sơ", "Form status"},
 	"ranking.col.area":            {"Lĩnh vực %s", "Area %s"},
+	"ranking.col.area_named":      {"Lĩnh vực %s. %s", "Area %s. %s"},
 	"ranking.col.self_value":      {"Tự chấm", "Self"},
 	"ranking.col.appraised_value": {"Thẩm định", "Appraised"},
 	"ranking.col.final_value":     {"Cuối cùng", "Final"},

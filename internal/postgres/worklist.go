@@ -117,6 +117,8 @@ type DueForm struct {
 	From         *time.Time              // the phase's window
 	To           *time.Time
 	Extension    *time.Time // the unit's own deadline, when given
+	ReplyUntil   *time.Time // once appraised: the last day of the unit's reply window
+	ReplySent    *time.Time // when the unit sent its reply
 }
 
 // Due is the last day the form takes a submission: the later of the
@@ -152,14 +154,16 @@ type UnitQueue struct {
 func (db *DB) UnitQueue(ctx context.Context, unitID int64, today time.Time) (_ *UnitQueue, err error) {
 	defer wrap(&err, "UnitQueue")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT c.id, c.title, p.id, p.name, coalesce(a.id, 0), coalesce(a.status, ''), p.assessment_from, p.assessment_to, a.deadline
+		SELECT c.id, c.title, p.id, p.name, coalesce(a.id, 0), coalesce(a.status, ''), p.assessment_from, p.assessment_to, a.deadline,
+			a.reply_until, a.reply_submitted_at
 		FROM registrations r
 		JOIN campaigns c ON c.id = r.campaign_id AND c.status = 'announced'
 		JOIN phases p ON p.campaign_id = c.id AND (p.assessment_from IS NOT NULL OR p.assessment_to IS NOT NULL)
-		LEFT JOIN LATERAL (SELECT a.id, a.status, a.deadline FROM assessments a
+		LEFT JOIN LATERAL (SELECT a.id, a.status, a.deadline, a.reply_until, a.reply_submitted_at FROM assessments a
 			WHERE a.campaign_id = c.id AND a.phase_id = p.id AND a.unit_id = r.unit_id ORDER BY a.id LIMIT 1) a ON true
 		WHERE r.unit_id = $1 AND r.status = 'approved'
-			AND (a.status IS NULL OR a.status NOT IN ('submitted', 'received', 'appraised', 'locked') OR greatest(p.assessment_to, a.deadline) >= $2)
+			AND (a.status IS NULL OR a.status NOT IN ('submitted', 'received', 'appraised', 'locked') OR greatest(p.assessment_to, a.deadline) >= $2
+				OR (a.status = 'appraised' AND a.reply_until >= $2))
 		ORDER BY greatest(p.assessment_to, a.deadline) NULLS LAST, p.assessment_from, c.id, p.seq`, unitID, today)
 	if err != nil {
 		return nil, fmt.Errorf("unit queue: forms: %w", err)

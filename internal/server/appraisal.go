@@ -92,6 +92,7 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 		if f.Status.Submitted() { // a draft has nothing to appraise yet
 			row.Href = appraisalPath(c.ID, f.ID)
 		}
+		row.ReplyHref, row.ReplyKey = replyLink(c.ID, &f.Assessment)
 		if assigned[f.ID] {
 			row.RecuseHref = paths.Recuse(c.ID, f.ID)
 		}
@@ -102,6 +103,22 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, web.AppraisalList(s.chrome(r, i18n.T(ctx, "appraisal.list.title")), v))
 	return nil
+}
+
+// replyLink is where the appraisal of an appraised or locked form goes on:
+// its reply page, named for what is to do there (nothing before).
+func replyLink(campaignID int64, a *domain.Assessment) (href, key string) {
+	switch {
+	case a.Status == domain.AssessLocked:
+		key = "appraisal.reply.view"
+	case a.Status == domain.AssessAppraised && a.ReplySent != nil:
+		key = "appraisal.reply.answer"
+	case a.Status == domain.AssessAppraised:
+		key = "appraisal.reply.open"
+	default:
+		return "", ""
+	}
+	return paths.AssessmentAction(campaignID, a.ID, "reply"), key
 }
 
 // appraisalState is what re-rendering the appraisal form needs besides the
@@ -164,9 +181,10 @@ func (s *Server) renderAppraisal(w http.ResponseWriter, r *http.Request, status 
 		StatusKey: "assessment.status." + string(a.Status), Action: base, FormHref: paths.Assessment(c.ID, a.ID), ListHref: appraisalPath(c.ID, 0),
 		Filter: st.filter, Counts: map[string]int{}, Editable: st.can && a.Status == domain.AssessReceived, SelfTotal: a.Converted.String(),
 		AppraisedTotal: a.AppraisedConverted.String(), Problems: st.list, Conflicts: len(st.conflicts)}
-	if a.ReplyUntil != nil {
+	if a.ReplyUntil != nil && a.Status == domain.AssessAppraised { // a locked form's window is over
 		v.ReplyUntil = i18n.Day(*a.ReplyUntil)
 	}
+	v.ReplyHref, v.ReplyKey = replyLink(c.ID, a)
 	if a.Status == domain.AssessSubmitted && domain.CanReceive(u, accessOf(r)) {
 		v.ReceiveURL = paths.AssessmentAction(c.ID, a.ID, "receive")
 	}

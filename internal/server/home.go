@@ -212,6 +212,13 @@ func (s *Server) unitQueue(ctx context.Context, unitID int64, v *web.DashboardVi
 		switch {
 		case f.Status.Submitted():
 			row.When, row.Href, row.ActionKey = i18n.T(ctx, "work.when.done"), paths.AssessmentAction(f.CampaignID, f.AssessmentID, "receipt"), "work.action.receipt"
+			// Once appraised the unit's work is its reply, then its result.
+			if f.Status == domain.AssessAppraised || f.Status == domain.AssessLocked {
+				row.Href, row.ActionKey = paths.AssessmentAction(f.CampaignID, f.AssessmentID, "reply"), "work.action.result"
+			}
+			if f.Status == domain.AssessAppraised && f.ReplySent == nil && f.ReplyUntil != nil && !today.After(*f.ReplyUntil) {
+				row.When, row.ActionKey = i18n.T(ctx, "work.when.reply_until", i18n.Day(*f.ReplyUntil)), "work.action.reply"
+			}
 		case notYet:
 			row.When = i18n.T(ctx, "work.when.opens", i18n.Day(*f.From))
 		case closed:

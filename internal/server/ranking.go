@@ -130,6 +130,7 @@ func (s *Server) ranking(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, a := range areas {
 		v.Areas = append(v.Areas, i18n.T(ctx, "ranking.col.area", a.Code))
+		v.AreaTitles = append(v.AreaTitles, a.Title)
 	}
 	statuses, bands := statusLabels(r), bandLabels(r)
 	na := i18n.T(ctx, "ranking.na")

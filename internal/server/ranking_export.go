@@ -38,7 +38,7 @@ func (s *Server) exportRanking(format string) handlerFunc {
 			tr("ranking.col.group"), tr("ranking.col.status"), tr("ranking.col.self"), tr("ranking.col.appraised"), tr("ranking.col.final"),
 			tr("ranking.col.difference"), tr("ranking.col.band")}
 		for _, a := range areas {
-			head = append(head, tr("ranking.col.area", a.Code))
+			head = append(head, tr("ranking.col.area_named", a.Code, a.Title))
 		}
 		if err := t.Header(head...); err != nil {
 			return err

@@ -142,7 +142,12 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 		v.Errors = map[string]string{}
 	}
 	if role != replyAppraiser {
-		v.BackHref = base
+		v.BackHref, v.BackKey = base, "assessment.back_to_form"
+	} else {
+		v.BackHref, v.BackKey = appraisalPath(c.ID, a.ID), "appraisal.back_to_form"
+	}
+	if a.Status == domain.AssessAppraised && a.ReplySent != nil {
+		v.StatusKey = "reply.status.replied" // the appraiser's turn, no longer the unit's
 	}
 	appraiser := role == replyAppraiser || role == replyStaff // may lock
 	switch {
