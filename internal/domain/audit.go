@@ -56,6 +56,12 @@ const (
 	// External indices: values imported, appraised values filled from them.
 	AuditMeasureImport = "measure.import"
 	AuditMeasureApply  = "measure.apply"
+	// Awards: eligibility rules and quotas, the shortlist.
+	AuditRuleAdd          = "award_rule.add"
+	AuditRuleRemove       = "award_rule.remove"
+	AuditQuotaSave        = "award_quota.save"
+	AuditShortlistPropose = "shortlist.propose"
+	AuditShortlistEntry   = "shortlist.entry"
 )
 
 // AuditActions lists every audit action.
@@ -73,4 +79,5 @@ var AuditActions = []string{
 	AuditAssessmentLock, AuditAssessmentReopen,
 	AuditMemberAdd, AuditMemberRemove,
 	AuditMeasureImport, AuditMeasureApply,
+	AuditRuleAdd, AuditRuleRemove, AuditQuotaSave, AuditShortlistPropose, AuditShortlistEntry,
 }

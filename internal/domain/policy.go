@@ -119,3 +119,11 @@ func CanApproveResults(u *User, _ *CampaignAccess, proposerID *int64) bool {
 func CanOpenAppraisal(u *User, acc *CampaignAccess) bool {
 	return HasRole(u, RoleStaff) || CanSeeAppraisalWork(u, acc)
 }
+
+// CanReadShortlist reports whether u may read a campaign's shortlists with
+// every rule's outcome: staff, and leaders (read-only until the council).
+func CanReadShortlist(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff, RoleLeader) }
+
+// CanEditShortlist reports whether u may propose a shortlist and add or
+// remove its candidates: staff.
+func CanEditShortlist(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
