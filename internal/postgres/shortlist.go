@@ -116,7 +116,7 @@ func (db *DB) ShortlistOf(ctx context.Context, campaignID, phaseID, planID int64
 
 // lockShortlist locks the shortlist of a plan in a phase of the campaign
 // (nil when none exists) after checking the phase and plan are the
-// campaign's, and refuses a page older than it (version 0: none seen).
+// campaign's, and refuses a page older than it or a list no longer draft.
 func lockShortlist(ctx context.Context, tx pgx.Tx, campaignID, phaseID, planID int64, version int) (*Shortlist, error) {
 	var ok bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM phases WHERE id = $1 AND campaign_id = $3)
@@ -131,9 +131,6 @@ func lockShortlist(ctx context.Context, tx pgx.Tx, campaignID, phaseID, planID i
 		WHERE phase_id = $1 AND plan_id = $2 FOR UPDATE`, phaseID, planID).
 		Scan(&s.ID, &s.CampaignID, &s.PhaseID, &s.PlanID, &s.Status, &s.Version, &s.UpdatedAt)
 	if err == pgx.ErrNoRows {
-		if version != 0 {
-			return nil, domain.Errorf(domain.ECONFLICT, "shortlist.stale")
-		}
 		return nil, nil
 	}
 	if err != nil {
@@ -265,6 +262,9 @@ func (db *DB) ProposeShortlist(ctx context.Context, campaignID, phaseID, planID,
 		s, err := lockShortlist(ctx, tx, campaignID, phaseID, planID, version)
 		if err != nil {
 			return err
+		}
+		if s == nil && version != 0 { // a page that saw a list since gone
+			return domain.Errorf(domain.ECONFLICT, "shortlist.stale")
 		}
 		if status != domain.StatusAnnounced && status != domain.StatusClosed {
 			return domain.Errorf(domain.ECONFLICT, "shortlist.campaign_not_running")
