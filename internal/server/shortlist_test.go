@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -192,7 +193,7 @@ func TestShortlistQuangNgai(t *testing.T) {
 	if htmlOf(t, resp).Find("#quota_citation-error").Length() != 1 {
 		t.Error("no problem beside the quota's citation")
 	}
-	awards := htmlOf(t, staff.get(fx.wk.page + "/awards"))
+	awards := htmlOf(t, staff.get(fx.wk.page+"/awards"))
 	if text := cellText(awards.Find("#rules")); !strings.Contains(text, "Mọi đợt · Tập thể: 8 Căn cứ: "+cite) ||
 		!strings.Contains(text, "Xếp loại từ Tốt trở lên") || !strings.Contains(text, "Hiệu lực: không giới hạn") ||
 		!strings.Contains(text, "Xếp loại từ Xuất sắc trở lên Căn cứ: Dự thảo sửa đổi Hiệu lực: từ 01/01/2030") {
@@ -368,4 +369,81 @@ func TestShortlistQuangNgai(t *testing.T) {
 		wantStatus(t, c.post(entry(kha, "remove"), url.Values{"version": {"6"}, "reason": {"x"}}), http.StatusForbidden)
 	}
 	fx.wantState(t, "v6 steps=6 listed=8+9 audit=6 nomination_steps=58")
+}
+
+// TestShortlistPrerequisiteAcrossMerger is the prerequisite part of
+// acceptance 2: a rule "Tập thể lao động xuất sắc two years running" reads
+// the achievement history, and a commune formed by the 2025 merger passes
+// it on the years its predecessors earned (named in the reason), while a
+// unit with one year only fails with the missing year.
+func TestShortlistPrerequisiteAcrossMerger(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	ctx := context.Background()
+	wk := newWork(t, a)
+	var plan int64
+	var end time.Time
+	_ = a.db.Pool.QueryRow(ctx, `SELECT p.id, ph.end_date FROM award_plans p, phases ph WHERE p.campaign_id = $1 AND ph.id = $2`, wk.campaign, wk.phase).
+		Scan(&plan, &end)
+	year := end.Year()
+	district, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: "UBND huyện Cao Lãnh", Code: "876", Kind: domain.KindDistrict, ValidFrom: domain.Day(2020, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []int64
+	for _, n := range []string{"UBND thị trấn Mỹ Thọ", "UBND xã Mỹ Hội"} {
+		id, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: n, Kind: domain.KindCommune, ParentID: &district, ValidFrom: domain.Day(2020, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, id)
+	}
+	_, created, err := a.db.Reorganise(ctx, domain.Reorganisation{Kind: domain.EventMerge, EffectiveDate: domain.Day(2025, 7, 1),
+		Decision: "Nghị quyết số 1663/NQ-UBTVQH15", Sources: sources,
+		Targets: []domain.UnitInput{{Name: "UBND xã Mỹ Thọ", Code: "29994", Kind: domain.KindCommune}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged := created[0]
+	if _, err := a.db.Pool.Exec(ctx, `INSERT INTO assessments (campaign_id, set_id, phase_id, unit_id, status, converted, appraised_converted, final_converted)
+		VALUES ($1, $2, $3, $4, 'locked', 9300, 9300, 9300)`, wk.campaign, wk.set, wk.phase, merged); err != nil {
+		t.Fatal(err)
+	}
+	wk.resultForm(t, a, "Sở Tài chính", domain.AssessLocked, 9500, 9500, 9500)
+	var form int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT id FROM award_forms WHERE code = 'tap_the_lao_dong_xuat_sac'`).Scan(&form)
+	var finance int64
+	_ = a.db.Pool.QueryRow(ctx, `SELECT id FROM units WHERE name = 'Sở Tài chính'`).Scan(&finance)
+	for _, x := range []struct {
+		unit int64
+		year int
+	}{{sources[1], year - 2}, {merged, year - 1}, {finance, year - 1}} {
+		if _, err := a.db.Pool.Exec(ctx, `INSERT INTO achievements (unit_id, year, award_form_id, title, decision_number, source)
+			VALUES ($1, $2, $3, 'Tập thể lao động xuất sắc', $4, 'import')`, x.unit, x.year, form, fmt.Sprintf("%d/QĐ-UBND", x.year)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	leader, _ := a.loggedIn(domain.RoleLeader)
+	wantStatus(t, staff.post(wk.resultsAction("propose"), url.Values{"version": {"0"}}), http.StatusSeeOther)
+	wantStatus(t, leader.post(wk.resultsAction("approve"), url.Values{"version": {"1"}}), http.StatusSeeOther)
+	// A rule with neither form nor years is refused; then the real one.
+	resp := staff.post(wk.page+"/awards/rules", url.Values{"plan_id": {fmt.Sprint(plan)}, "kind": {"prerequisite"}, "citation": {"Điều 27 Luật Thi đua, khen thưởng 2022"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	wantStatus(t, staff.post(wk.page+"/awards/rules", url.Values{"plan_id": {fmt.Sprint(plan)}, "kind": {"prerequisite"}, "prerequisite_form_id": {fmt.Sprint(form)},
+		"prerequisite_years": {"2"}, "citation": {"Điều 27 Luật Thi đua, khen thưởng 2022"}, "in_force_from": {"2024-01-01"}}), http.StatusSeeOther)
+	page := fmt.Sprintf("%s/shortlist?phase=%d&plan=%d", wk.page, wk.phase, plan)
+	wantStatus(t, staff.post(fmt.Sprintf("%s/shortlist/%d/%d/propose", wk.page, wk.phase, plan), url.Values{"version": {"0"}}), http.StatusSeeOther)
+	doc := htmlOf(t, leader.get(page))
+	want := fmt.Sprintf("Đạt: có «Tập thể lao động xuất sắc» các năm %d–%d (gồm thành tích của UBND xã Mỹ Hội trước khi sáp nhập)", year-2, year-1)
+	if got := cellText(entryRow(doc, "UBND xã Mỹ Thọ").Find("li.outcome.pass")); !strings.Contains(got, want) {
+		t.Errorf("merged commune: %q, want %q", got, want)
+	}
+	if got := cellText(entryRow(doc, "UBND xã Mỹ Thọ").Find(".badge")); got != "Đề nghị" {
+		t.Errorf("merged commune's status: %q", got)
+	}
+	want = fmt.Sprintf("Chưa đạt: cần «Tập thể lao động xuất sắc» 2 năm liên tục (%d–%d), thiếu năm %d", year-2, year-1, year-2)
+	if got := cellText(entryRow(doc, "Sở Tài chính").Find(".why")); got != want {
+		t.Errorf("one year only: %q, want %q", got, want)
+	}
 }
