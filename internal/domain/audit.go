@@ -62,6 +62,12 @@ const (
 	AuditNominationSubmit  = "nomination.submit"
 	AuditNominationReceive = "nomination.receive"
 	AuditNominationReturn  = "nomination.return"
+	// Awards: eligibility rules and quotas, the shortlist.
+	AuditRuleAdd          = "award_rule.add"
+	AuditRuleRemove       = "award_rule.remove"
+	AuditQuotaSave        = "award_quota.save"
+	AuditShortlistPropose = "shortlist.propose"
+	AuditShortlistEntry   = "shortlist.entry"
 )
 
 // AuditActions lists every audit action.
@@ -80,4 +86,5 @@ var AuditActions = []string{
 	AuditMemberAdd, AuditMemberRemove,
 	AuditMeasureImport, AuditMeasureApply,
 	AuditNominationCreate, AuditNominationSave, AuditNominationSubmit, AuditNominationReceive, AuditNominationReturn,
+	AuditRuleAdd, AuditRuleRemove, AuditQuotaSave, AuditShortlistPropose, AuditShortlistEntry,
 }

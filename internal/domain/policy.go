@@ -145,3 +145,11 @@ func CanEditNomination(u *User, unitID int64) bool { return CanEditUnitWork(u, u
 // CanReceiveNomination reports whether u may receive a submitted
 // nomination or return it with a reason: staff.
 func CanReceiveNomination(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
+
+// CanReadShortlist reports whether u may read a campaign's shortlists with
+// every rule's outcome: staff, and leaders (read-only until the council).
+func CanReadShortlist(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff, RoleLeader) }
+
+// CanEditShortlist reports whether u may propose a shortlist and add or
+// remove its candidates: staff.
+func CanEditShortlist(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }

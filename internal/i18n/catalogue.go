@@ -39,6 +39,7 @@ var parts = []map[string]message{
 	membersMessages,
 	resultsMessages,
 	nominationMessages,
+	shortlistMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -29,7 +30,11 @@ func (db *DB) AwardForms(ctx context.Context) (_ []AwardForm, err error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[AwardForm])
 }
 
-// AwardPlan is an award a campaign gives, with its quotas per phase.
+// AwardPlan is an award a campaign gives. Its rules and quotas are rows of
+// award_rules and award_quotas (rules.go); the fields below summarise them
+// for the campaign's pages (the quotas for every phase, the first minimum
+// band, whether the flag and one-award rules exist), and on a plan's
+// creation seed its first rules.
 type AwardPlan struct {
 	ID                  int64
 	CampaignID          int64
@@ -51,8 +56,13 @@ type AwardPlan struct {
 func (db *DB) AwardPlans(ctx context.Context, campaignID int64) (_ []AwardPlan, err error) {
 	defer wrap(&err, "AwardPlans")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT p.id, p.campaign_id, p.award_form_id, f.name, f.target, f.authority, p.collective_quota, p.individual_quota,
-		       p.min_band, p.no_pending_discipline, p.not_already_awarded, p.note, f.legal_basis
+		SELECT p.id, p.campaign_id, p.award_form_id, f.name, f.target, f.authority,
+		       (SELECT q.quota FROM award_quotas q WHERE q.plan_id = p.id AND q.phase_id IS NULL AND q.target = 'collective'),
+		       (SELECT q.quota FROM award_quotas q WHERE q.plan_id = p.id AND q.phase_id IS NULL AND q.target = 'individual'),
+		       coalesce((SELECT r.min_band FROM award_rules r WHERE r.plan_id = p.id AND r.kind = 'min_band' ORDER BY r.sort, r.id LIMIT 1), ''),
+		       EXISTS (SELECT 1 FROM award_rules r WHERE r.plan_id = p.id AND r.kind = 'no_pending_flag'),
+		       EXISTS (SELECT 1 FROM award_rules r WHERE r.plan_id = p.id AND r.kind = 'one_award'),
+		       p.note, f.legal_basis
 		FROM award_plans p JOIN award_forms f ON f.id = p.award_form_id
 		WHERE p.campaign_id = $1 ORDER BY f.sort, p.id`, campaignID)
 	if err != nil {
@@ -61,17 +71,15 @@ func (db *DB) AwardPlans(ctx context.Context, campaignID int64) (_ []AwardPlan, 
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[AwardPlan])
 }
 
-// SaveAwardPlan adds or replaces the plan of one award form in a draft
-// campaign; quotas must fit who the form is for.
+// SaveAwardPlan adds the plan of one award form to a draft campaign, or
+// changes the note and the quotas for every phase of the plan it has. A
+// new plan starts with the rules p names (MinBand, the two switches),
+// cited to the campaign's plan or the law; staff edit them after.
 func (db *DB) SaveAwardPlan(ctx context.Context, p AwardPlan) (err error) {
 	defer wrap(&err, "SaveAwardPlan")
 	p.Note = domain.CleanText(p.Note)
 	f := domain.FieldErrors{}
-	valid := false
-	for _, b := range domain.BandNames {
-		valid = valid || b == p.MinBand
-	}
-	if !valid {
+	if p.MinBand != "" && !slices.Contains(domain.BandNames, p.MinBand) {
 		f.Add("min_band", "field.invalid")
 	}
 	for _, q := range []*int{p.CollectiveQuota, p.IndividualQuota} {
@@ -87,7 +95,8 @@ func (db *DB) SaveAwardPlan(ctx context.Context, p AwardPlan) (err error) {
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var status domain.CampaignStatus
-		if err := tx.QueryRow(ctx, `SELECT status FROM campaigns WHERE id = $1 FOR UPDATE`, p.CampaignID).Scan(&status); err != nil {
+		var planNumber string
+		if err := tx.QueryRow(ctx, `SELECT status, plan_number FROM campaigns WHERE id = $1 FOR UPDATE`, p.CampaignID).Scan(&status, &planNumber); err != nil {
 			return notFound(err, "campaign.not_found")
 		}
 		if status != domain.StatusDraft {
@@ -100,15 +109,51 @@ func (db *DB) SaveAwardPlan(ctx context.Context, p AwardPlan) (err error) {
 		if (target == "individual" && p.CollectiveQuota != nil) || (target == "collective" && p.IndividualQuota != nil) {
 			return &domain.ValidationError{Fields: domain.FieldErrors{"collective_quota": "award.quota.target"}}
 		}
-		_, err := tx.Exec(ctx, `
-			INSERT INTO award_plans (campaign_id, award_form_id, collective_quota, individual_quota, min_band, no_pending_discipline, not_already_awarded, note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (campaign_id, award_form_id) DO UPDATE SET collective_quota = EXCLUDED.collective_quota,
-				individual_quota = EXCLUDED.individual_quota, min_band = EXCLUDED.min_band,
-				no_pending_discipline = EXCLUDED.no_pending_discipline, not_already_awarded = EXCLUDED.not_already_awarded, note = EXCLUDED.note`,
-			p.CampaignID, p.AwardFormID, p.CollectiveQuota, p.IndividualQuota, p.MinBand, p.NoPendingDiscipline, p.NotAlreadyAwarded, p.Note)
-		if err != nil {
+		var planID int64
+		var created bool
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO award_plans (campaign_id, award_form_id, note) VALUES ($1, $2, $3)
+			ON CONFLICT (campaign_id, award_form_id) DO UPDATE SET note = EXCLUDED.note
+			RETURNING id, xmax = 0`, p.CampaignID, p.AwardFormID, p.Note).Scan(&planID, &created); err != nil {
 			return err
+		}
+		plan := "Kế hoạch số " + planNumber
+		// The quotas the plan's form gives hold for every phase; a phase's
+		// own quota and the citations are set on the rules' form.
+		for _, q := range []struct {
+			target string
+			count  *int
+		}{{"collective", p.CollectiveQuota}, {"individual", p.IndividualQuota}} {
+			if target != "both" && target != q.target {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO award_quotas (plan_id, target, quota, citation) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (plan_id, phase_id, target) DO UPDATE SET quota = EXCLUDED.quota`, planID, q.target, q.count, plan); err != nil {
+				return err
+			}
+		}
+		if created {
+			seed := []struct {
+				on       bool
+				kind     domain.RuleKind
+				minBand  *string
+				citation string
+			}{
+				{p.MinBand != "", domain.RuleMinBand, &p.MinBand, plan},
+				{p.NoPendingDiscipline, domain.RuleNoPendingFlag, nil, "Nghị định 152/2025/NĐ-CP"},
+				{p.NotAlreadyAwarded, domain.RuleOneAward, nil, "Luật Thi đua, khen thưởng 2022"},
+			}
+			sort := 0
+			for _, r := range seed {
+				if !r.on {
+					continue
+				}
+				sort += 10
+				if _, err := tx.Exec(ctx, `INSERT INTO award_rules (plan_id, kind, min_band, citation, sort) VALUES ($1, $2, $3, $4, $5)`,
+					planID, r.kind, r.minBand, r.citation, sort); err != nil {
+					return err
+				}
+			}
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditAwardPlanSave, ObjectType: "campaign", ObjectID: strconv.FormatInt(p.CampaignID, 10),
 			Details: map[string]any{"award_form_id": p.AwardFormID, "collective_quota": p.CollectiveQuota, "individual_quota": p.IndividualQuota, "min_band": p.MinBand}})

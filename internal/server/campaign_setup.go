@@ -166,15 +166,15 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 // awardsPage lists a campaign's award plans with the form that sets one.
 func (s *Server) awardsPage(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	return s.renderAwards(w, r, http.StatusOK, c, web.AwardForm{MinBand: "good", Discipline: true, Already: true})
+	return s.renderAwards(w, r, http.StatusOK, c, web.AwardForm{}, web.RuleForm{Kind: string(domain.RuleMinBand), MinBand: "good"})
 }
 
 // awardFields are the controls of the award plan form, top to bottom.
-var awardFields = []string{"award_form_id", "collective_quota", "individual_quota", "min_band", "note"}
+var awardFields = []string{"award_form_id", "collective_quota", "individual_quota", "note"}
 
 // renderAwards shows the award plans and the form that sets one, with what
 // was typed and its problems after a refused submission.
-func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, f web.AwardForm) error {
+func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, f web.AwardForm, rf web.RuleForm) error {
 	ctx := r.Context()
 	plans, err := s.db.AwardPlans(ctx, c.ID)
 	if err != nil {
@@ -196,8 +196,8 @@ func (s *Server) renderAwards(w http.ResponseWriter, r *http.Request, status int
 		id := strconv.FormatInt(af.ID, 10)
 		v.Catalogue = append(v.Catalogue, web.Option{Value: id, Label: af.Name + " — " + i18n.T(ctx, "award.target."+af.Target), Selected: id == f.FormID})
 	}
-	for _, b := range domain.BandNames {
-		v.Bands = append(v.Bands, web.Option{Value: b, Label: i18n.T(ctx, "band."+b), Selected: b == f.MinBand})
+	if v.Rules, err = s.awardRulesView(ctx, c, plans, phases, forms, rf); err != nil {
+		return err
 	}
 	s.render(w, r, status, web.Awards(s.chrome(r, i18n.T(ctx, "campaigns.awards")), v))
 	return nil
@@ -208,10 +208,10 @@ func (s *Server) saveAwardPlan(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := campaignOf(r)
 	f := web.AwardForm{FormID: r.PostFormValue("award_form_id"), Collective: strings.TrimSpace(r.PostFormValue("collective_quota")),
-		Individual: strings.TrimSpace(r.PostFormValue("individual_quota")), MinBand: r.PostFormValue("min_band"),
-		Discipline: r.PostFormValue("no_pending_discipline") == "1", Already: r.PostFormValue("not_already_awarded") == "1",
-		Note: r.PostFormValue("note")}
-	plan := postgres.AwardPlan{CampaignID: c.ID, MinBand: f.MinBand, NoPendingDiscipline: f.Discipline, NotAlreadyAwarded: f.Already, Note: f.Note}
+		Individual: strings.TrimSpace(r.PostFormValue("individual_quota")), Note: r.PostFormValue("note")}
+	// A new plan starts with the usual rules (Tốt or better, no pending
+	// flag, one award), each then edited on the rules' form.
+	plan := postgres.AwardPlan{CampaignID: c.ID, MinBand: "good", NoPendingDiscipline: true, NotAlreadyAwarded: true, Note: f.Note}
 	var err error
 	if plan.AwardFormID, err = strconv.ParseInt(f.FormID, 10, 64); err != nil {
 		fieldProblem(ctx, &f.Problems, "award_form_id", "field.invalid")
@@ -230,12 +230,12 @@ func (s *Server) saveAwardPlan(w http.ResponseWriter, r *http.Request) error {
 	plan.CollectiveQuota, plan.IndividualQuota = quota("collective_quota", f.Collective), quota("individual_quota", f.Individual)
 	if f.Problems.Any() {
 		f.Problems.Order(awardFields...)
-		return s.renderAwards(w, r, http.StatusUnprocessableEntity, c, f)
+		return s.renderAwards(w, r, http.StatusUnprocessableEntity, c, f, web.RuleForm{Kind: string(domain.RuleMinBand), MinBand: "good"})
 	}
 	if err := s.db.SaveAwardPlan(ctx, plan); err != nil {
 		return refuse(ctx, err, awardFields, func(status int, p web.Problems) error {
 			f.Problems = p
-			return s.renderAwards(w, r, status, c, f)
+			return s.renderAwards(w, r, status, c, f, web.RuleForm{Kind: string(domain.RuleMinBand), MinBand: "good"})
 		})
 	}
 	s.flash(ctx, "award.flash.saved")

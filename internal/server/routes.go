@@ -129,6 +129,9 @@ func (s *Server) routes() http.Handler {
 				r.Post("/phases/{phaseID}", s.handle(s.addPhase))
 				r.Get("/awards", s.handle(s.awardsPage))
 				r.Post("/awards", s.handle(s.saveAwardPlan))
+				r.Post("/awards/rules", s.handle(s.addRule))
+				r.Post("/awards/rules/{ruleID}/remove", s.handle(s.removeRule))
+				r.Post("/awards/quotas", s.handle(s.saveQuota))
 				r.Post("/attachments", s.handle(s.uploadAttachment))
 				r.Get("/attachments/{key}", s.handle(s.downloadAttachment(false)))
 				r.Get("/criteria", s.handle(s.criteriaPage))
@@ -165,6 +168,19 @@ func (s *Server) routes() http.Handler {
 				r.With(s.allow(domain.CanProposeResults), seen).Post("/results/{phaseID}/{setID}/propose", s.handle(s.resultsAction("propose")))
 				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/approve", s.handle(s.resultsAction("approve")))
 				r.With(s.allow(canDecideResults), seen).Post("/results/{phaseID}/{setID}/return", s.handle(s.resultsAction("return")))
+			})
+
+			r.Group(func(r chi.Router) {
+				// Shortlists: staff and leaders read them with every rule's
+				// outcome (a leader only in a campaign they may see); staff
+				// propose them and add or remove candidates.
+				r.Use(s.allow(domain.CanReadShortlist))
+				seen := s.visible(domain.CanSeeCampaign)
+				r.With(seen).Get("/shortlist", s.handle(s.shortlist))
+				edit := s.allow(domain.CanEditShortlist)
+				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/propose", s.handle(s.proposeShortlist))
+				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/entries/{entryID}/add", s.handle(s.decideEntry("add")))
+				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/entries/{entryID}/remove", s.handle(s.decideEntry("remove")))
 			})
 
 			r.Group(func(r chi.Router) {
