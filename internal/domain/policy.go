@@ -119,3 +119,17 @@ func CanApproveResults(u *User, _ *CampaignAccess, proposerID *int64) bool {
 func CanOpenAppraisal(u *User, acc *CampaignAccess) bool {
 	return HasRole(u, RoleStaff) || CanSeeAppraisalWork(u, acc)
 }
+
+// CanSeeFlags reports whether u may see the pending flags (discipline,
+// inspection, complaint) of unitID or of a person working there: staff and
+// leaders, and the unit's own focal point. Never the public.
+func CanSeeFlags(u *User, unitID int64) bool {
+	return HasRole(u, RoleStaff, RoleLeader) || CanEditUnitWork(u, unitID)
+}
+
+// CanSetFlags reports whether u may set and lift pending flags: staff.
+func CanSetFlags(u *User) bool { return HasRole(u, RoleStaff) }
+
+// CanImportAwards reports whether u may import past awards into the
+// achievement history: staff.
+func CanImportAwards(u *User) bool { return HasRole(u, RoleStaff) }
