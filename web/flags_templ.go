@@ -256,11 +256,11 @@ func FlagsSection(v FlagsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = SelectField(Input{Name: "kind", ID: "flag_kind", Label: i18n.T(ctx, "flag.kind"), Options: v.Kinds, Empty: i18n.T(ctx, "flag.kind.choose"), Problem: v.Form.Problems.Of("kind"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = SelectField(Input{Name: "kind", ID: "flag_kind", Label: i18n.T(ctx, "flag.kind"), Options: v.Kinds, Empty: i18n.T(ctx, "flag.kind.choose"), Problem: v.Form.Problems.Of("flag_kind"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = TextAreaField(Input{Name: "reason", ID: "flag_reason", Label: i18n.T(ctx, "flag.reason"), Hint: i18n.T(ctx, "flag.reason.hint"), Value: v.Form.Reason, Problem: v.Form.Problems.Of("reason"), Required: true, MaxLength: 2000, Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextAreaField(Input{Name: "reason", ID: "flag_reason", Label: i18n.T(ctx, "flag.reason"), Hint: i18n.T(ctx, "flag.reason.hint"), Value: v.Form.Reason, Problem: v.Form.Problems.Of("flag_reason"), Required: true, MaxLength: 2000, Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -268,11 +268,11 @@ func FlagsSection(v FlagsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = InputField(Input{Name: "from", ID: "flag_from", Type: "date", Label: i18n.T(ctx, "flag.from"), Value: v.Form.From, Problem: v.Form.Problems.Of("from"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = InputField(Input{Name: "from", ID: "flag_from", Type: "date", Label: i18n.T(ctx, "flag.from"), Value: v.Form.From, Problem: v.Form.Problems.Of("flag_from"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = InputField(Input{Name: "to", ID: "flag_to", Type: "date", Label: i18n.T(ctx, "flag.to"), Hint: i18n.T(ctx, "flag.to.hint"), Value: v.Form.To, Problem: v.Form.Problems.Of("to")}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = InputField(Input{Name: "to", ID: "flag_to", Type: "date", Label: i18n.T(ctx, "flag.to"), Hint: i18n.T(ctx, "flag.to.hint"), Value: v.Form.To, Problem: v.Form.Problems.Of("flag_to")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

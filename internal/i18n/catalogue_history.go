@@ -84,7 +84,7 @@ var historyMessages = map[string]message{
 	"import.award.person_missing":    {"Không có cán bộ nào mã %s.", "No person has the code %s."},
 	"import.award.duplicate":         {"Trùng khen thưởng ở dòng %s (cùng đối tượng, năm, hình thức và số quyết định).", "Same award as line %s (same subject, year, award and decision)."},
 	"import.award.bad_year":          {"Năm không hợp lệ: %s (từ 1945 đến 2100).", "Not a valid year: %s (1945 to 2100)."},
-	"import.award.date_before_year":  {"Ngày quyết định trước năm được khen (%d).", "The decision is dated before the award's year (%d)."},
+	"import.award.date_before_year":  {"Ngày quyết định trước năm được khen (%s).", "The decision is dated before the award's year (%s)."},
 	"import.award.bad_thematic":      {"Cột chuyên đề chỉ nhận Có hoặc Không, không nhận «%s».", "The thematic column takes Có or Không, not «%s»."},
 
 	// Audit.

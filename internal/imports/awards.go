@@ -88,7 +88,7 @@ func Awards(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool,
 		if d, ok := c.date("ngay_quyet_dinh", false); ok {
 			a.DecisionDate = &d
 			if a.Year != 0 && d.Year() < a.Year {
-				c.problem("ngay_quyet_dinh", "import.award.date_before_year", a.Year)
+				c.problem("ngay_quyet_dinh", "import.award.date_before_year", strconv.Itoa(a.Year)) // a string: reports go through JSON
 			}
 		}
 		raw := c.get("chuyen_de")

@@ -53,7 +53,7 @@ func (s *Server) historyOf(ctx context.Context, subj domain.Subject, unitID *int
 	}
 	for _, f := range records {
 		row := web.FlagRow{ID: f.ID, KindKey: "flag.kind." + string(f.Kind), Reason: f.Reason, From: i18n.Day(f.From),
-			SetBy: f.SetBy, SetAt: i18n.DateTime(f.SetAt), Pending: f.PendingOn(today), Lifted: f.Lifted(),
+			SetBy: f.SetBy, SetAt: i18n.DateTime(f.SetAt), Pending: f.PendingOn(today) && !f.Lifted(), Lifted: f.Lifted(),
 			LiftedBy: f.LiftedBy, LiftReason: f.LiftReason, LiftAction: paths.SubjectFlagLift(subj.UnitID, subj.PersonID, f.ID)}
 		if f.To != nil {
 			row.To = i18n.Day(*f.To)
@@ -115,11 +115,12 @@ func (s *Server) setFlag(w http.ResponseWriter, r *http.Request, subj domain.Sub
 			}
 		}
 		f.Problems.Order(flagFields...)
+		f.Problems = flagProblems(f.Problems)
 		return show(http.StatusUnprocessableEntity, f)
 	}
 	if _, err = s.db.SetFlag(ctx, f.Key, in); err != nil {
 		return refuse(ctx, err, flagFields, func(status int, p web.Problems) error {
-			f.Problems = p
+			f.Problems = flagProblems(p)
 			return show(status, f)
 		})
 	}
@@ -211,4 +212,14 @@ func subjectPage(subj domain.Subject) string {
 		return paths.Person(subj.PersonID)
 	}
 	return paths.Unit(subj.UnitID)
+}
+
+// flagProblems keys the set form's problems by its controls' ids
+// (flag_kind, flag_reason, …: the page has other forms), so the summary
+// links each to its control.
+func flagProblems(p web.Problems) web.Problems {
+	for _, field := range flagFields {
+		p.Rename(field, "flag_"+field)
+	}
+	return p
 }
