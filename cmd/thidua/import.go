@@ -19,11 +19,11 @@ import (
 // errProblems makes the command fail when the file has problems.
 var errProblems = errors.New("the file has problems: nothing was imported")
 
-// runImport is `thidua import units|people|measures [--dry-run] FILE`: the
+// runImport is `thidua import units|people|measures|awards [--dry-run] FILE`: the
 // same code as the web import.
 func runImport(ctx context.Context, cfg *config.Config, args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "units" && args[0] != "people" && args[0] != "measures") {
-		return errors.New("usage: thidua import units|people|measures [--dry-run] FILE (CSV or XLSX)")
+	if len(args) == 0 || (args[0] != "units" && args[0] != "people" && args[0] != "measures" && args[0] != "awards") {
+		return errors.New("usage: thidua import units|people|measures|awards [--dry-run] FILE (CSV or XLSX)")
 	}
 	kind := args[0]
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
@@ -32,7 +32,7 @@ func runImport(ctx context.Context, cfg *config.Config, args []string, stdout io
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: thidua import units|people|measures [--dry-run] FILE (CSV or XLSX)")
+		return errors.New("usage: thidua import units|people|measures|awards [--dry-run] FILE (CSV or XLSX)")
 	}
 	if cfg.DatabaseURL == "" {
 		return errNoDatabase
@@ -53,6 +53,8 @@ func runImport(ctx context.Context, cfg *config.Config, args []string, stdout io
 		report, err = imports.Units(ctx, db, r, *dryRun, nil)
 	case "people":
 		report, err = imports.People(ctx, db, r, *dryRun, nil)
+	case "awards":
+		report, err = imports.Awards(ctx, db, r, *dryRun, nil, "")
 	default:
 		report, err = imports.External(ctx, db, r, *dryRun, nil, "")
 	}

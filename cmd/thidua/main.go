@@ -32,7 +32,7 @@ Usage:
   thidua migrate status              show the schema version
   thidua user create --email E --name N --role R [--unit ID] [--password-stdin]
   thidua seed demo                   load demonstration data (once)
-  thidua import units|people|measures [--dry-run] FILE
+  thidua import units|people|measures|awards [--dry-run] FILE
                                      import a CSV or XLSX file (dry run: report every problem, write nothing)
 
 Configuration comes from environment variables:

@@ -153,3 +153,17 @@ func CanReadShortlist(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleS
 // CanEditShortlist reports whether u may propose a shortlist and add or
 // remove its candidates: staff.
 func CanEditShortlist(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
+
+// CanSeeFlags reports whether u may see the pending flags (discipline,
+// inspection, complaint) of unitID or of a person working there: staff and
+// leaders, and the unit's own focal point. Never the public.
+func CanSeeFlags(u *User, unitID int64) bool {
+	return HasRole(u, RoleStaff, RoleLeader) || CanEditUnitWork(u, unitID)
+}
+
+// CanSetFlags reports whether u may set and lift pending flags: staff.
+func CanSetFlags(u *User) bool { return HasRole(u, RoleStaff) }
+
+// CanImportAwards reports whether u may import past awards into the
+// achievement history: staff.
+func CanImportAwards(u *User) bool { return HasRole(u, RoleStaff) }

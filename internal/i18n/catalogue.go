@@ -40,6 +40,7 @@ var parts = []map[string]message{
 	resultsMessages,
 	nominationMessages,
 	shortlistMessages,
+	historyMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

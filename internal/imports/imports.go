@@ -413,6 +413,11 @@ func Template(kind string) ([]Column, [][]any, error) {
 		return PersonColumns, [][]any{
 			{"CB0001", "Nguyễn Văn An", "Nam", 1985, "Chủ tịch UBND xã", domain.CategoryCanBo.Word(), "29500", from},
 		}, nil
+	case "awards":
+		return AwardColumns, [][]any{
+			{"29995", "", 2023, "Tập thể lao động tiên tiến", "215/QĐ-UBND", tabular.Date(domain.Day(2024, 1, 25)), "Chủ tịch UBND huyện Cao Lãnh", "", ""},
+			{"", "CB00001", 2024, "Chiến sĩ thi đua cơ sở", "48/QĐ-UBND", tabular.Date(domain.Day(2025, 1, 20)), "Chủ tịch UBND tỉnh Đồng Tháp", "", ""},
+		}, nil
 	case "measures":
 		published := tabular.Date(domain.Day(2026, 4, 15))
 		return MeasureColumns, [][]any{

@@ -179,6 +179,9 @@ func Demo(ctx context.Context, db *postgres.DB, opts ...Option) ([]Login, bool, 
 	if err := seedMeasures(ctx, db, domain.DateOf(db.Now()).Year()-1); err != nil {
 		return nil, false, fmt.Errorf("index values: %w", err)
 	}
+	if err := seedHistory(ctx, db, ids); err != nil {
+		return nil, false, fmt.Errorf("achievement history: %w", err)
+	}
 	if o.evidence != nil {
 		if err := seedAppraisal(ctx, db, o.evidence, ids, campaignID, phaseID, users); err != nil {
 			return nil, false, fmt.Errorf("appraisal: %w", err)

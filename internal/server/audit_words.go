@@ -410,6 +410,8 @@ func (w *auditWords) code(key, s string) string {
 		}
 	case "reason", "source":
 		prefix = "audit.value."
+	case "flag_kind":
+		prefix = "flag.kind."
 	}
 	if prefix != "" && i18n.Has(prefix+s) {
 		return w.t(prefix + s)

@@ -154,6 +154,10 @@ func (s *Server) startImport(reqCtx context.Context, key, kind, path string, dry
 			run = func(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
 				return imports.External(ctx, db, r, dryRun, progress, key)
 			}
+		case "awards":
+			run = func(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
+				return imports.Awards(ctx, db, r, dryRun, progress, key)
+			}
 		}
 		report, err := run(ctx, s.db, r, dryRun, progress)
 		if err != nil {

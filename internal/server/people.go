@@ -127,6 +127,9 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 		}
 		v.Memberships = append(v.Memberships, item)
 	}
+	if err := s.historyOf(ctx, domain.Subject{PersonID: p.ID}, p.UnitID, v.Flags.Form, v.Flags.Lift, &v.Flags, &v.AwardCount); err != nil {
+		return err
+	}
 	s.render(w, r, status, web.Person(s.chrome(r, p.FullName), v))
 	return nil
 }

@@ -54,6 +54,9 @@ func (s *Server) routes() http.Handler {
 		r.Get("/units/export.xlsx", s.handle(s.exportUnits("xlsx")))
 		r.Get("/people", s.handle(s.listPeople))
 		r.Get("/people/{personID}", s.handle(s.showPerson))
+		// The achievement history and pending flags (achievements.go, flags.go).
+		r.Get("/units/{unitID}/achievements", s.handle(s.unitAchievements))
+		r.Get("/people/{personID}/achievements", s.handle(s.personAchievements))
 
 		// Every campaign-scoped route: one loader for the campaign and the
 		// user's memberships of it, then a policy per group (domain/policy.go).
@@ -252,6 +255,16 @@ func (s *Server) routes() http.Handler {
 			r.Post("/holidays", s.handle(s.addHoliday))
 			r.Post("/holidays/remove", s.handle(s.removeHoliday))
 			r.Get("/imports/{key}", s.handle(s.importJob))
+			// Pending flags and past awards (flags.go, achievements.go).
+			r.Post("/units/{unitID}/flags", s.handle(s.setUnitFlag))
+			r.Post("/units/{unitID}/flags/{flagID}/lift", s.handle(s.liftUnitFlag))
+			r.Post("/people/{personID}/flags", s.handle(s.setPersonFlag))
+			r.Post("/people/{personID}/flags/{flagID}/lift", s.handle(s.liftPersonFlag))
+			r.Get("/awards", s.handle(s.awardRecords))
+			r.Get("/awards/import", s.handle(s.importForm("awards")))
+			r.Post("/awards/import", s.handle(s.uploadImport("awards")))
+			r.Get("/awards/template.csv", s.handle(s.importTemplate("awards", "csv")))
+			r.Get("/awards/template.xlsx", s.handle(s.importTemplate("awards", "xlsx")))
 			r.Post("/imports/{key}/run", s.handle(s.runImport))
 		})
 

@@ -210,7 +210,8 @@ func (r route) path(o ids) string {
 	return strings.NewReplacer("{userID}", fmt.Sprint(o.user.ID), "{unitID}", fmt.Sprint(o.unit),
 		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "{campaignID}", fmt.Sprint(o.campaign),
 		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "{phaseID}", "1",
-		"{registrationID}", "1", "{assessmentID}", "1", "{memberID}", "1", "{nominationID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css").Replace(r.pattern)
+		"{registrationID}", "1", "{assessmentID}", "1", "{memberID}", "1", "{nominationID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css",
+		"{flagID}", "1").Replace(r.pattern)
 }
 
 // objects makes the objects the matrix tests use: a focal point of the test

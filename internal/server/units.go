@@ -235,6 +235,9 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 		v.Forms.Code, v.Forms.Kind = u.Code, string(u.Kind)
 	}
 	v.Forms.Kinds = kindOptions(ctx, v.Forms.Kind)
+	if err := s.historyOf(ctx, domain.Subject{UnitID: u.ID}, &u.ID, forms.Flag, forms.FlagLift, &v.Flags, &v.AwardCount); err != nil {
+		return err
+	}
 	s.render(w, r, status, web.Unit(s.chrome(r, v.Name), v))
 	return nil
 }
