@@ -38,6 +38,7 @@ var parts = []map[string]message{
 	commonMessages,
 	membersMessages,
 	resultsMessages,
+	noticeMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check
