@@ -72,6 +72,7 @@ var noticeMessages = map[string]message{
 	"objection.body":              {"Nội dung phản ánh", "Your objection"},
 	"objection.body.hint":         {"Tối đa %d ký tự. Nêu rõ sự việc, thời gian, địa điểm nếu có.", "At most %d characters. Say what happened, when and where, if you can."},
 	"objection.privacy":           {"Họ tên và địa chỉ liên hệ của bạn chỉ cán bộ phụ trách thi đua – khen thưởng được xem; không công bố trên trang này.", "Only the commendation staff see your name and contact; they are not published on this page."},
+	"objection.kept":              {"Nội dung bạn vừa nhập (chưa được gửi), để bạn lưu lại:", "What you typed (not sent), for you to keep:"},
 	"objection.send":              {"Gửi ý kiến", "Send"},
 	"objection.bad_text":          {"Có ký tự không hợp lệ (ký tự điều khiển); xóa chúng rồi gửi lại.", "Contains invalid (control) characters; remove them and send again."},
 	"objection.name.too_long":     {"Họ tên dài quá 200 ký tự.", "The name is longer than 200 characters."},

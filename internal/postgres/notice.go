@@ -349,7 +349,7 @@ func (db *DB) AddObjection(ctx context.Context, noticeID int64, in domain.Object
 	}
 	var out *ObjectionReceipt
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('objection:' || $1::text || ':' || $2, 0))`,
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('objection:' || $1::bigint || ':' || $2::text, 0))`,
 			noticeID, clientKey); err != nil {
 			return err
 		}
