@@ -41,7 +41,10 @@ func dossierRows(ctx context.Context, entries []postgres.NoticeEntry) []web.Doss
 	for i, e := range entries {
 		grounds := entryGrounds(ctx, e)
 		if e.OverrideReason != "" {
-			grounds += " " + i18n.T(ctx, "notices.override", e.OverrideReason)
+			if grounds != "" {
+				grounds += ". "
+			}
+			grounds += i18n.T(ctx, "notices.override", e.OverrideReason)
 		}
 		rows[i] = web.DossierRow{STT: i + 1, Name: e.Name, Position: e.Position, Unit: e.UnitName, Form: e.FormName, Grounds: grounds}
 	}

@@ -79,7 +79,7 @@ func (s *Server) noticesView(r *http.Request) (web.NoticesView, error) {
 		lv := web.NoticeListView{ShortlistID: l.ShortlistID, Title: l.FormName + " · " + l.PhaseName,
 			StatusKey: "notices.list_status." + string(l.Status), Listed: l.Listed, Ties: l.Ties, StartsOn: isoDay(today)}
 		if n := l.Notice; n != nil {
-			nv := &web.NoticeView{ID: n.ID, Period: noticePeriod(*n), WorkingDays: n.WorkingDays, StateKey: noticeStateKey(*n, today),
+			nv := &web.NoticeView{ID: n.ID, Period: noticePeriod(*n), EndsOn: i18n.Day(n.EndsOn), Ended: n.Ended(today), WorkingDays: n.WorkingDays, StateKey: noticeStateKey(*n, today),
 				PublishedBy: n.PublishedBy + " · " + i18n.DateTime(n.PublishedAt), PublicHref: paths.PublicNotice(n.ID),
 				DossierHref: paths.Dossier(c.ID, n.ID), XLSXHref: paths.DossierXLSX(c.ID, n.ID)}
 			entries, err := s.db.NoticeEntries(ctx, l.ShortlistID)
