@@ -98,7 +98,10 @@ type Campaign struct {
 	PeriodEnd        time.Time
 	Status           CampaignStatus
 	Bands            Bands
-	Version          int
+	// NoticeDays is how many working days a shortlist stays on public
+	// notice (công khai).
+	NoticeDays int
+	Version    int
 }
 
 // Normalize cleans the text fields in place.
@@ -168,6 +171,9 @@ func (c *Campaign) Validate() error {
 	}
 	if !c.Bands.Valid() {
 		f.Add("bands", "campaign.bands.invalid")
+	}
+	if c.NoticeDays < 0 || c.NoticeDays > MaxNoticeDays { // 0: the default, DefaultNoticeDays
+		f.Add("notice_days", "campaign.notice_days.invalid")
 	}
 	return f.Err()
 }

@@ -167,3 +167,13 @@ func CanSetFlags(u *User) bool { return HasRole(u, RoleStaff) }
 // CanImportAwards reports whether u may import past awards into the
 // achievement history: staff.
 func CanImportAwards(u *User) bool { return HasRole(u, RoleStaff) }
+
+// CanReadNotices reports whether u may read a campaign's public notices,
+// their objections and the council's dossier: staff, leaders and the
+// campaign's council (leaders read only; see CanManageNotices).
+func CanReadNotices(u *User, acc *CampaignAccess) bool { return CanReadRanking(u, acc) }
+
+// CanManageNotices reports whether u may publish a shortlist for public
+// notice, answer its objections and send its nominees to the council:
+// staff.
+func CanManageNotices(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }

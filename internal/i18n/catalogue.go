@@ -41,6 +41,7 @@ var parts = []map[string]message{
 	nominationMessages,
 	shortlistMessages,
 	historyMessages,
+	noticeMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

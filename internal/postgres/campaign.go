@@ -14,14 +14,14 @@ import (
 const campaignColumns = `c.id, c.plan_number, c.title, c.issuer_unit_id, c.issuer_name, c.signer_name, c.signer_position,
 	c.issue_date, c.kind, c.purposes, c.content, c.target_kinds, c.target_categories, c.target_note, c.scope_unit_id,
 	c.period_start, c.period_end, c.status, (c.band_excellent * 100)::int, (c.band_good * 100)::int, (c.band_fair * 100)::int,
-	(c.band_average * 100)::int, c.version`
+	(c.band_average * 100)::int, c.version, c.notice_days`
 
 func scanCampaign(row pgx.Row) (*domain.Campaign, error) {
 	var c domain.Campaign
 	var ex, good, fair, avg int64
 	err := row.Scan(&c.ID, &c.PlanNumber, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.SignerName, &c.SignerPosition,
 		&c.IssueDate, &c.Kind, &c.Purposes, &c.Content, &c.TargetKinds, &c.TargetCategories, &c.TargetNote, &c.ScopeUnitID,
-		&c.PeriodStart, &c.PeriodEnd, &c.Status, &ex, &good, &fair, &avg, &c.Version)
+		&c.PeriodStart, &c.PeriodEnd, &c.Status, &ex, &good, &fair, &avg, &c.Version, &c.NoticeDays)
 	if err != nil {
 		return nil, notFound(err, "campaign.not_found")
 	}
@@ -40,6 +40,9 @@ func (db *DB) CreateCampaign(ctx context.Context, c *domain.Campaign, idemKey st
 	c.Normalize()
 	if c.Bands == (domain.Bands{}) {
 		c.Bands = domain.DefaultBands
+	}
+	if c.NoticeDays == 0 {
+		c.NoticeDays = domain.DefaultNoticeDays
 	}
 	if err := c.Validate(); err != nil {
 		return 0, err
@@ -62,12 +65,12 @@ func (db *DB) CreateCampaign(ctx context.Context, c *domain.Campaign, idemKey st
 		}
 		args := append([]any{c.PlanNumber, c.Title, c.IssuerUnitID, c.IssuerName, c.SignerName, c.SignerPosition, c.IssueDate,
 			c.Kind, c.Purposes, c.Content, nonNil(c.TargetKinds), nonNil(c.TargetCategories), c.TargetNote, c.ScopeUnitID,
-			c.PeriodStart, c.PeriodEnd, by}, bandArgs(c.Bands)...)
+			c.PeriodStart, c.PeriodEnd, by}, append(bandArgs(c.Bands), c.NoticeDays)...)
 		err := tx.QueryRow(ctx, `
 			INSERT INTO campaigns (plan_number, title, issuer_unit_id, issuer_name, signer_name, signer_position, issue_date,
 				kind, purposes, content, target_kinds, target_categories, target_note, scope_unit_id, period_start, period_end,
-				created_by, band_excellent, band_good, band_fair, band_average)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+				created_by, band_excellent, band_good, band_fair, band_average, notice_days)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 			RETURNING id`, args...).Scan(&id)
 		if isUniqueViolation(err, "campaigns_plan_key") {
 			return &domain.ValidationError{Fields: domain.FieldErrors{"plan_number": "campaign.plan.taken"}}
@@ -106,6 +109,9 @@ func (db *DB) CampaignByID(ctx context.Context, id int64) (_ *domain.Campaign, e
 func (db *DB) UpdateCampaign(ctx context.Context, c *domain.Campaign) (err error) {
 	defer wrap(&err, "UpdateCampaign")
 	c.Normalize()
+	if c.NoticeDays == 0 {
+		c.NoticeDays = domain.DefaultNoticeDays
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -128,12 +134,12 @@ func (db *DB) UpdateCampaign(ctx context.Context, c *domain.Campaign) (err error
 		}
 		args := append([]any{c.ID, c.PlanNumber, c.Title, c.IssuerUnitID, c.IssuerName, c.SignerName, c.SignerPosition, c.IssueDate,
 			c.Kind, c.Purposes, c.Content, nonNil(c.TargetKinds), nonNil(c.TargetCategories), c.TargetNote, c.ScopeUnitID,
-			c.PeriodStart, c.PeriodEnd}, bandArgs(c.Bands)...)
+			c.PeriodStart, c.PeriodEnd}, append(bandArgs(c.Bands), c.NoticeDays)...)
 		_, err = tx.Exec(ctx, `
 			UPDATE campaigns SET plan_number = $2, title = $3, issuer_unit_id = $4, issuer_name = $5, signer_name = $6,
 				signer_position = $7, issue_date = $8, kind = $9, purposes = $10, content = $11, target_kinds = $12,
 				target_categories = $13, target_note = $14, scope_unit_id = $15, period_start = $16, period_end = $17,
-				band_excellent = $18, band_good = $19, band_fair = $20, band_average = $21,
+				band_excellent = $18, band_good = $19, band_fair = $20, band_average = $21, notice_days = $22,
 				version = version + 1, updated_at = now()
 			WHERE id = $1`, args...)
 		if isUniqueViolation(err, "campaigns_plan_key") {

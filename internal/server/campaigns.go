@@ -66,7 +66,10 @@ func (s *Server) campaignForm(ctx context.Context, c *domain.Campaign) web.Campa
 		SignerName: c.SignerName, SignerPosition: c.SignerPosition, Kind: string(c.Kind), Purposes: c.Purposes, Content: c.Content,
 		TargetNote: c.TargetNote, BandExcellent: c.Bands.Excellent.String(), BandGood: c.Bands.Good.String(),
 		BandFair: c.Bands.Fair.String(), BandAverage: c.Bands.Average.String(),
-		Announced: c.Status == domain.StatusAnnounced, Action: paths.Campaigns()}
+		Announced: c.Status == domain.StatusAnnounced, Action: paths.Campaigns(), NoticeDays: strconv.Itoa(c.NoticeDays)}
+	if c.NoticeDays == 0 {
+		f.NoticeDays = strconv.Itoa(domain.DefaultNoticeDays)
+	}
 	if c.ID != 0 {
 		f.Action = paths.CampaignEdit(c.ID)
 	}
@@ -105,7 +108,7 @@ func (s *Server) campaignForm(ctx context.Context, c *domain.Campaign) web.Campa
 
 // campaignFields are the controls of the campaign form, top to bottom.
 var campaignFields = []string{"plan_number", "issue_date", "title", "issuer_name", "issuer_code", "signer_name", "signer_position",
-	"kind", "purposes", "content", "target_kinds", "target_categories", "target_note", "scope_code", "period_start", "period_end", "bands"}
+	"kind", "purposes", "content", "target_kinds", "target_categories", "target_note", "scope_code", "period_start", "period_end", "notice_days", "bands"}
 
 // campaignProblems puts a campaign's problems beside the controls the user
 // fills in: the domain checks the units the codes name.
@@ -168,6 +171,13 @@ func (s *Server) parseCampaign(r *http.Request, c *domain.Campaign) web.Problems
 	}
 	c.IssuerUnitID = unit("issuer_code")
 	c.ScopeUnitID = unit("scope_code")
+	if raw := strings.TrimSpace(r.PostFormValue("notice_days")); raw == "" {
+		c.NoticeDays = domain.DefaultNoticeDays
+	} else if n, err := strconv.Atoi(raw); err != nil || n < 1 || n > domain.MaxNoticeDays {
+		fieldProblem(ctx, &errs, "notice_days", "campaign.notice_days.invalid")
+	} else {
+		c.NoticeDays = n
+	}
 	campaignProblems(&errs)
 	return errs
 }
@@ -180,6 +190,9 @@ func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, stat
 	f := s.campaignForm(ctx, c)
 	f.Problems, f.IdempotencyKey = p, key
 	f.IssueDate, f.IssuerCode = r.PostFormValue("issue_date"), r.PostFormValue("issuer_code")
+	if raw := r.PostFormValue("notice_days"); raw != "" {
+		f.NoticeDays = raw
+	}
 	if c.Status != domain.StatusAnnounced {
 		f.PeriodStart, f.PeriodEnd, f.ScopeCode = r.PostFormValue("period_start"), r.PostFormValue("period_end"), r.PostFormValue("scope_code")
 	}

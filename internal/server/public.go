@@ -28,6 +28,10 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 	}
 	var items []web.PublicCampaignItem
 	today := s.today()
+	notices, err := s.noticeLinks(r, 0, true)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range rows {
 		it := web.PublicCampaignItem{ID: c.ID, Title: c.Title, Plan: c.PlanNumber, Issuer: c.IssuerName,
 			Period: period(c.PeriodStart, c.PeriodEnd), StatusKey: statusKey(c.Status), Status: string(c.Status),
@@ -35,6 +39,7 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 		if published[c.ID] {
 			it.ResultsHref = paths.PublicResults(c.ID)
 		}
+		it.Notices = notices[c.ID]
 		if c.Status == domain.StatusAnnounced && c.PeriodEnd.Before(today) {
 			// Still announced a year after its period: staff have not closed
 			// it, but a citizen must not read it as under way.
@@ -60,6 +65,11 @@ func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
 	if published[c.ID] {
 		resultsHref = paths.PublicResults(c.ID)
 	}
+	notices, err := s.noticeLinks(r, c.ID, false)
+	if err != nil {
+		return err
+	}
+	v.Notices = notices[c.ID]
 	s.render(w, r, http.StatusOK, web.PublicCampaign(s.chrome(r, c.Title), v, resultsHref))
 	return nil
 }

@@ -40,6 +40,9 @@ func (s *Server) routes() http.Handler {
 		r.Get("/attachments/{key}", s.handle(s.downloadAttachment(true)))
 		r.Get("/results", s.handle(s.publicResults))
 	})
+	// Public notice: anyone reads a posted list and objects, without signing in.
+	r.Get("/public/notices/{noticeID}", s.handle(s.publicNotice))
+	r.Post("/public/notices/{noticeID}/objections", s.handle(s.sendObjection))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
@@ -184,6 +187,21 @@ func (s *Server) routes() http.Handler {
 				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/propose", s.handle(s.proposeShortlist))
 				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/entries/{entryID}/add", s.handle(s.decideEntry("add")))
 				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/entries/{entryID}/remove", s.handle(s.decideEntry("remove")))
+			})
+
+			r.Group(func(r chi.Router) {
+				// Public notice: staff publish, answer objections and send
+				// nominees to the council; leaders and the council read.
+				// Who may act is decided before whether the campaign is seen.
+				r.Use(s.allow(domain.CanReadNotices))
+				seen := s.visible(domain.CanSeeCampaign)
+				manage := s.allow(domain.CanManageNotices)
+				r.With(seen).Get("/notices", s.handle(s.notices))
+				r.With(seen).Get("/notices/{noticeID}/dossier", s.handle(s.dossier))
+				r.With(seen).Get("/notices/{noticeID}/dossier.xlsx", s.handle(s.dossierXLSX))
+				r.With(manage, seen).Post("/notices/publish", s.handle(s.publishNotice))
+				r.With(manage, seen).Post("/notices/{noticeID}/objections/{objectionID}/answer", s.handle(s.answerObjection))
+				r.With(manage, seen).Post("/notices/{noticeID}/entries/{entryID}/council", s.handle(s.sendToCouncil))
 			})
 
 			r.Group(func(r chi.Router) {

@@ -173,6 +173,15 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/nominations/{nominationID}/submit":  "work",
 	"POST /campaigns/{campaignID}/nominations/{nominationID}/receive": "staff",
 	"POST /campaigns/{campaignID}/nominations/{nominationID}/return":  "staff",
+	// Public notice (issue 11, part P).
+	"GET /public/notices/{noticeID}":                                                  "public",
+	"POST /public/notices/{noticeID}/objections":                                      "public",
+	"GET /campaigns/{campaignID}/notices":                                             "read",
+	"GET /campaigns/{campaignID}/notices/{noticeID}/dossier":                          "read",
+	"GET /campaigns/{campaignID}/notices/{noticeID}/dossier.xlsx":                     "read",
+	"POST /campaigns/{campaignID}/notices/publish":                                    "staff",
+	"POST /campaigns/{campaignID}/notices/{noticeID}/objections/{objectionID}/answer": "staff",
+	"POST /campaigns/{campaignID}/notices/{noticeID}/entries/{entryID}/council":       "staff",
 }
 
 type route struct{ method, pattern string }
