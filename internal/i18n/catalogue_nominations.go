@@ -85,6 +85,7 @@ var nominationMessages = map[string]message{
 	"nomination.submit":                         {"Gửi hồ sơ", "Submit"},
 	"nomination.submit.hint":                    {"Sau khi gửi, đơn vị không sửa được nữa trừ khi Ban Thi đua – Khen thưởng trả lại hồ sơ.", "Once submitted, the unit can change nothing unless Home Affairs returns it."},
 	"nomination.updated":                        {"Lưu lần cuối lúc %s bởi %s", "Last saved at %s by %s"},
+	"nomination.theirs.empty":                   {"(Mục này vừa được xóa trống.)", "(This field was just emptied.)"},
 	"nomination.theirs":                         {"Bản vừa được lưu trong lúc bạn đang sửa:", "Saved meanwhile by someone else:"},
 	"nomination.conflicts":                      {"Trong lúc bạn sửa, hồ sơ đã được người khác lưu: %d mục bị sửa ở cả hai nơi. Ô nhập giữ nội dung của bạn, bản đã lưu hiện bên dưới; chọn nội dung đúng rồi lưu lại.", "While you edited, someone else saved the nomination: %d fields changed on both sides. The boxes keep your text, the saved version is shown below; choose, then save again."},
 	"nomination.notice.saved_without_file":      {"Phần chữ đã được lưu vào bản nháp; tệp bị từ chối chưa được đính kèm.", "The text was saved in the draft; the refused file was not attached."},

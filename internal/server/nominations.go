@@ -218,7 +218,7 @@ func (s *Server) renderNomination(w http.ResponseWriter, r *http.Request, status
 			Value: report.Field(f), Hash: domain.ReportHash(n.Report.Field(f)), Rows: reportRows[f], Max: domain.ReportLimit(f),
 			Problem: st.problems.Of(f)}
 		if theirs, ok := st.conflicts[f]; ok {
-			rf.Theirs = theirs
+			rf.Theirs, rf.Conflict = theirs, true
 			rf.TheirsBy = v.Updated
 		}
 		v.Fields = append(v.Fields, rf)

@@ -376,6 +376,15 @@ func TestNominationStaleForm(t *testing.T) {
 	if _, tk, _, _ := nominationStatus(t, a, id); tk != "Nhiệm vụ do tab 2 nhập." {
 		t.Errorf("after the conflict: tasks %q", tk)
 	}
+	// A field emptied meanwhile is a conflict too, and says so.
+	tab3 := htmlOf(t, nw.fp.get(page))
+	tab4 := htmlOf(t, nw.fp.get(page))
+	wantStatus(t, nw.fp.postParts(page, reportForm(t, tab3, map[string]string{"tasks": ""})), http.StatusSeeOther)
+	resp = nw.fp.postParts(page, reportForm(t, tab4, map[string]string{"tasks": "Nhiệm vụ do tab 4 nhập."}))
+	wantStatus(t, resp, http.StatusConflict)
+	if got := htmlOf(t, resp).Find("#theirs-tasks").Text(); !strings.Contains(got, "vừa được xóa trống") {
+		t.Errorf("an emptied field is not shown as the saved version: %q", got)
+	}
 }
 
 // TestNominationRefusalsKeepTheDraft: a submission refused for a missing
