@@ -3,10 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
