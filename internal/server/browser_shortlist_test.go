@@ -61,12 +61,10 @@ func TestBrowserShortlist(t *testing.T) {
 		}
 		noSideScroll(t, ctx, c.name, float64(c.width))
 		viewShot(t, ctx, c.name)
-		if c.wait == "#group-collective" {
-			if err := chromedp.Do(ctx, chromedp.ScrollIntoView("#group-collective")); err != nil {
-				t.Fatal(err)
-			}
-			viewShot(t, ctx, c.name+"-list")
+		if err := chromedp.Do(ctx, chromedp.ScrollIntoView(c.wait)); err != nil {
+			t.Fatal(err)
 		}
+		viewShot(t, ctx, c.name+"-list")
 	}
 }
 
