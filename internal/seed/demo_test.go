@@ -84,7 +84,10 @@ func TestDemoOnce(t *testing.T) {
 		t.Errorf("Sở Xây dựng: appraised %d, final %d (an accepted reply raises it); %d forms assigned, want 4", appraised, final, assigned)
 	}
 	var qnCollective, qnIndividual, qnPhases int
-	err = db.Pool.QueryRow(ctx, `SELECT p.collective_quota, p.individual_quota, (SELECT count(*) FROM phases WHERE campaign_id = c.id)
+	err = db.Pool.QueryRow(ctx, `SELECT
+			(SELECT q.quota FROM award_quotas q WHERE q.plan_id = p.id AND q.phase_id IS NULL AND q.target = 'collective'),
+			(SELECT q.quota FROM award_quotas q WHERE q.plan_id = p.id AND q.phase_id IS NULL AND q.target = 'individual'),
+			(SELECT count(*) FROM phases WHERE campaign_id = c.id)
 		FROM campaigns c JOIN award_plans p ON p.campaign_id = c.id WHERE c.title LIKE '%Quảng Ngãi%'`).Scan(&qnCollective, &qnIndividual, &qnPhases)
 	if err != nil || qnCollective != 8 || qnIndividual != 10 || qnPhases != 2 {
 		t.Errorf("Quảng Ngãi: %d collectives, %d individuals, %d phases, %v", qnCollective, qnIndividual, qnPhases, err)

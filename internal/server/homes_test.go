@@ -227,7 +227,11 @@ func TestAwardNoteStaysInternal(t *testing.T) {
 	ctx := context.Background()
 	wk := newWork(t, a)
 	note := "Dành một suất cho Sở Tư pháp theo ý kiến riêng của lãnh đạo"
-	if _, err := a.db.Pool.Exec(ctx, `UPDATE award_plans SET note = $2, collective_quota = 3 WHERE campaign_id = $1`, wk.campaign, note); err != nil {
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE award_plans SET note = $2 WHERE campaign_id = $1`, wk.campaign, note); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE award_quotas SET quota = 3 WHERE target = 'collective'
+		AND plan_id IN (SELECT id FROM award_plans WHERE campaign_id = $1)`, wk.campaign); err != nil {
 		t.Fatal(err)
 	}
 	body := bodyOf(a.client().get(fmt.Sprintf("/public/campaigns/%d", wk.campaign)))
