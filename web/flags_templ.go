@@ -23,7 +23,7 @@ type FlagRow struct {
 	To         string // "" while it has no end
 	SetBy      string
 	SetAt      string
-	Pending    bool // pending today
+	Pending    bool // pending today, not lifted
 	Lifted     bool
 	LiftedBy   string
 	LiftedAt   string

@@ -55,6 +55,7 @@ var historyMessages = map[string]message{
 	"history.col.decision":  {"Quyết định", "Decision"},
 	"history.col.issuer":    {"Cơ quan, người ký", "Issued by"},
 	"history.col.via":       {"Đơn vị được khen", "Awarded to"},
+	"history.col.result_of": {"Kết quả của", "Result of"},
 	"history.col.campaign":  {"Phong trào", "Campaign"},
 	"history.col.group":     {"Nhóm", "Group"},
 	"history.col.rank":      {"Xếp hạng", "Rank"},
