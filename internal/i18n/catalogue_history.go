@@ -29,6 +29,7 @@ var historyMessages = map[string]message{
 	"flag.dates.open":        {"Từ %s, chưa có ngày kết thúc", "From %s, no end yet"},
 	"flag.set_by":            {"ghi nhận bởi %s lúc %s", "recorded by %s at %s"},
 	"flag.lifted_by":         {"Đã gỡ bởi %s lúc %s", "Lifted by %s at %s"},
+	"flag.lifted_at":         {"Đã gỡ lúc %s", "Lifted at %s"},
 	"flag.lift":              {"Gỡ (kết thúc)", "Lift (end it)"},
 	"flag.lift.to":           {"Hết hiệu lực sau ngày", "Pending until"},
 	"flag.lift.reason":       {"Lý do gỡ, căn cứ", "Why it ends, grounds"},
