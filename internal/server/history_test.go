@@ -232,15 +232,13 @@ func TestPersonFlags(t *testing.T) {
 	wantFlags(t, a, "flags=2 lifted=0 audit=2")
 }
 
-// TestAchievementHistoryAcrossMerger: a unit's history page shows its
-// awards with their decisions and its published results, and those of the
-// units merged into it (named), never another unit's; results proposed but
-// not approved are not shown; a person's history is their own.
-func TestAchievementHistoryAcrossMerger(t *testing.T) {
-	t.Parallel()
-	a := newApp(t, nil)
+// historyFixture gives a's database a phase with approved results of three
+// units and awards of each, then merges two of them into a new unit:
+// the work, the successor and the three units.
+func historyFixture(t *testing.T, a *app) (wk work, successor, plan, finance, build int64) {
+	t.Helper()
 	ctx := context.Background()
-	wk := newWork(t, a)
+	wk = newWork(t, a)
 	wk.resultForm(t, a, "Sở Kế hoạch và Đầu tư", domain.AssessLocked, 9250, 9000, 9100)
 	wk.resultForm(t, a, "Sở Tài chính", domain.AssessLocked, 8800, 8000, 8000)
 	wk.resultForm(t, a, "Sở Xây dựng", domain.AssessLocked, 8100, 7000, 7000)
@@ -251,7 +249,7 @@ func TestAchievementHistoryAcrossMerger(t *testing.T) {
 		}
 		return id
 	}
-	plan, finance, build := unitOf("Sở Kế hoạch và Đầu tư"), unitOf("Sở Tài chính"), unitOf("Sở Xây dựng")
+	plan, finance, build = unitOf("Sở Kế hoạch và Đầu tư"), unitOf("Sở Tài chính"), unitOf("Sở Xây dựng")
 	staff, _ := a.loggedIn(domain.RoleStaff)
 	leader, _ := a.loggedIn(domain.RoleLeader)
 	wantStatus(t, staff.post(wk.resultsAction("propose"), url.Values{"version": {"0"}}), http.StatusSeeOther)
@@ -276,7 +274,20 @@ func TestAchievementHistoryAcrossMerger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	successor := created[0]
+	successor = created[0]
+	return wk, successor, plan, finance, build
+}
+
+// TestAchievementHistoryAcrossMerger: a unit's history page shows its
+// awards with their decisions and its published results, and those of the
+// units merged into it (named), never another unit's; results proposed but
+// not approved are not shown; a person's history is their own.
+func TestAchievementHistoryAcrossMerger(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	wk, successor, plan, finance, _ := historyFixture(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	leader, _ := a.loggedIn(domain.RoleLeader)
 
 	fp, _ := a.loggedIn(domain.RoleFocalPoint)
 	for name, c := range map[string]*client{"staff": staff, "leader": leader, "focal point": fp} {
