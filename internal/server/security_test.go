@@ -156,12 +156,12 @@ var access = map[string]string{
 	"GET /campaigns/{campaignID}/ranking.xlsx":                              "read",
 	"GET /campaigns/{campaignID}/ranking-criteria.csv":                      "read",
 	// Public notice (issue 11, part P).
-	"GET /public/notices/{noticeID}":                                          "public",
-	"POST /public/notices/{noticeID}/objections":                              "public",
-	"GET /campaigns/{campaignID}/notices":                                     "read",
-	"GET /campaigns/{campaignID}/notices/{noticeID}/dossier":                  "read",
-	"GET /campaigns/{campaignID}/notices/{noticeID}/dossier.xlsx":             "read",
-	"POST /campaigns/{campaignID}/notices/publish":                            "staff",
+	"GET /public/notices/{noticeID}":                                                  "public",
+	"POST /public/notices/{noticeID}/objections":                                      "public",
+	"GET /campaigns/{campaignID}/notices":                                             "read",
+	"GET /campaigns/{campaignID}/notices/{noticeID}/dossier":                          "read",
+	"GET /campaigns/{campaignID}/notices/{noticeID}/dossier.xlsx":                     "read",
+	"POST /campaigns/{campaignID}/notices/publish":                                    "staff",
 	"POST /campaigns/{campaignID}/notices/{noticeID}/objections/{objectionID}/answer": "staff",
 	"POST /campaigns/{campaignID}/notices/{noticeID}/entries/{entryID}/council":       "staff",
 }
