@@ -231,7 +231,7 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 		row := web.LeaderCampaignRow{Title: c.Title, Plan: c.Plan, Status: c.Status, StatusKey: statusKey(domain.CampaignStatus(c.Status)),
 			Progress:    i18n.T(ctx, "leader.groups", c.Published, c.Groups),
 			PublicHref:  paths.PublicCampaign(c.ID),
-			ResultsHref: paths.Results(c.ID)}
+			ResultsHref: paths.Results(c.ID), ShortlistHref: paths.Shortlist(c.ID)}
 		if c.Published > 0 {
 			row.PublishedHref = paths.PublicResults(c.ID)
 		}
