@@ -172,7 +172,9 @@ func appraise(ctx context.Context, db *postgres.DB, formID, setID int64, at time
 	for _, n := range leaves {
 		sc := stored[n.ID]
 		e := domain.Entry{Points: sc.Points, Measured: sc.Measured, NA: sc.NA}
-		if comment, ok := adjusted[n.ID]; ok {
+		// Lowered to half its maximum (points) or to "no" (yes/no); a
+		// measured criterion would need another measured value: left as is.
+		if comment, ok := adjusted[n.ID]; ok && n.Method != domain.MethodTiers && n.Method != domain.MethodTargetShare {
 			var lowered domain.Points
 			if n.Method == domain.MethodPoints {
 				step := max(n.Step, 1)

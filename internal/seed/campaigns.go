@@ -241,7 +241,8 @@ func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, s
 	}
 	for _, f := range forms {
 		if f.Code == "giay_khen" {
-			if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: id, AwardFormID: f.ID, MinBand: "good", NoPendingDiscipline: true, NotAlreadyAwarded: true}); err != nil {
+			if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: id, AwardFormID: f.ID, CollectiveQuota: n(3), IndividualQuota: n(5),
+				MinBand: "good", NoPendingDiscipline: true, NotAlreadyAwarded: true}); err != nil {
 				return 0, 0, err
 			}
 		}

@@ -190,6 +190,11 @@ func Demo(ctx context.Context, db *postgres.DB, opts ...Option) ([]Login, bool, 
 	if err := seedNominations(ctx, db, o.evidence, ids, campaignID, phaseID, users); err != nil {
 		return nil, false, fmt.Errorf("nominations: %w", err)
 	}
+	if o.evidence != nil {
+		if err := seedAwards(ctx, db, o.evidence, ids, campaignID, phaseID, users); err != nil {
+			return nil, false, fmt.Errorf("shortlist and notice: %w", err)
+		}
+	}
 	return logins, true, nil
 }
 

@@ -80,8 +80,23 @@ func TestDemoOnce(t *testing.T) {
 	var appraised, final, assigned int
 	_ = db.Pool.QueryRow(ctx, `SELECT appraised_converted, final_converted, (SELECT count(*) FROM appraisal_assignments)
 		FROM assessments a JOIN units u ON u.id = a.unit_id WHERE u.code = 'SXD'`).Scan(&appraised, &final, &assigned)
-	if final <= appraised || assigned != 4 {
-		t.Errorf("Sở Xây dựng: appraised %d, final %d (an accepted reply raises it); %d forms assigned, want 4", appraised, final, assigned)
+	if final <= appraised || assigned != 4+len(demoCommunes) {
+		t.Errorf("Sở Xây dựng: appraised %d, final %d (an accepted reply raises it); %d forms assigned, want %d", appraised, final, assigned, 4+len(demoCommunes))
+	}
+	// The communes' results are approved, their shortlist is on public
+	// notice (3 of the quota in the list, the "Khá" ones excluded), with one
+	// objection answered and one waiting.
+	var published, listed, excluded, objections, answered int
+	var status string
+	err = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM phase_results WHERE status = 'approved' AND published_at IS NOT NULL),
+			(SELECT count(*) FROM shortlist_entries WHERE status IN ('proposed', 'added') AND target = 'collective'),
+			(SELECT count(*) FROM shortlist_entries WHERE status = 'excluded' AND target = 'collective'),
+			(SELECT count(*) FROM objections), (SELECT count(*) FROM objections WHERE outcome IS NOT NULL),
+			(SELECT s.status FROM shortlists s JOIN notices n ON n.shortlist_id = s.id)`).
+		Scan(&published, &listed, &excluded, &objections, &answered, &status)
+	if err != nil || published != 1 || listed != 3 || excluded != len(demoCommunes)-3 || objections != 2 || answered != 1 || status != "noticed" {
+		t.Errorf("awards: %d groups published, %d listed, %d excluded, %d objections (%d answered), shortlist %q, %v",
+			published, listed, excluded, objections, answered, status, err)
 	}
 	var qnCollective, qnIndividual, qnPhases int
 	err = db.Pool.QueryRow(ctx, `SELECT

@@ -2,11 +2,8 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -224,7 +221,7 @@ func (s *Server) entryView(ctx context.Context, c *domain.Campaign, phase *domai
 		ev.Result = i18n.T(ctx, "shortlist.result.none")
 	}
 	for _, o := range e.Outcomes {
-		ev.Outcomes = append(ev.Outcomes, web.OutcomeView{Pass: o.Pass, Text: outcomeText(ctx, o), Citation: o.Citation})
+		ev.Outcomes = append(ev.Outcomes, web.OutcomeView{Pass: o.Pass, Text: i18n.Outcome(ctx, o), Citation: o.Citation})
 	}
 	switch e.Status {
 	case domain.EntryTie:
@@ -234,7 +231,7 @@ func (s *Server) entryView(ctx context.Context, c *domain.Campaign, phase *domai
 	case domain.EntryExcluded:
 		switch o, fails := domain.FirstFailure(e.Outcomes); {
 		case fails:
-			ev.Why = outcomeText(ctx, o)
+			ev.Why = i18n.Outcome(ctx, o)
 		case e.Reason != "":
 			ev.Why = i18n.T(ctx, "shortlist.why.gone")
 		case quota != nil:
@@ -261,51 +258,6 @@ func (s *Server) entryView(ctx context.Context, c *domain.Campaign, phase *domai
 	return ev
 }
 
-// outcomeText words a rule's outcome in the user's language: bands, flag
-// kinds and dates among its arguments are translated too.
-func outcomeText(ctx context.Context, o domain.Outcome) string {
-	args := make([]any, len(o.Args))
-	for i, a := range o.Args {
-		// JSON gives numbers back as float64: the catalogue wants %d.
-		if f, ok := a.(float64); ok && f == math.Trunc(f) {
-			a = int(f)
-		}
-		args[i] = a
-	}
-	switch o.Kind {
-	case domain.RuleMinBand:
-		for i, a := range args {
-			if b, ok := a.(string); ok {
-				args[i] = i18n.T(ctx, "band."+b)
-			}
-		}
-	case domain.RuleNoPendingFlag:
-		if len(args) == 3 {
-			args[0] = i18n.T(ctx, fmt.Sprint("shortlist.flag.", args[0]))
-			if d, err := time.Parse(time.DateOnly, fmt.Sprint(args[1])); err == nil {
-				args[1] = i18n.Day(d)
-			}
-		}
-	}
-	return i18n.T(ctx, o.Key, args...)
-}
-
-// explainer words, in Vietnamese (the language of the records), why a
-// proposal left a nominee out: what the focal point reads on the
-// nomination.
-func explainer() postgres.Explainer {
-	ctx := i18n.WithLocale(context.Background(), "vi")
-	return func(p domain.Proposal, quota *int) string {
-		if o, fails := domain.FirstFailure(p.Outcomes); fails {
-			return outcomeText(ctx, o)
-		}
-		if p.Status == domain.EntryExcluded && quota != nil {
-			return i18n.T(ctx, "shortlist.why.over_quota", *quota)
-		}
-		return ""
-	}
-}
-
 // proposeShortlist proposes, or proposes again, a phase and plan's list.
 func (s *Server) proposeShortlist(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -318,7 +270,7 @@ func (s *Server) proposeShortlist(w http.ResponseWriter, r *http.Request) error 
 	if err != nil || version < 0 {
 		return domain.Errorf(domain.EINVALID, "field.invalid")
 	}
-	if _, err := s.db.ProposeShortlist(ctx, c.ID, phaseID, planID, userFrom(ctx).ID, version, explainer()); err != nil {
+	if _, err := s.db.ProposeShortlist(ctx, c.ID, phaseID, planID, userFrom(ctx).ID, version, i18n.ProposalReason); err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
 			return err
 		}
