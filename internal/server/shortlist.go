@@ -69,7 +69,7 @@ func (s *Server) renderShortlist(w http.ResponseWriter, r *http.Request, phaseID
 	}
 	if domain.CanEditShortlist(u, accessOf(r)) {
 		// The public notice of a shortlist (paths.Notices once merged).
-		v.NoticesHref = paths.Campaign(c.ID) + "/notices"
+		v.NoticesHref = paths.Notices(c.ID)
 	}
 	var phase *domain.Phase
 	var plan *postgres.AwardPlan
