@@ -68,7 +68,7 @@ func (db *DB) ImportAchievements(ctx context.Context, jobKey string, next func()
 				return err
 			}
 		}
-		checks := []struct{ column, message, sql string }{
+		checks := []stagedCheck{
 			{"ma_don_vi", "import.award.unit_missing", `SELECT line, unit_code FROM imp_awards WHERE unit_code <> '' AND NOT unit_known ORDER BY line`},
 			{"ma_don_vi", "import.award.unit_not_in_force", `SELECT line, unit_code || ' (' || coalesce(year::text, '') || ')' FROM imp_awards
 				WHERE unit_code <> '' AND unit_known AND unit_id IS NULL AND year IS NOT NULL ORDER BY line`},
@@ -78,12 +78,9 @@ func (db *DB) ImportAchievements(ctx context.Context, jobKey string, next func()
 				WHERE (unit_id IS NOT NULL OR person_id IS NOT NULL) AND year IS NOT NULL AND title <> '') d
 				WHERE line <> first ORDER BY line`},
 		}
-		for _, c := range checks {
-			if err := problemsFrom(ctx, tx, report, c.column, c.message, c.sql); err != nil {
-				return err
-			}
+		if err := runChecks(ctx, tx, report, checks); err != nil {
+			return err
 		}
-		sortProblems(report.Problems)
 		if !report.OK() {
 			return errRollback
 		}

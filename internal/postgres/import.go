@@ -99,6 +99,22 @@ func dayOrNil(d time.Time) any {
 	return d
 }
 
+// stagedCheck is one check of a staged import: the rows a query returns
+// as (line, arg) are problems of that column, with that message.
+type stagedCheck struct{ column, message, sql string }
+
+// runChecks runs a staged import's checks and sorts the report's problems
+// by line.
+func runChecks(ctx context.Context, tx pgx.Tx, report *domain.ImportReport, checks []stagedCheck) error {
+	for _, c := range checks {
+		if err := problemsFrom(ctx, tx, report, c.column, c.message, c.sql); err != nil {
+			return err
+		}
+	}
+	sortProblems(report.Problems)
+	return nil
+}
+
 // problemsFrom adds a problem per row a query returns as (line, arg).
 func problemsFrom(ctx context.Context, tx pgx.Tx, report *domain.ImportReport, column, message, sql string) error {
 	rows, err := tx.Query(ctx, sql)
@@ -118,7 +134,7 @@ func problemsFrom(ctx context.Context, tx pgx.Tx, report *domain.ImportReport, c
 }
 
 func checkUnitRows(ctx context.Context, tx pgx.Tx, report *domain.ImportReport) error {
-	checks := []struct{ column, message, sql string }{
+	checks := []stagedCheck{
 		{"ma", "import.unit.duplicate_code", `
 			SELECT line, first::text FROM (
 				SELECT line, min(line) OVER (PARTITION BY code) AS first FROM imp_units WHERE code <> '') d
@@ -140,13 +156,7 @@ func checkUnitRows(ctx context.Context, tx pgx.Tx, report *domain.ImportReport) 
 			SELECT DISTINCT i.line, i.code FROM walk w JOIN imp_units i ON i.line = w.start
 			WHERE w.code = i.code ORDER BY i.line`},
 	}
-	for _, c := range checks {
-		if err := problemsFrom(ctx, tx, report, c.column, c.message, c.sql); err != nil {
-			return err
-		}
-	}
-	sortProblems(report.Problems)
-	return nil
+	return runChecks(ctx, tx, report, checks)
 }
 
 // matchUnitRows finds the existing unit of each row, gives new rows their
@@ -257,19 +267,16 @@ func (db *DB) ImportPeople(ctx context.Context, next func() (*domain.PersonRow, 
 			AND (i.valid_from IS NULL OR u.valid_from <= i.valid_from AND (u.valid_to IS NULL OR u.valid_to > i.valid_from)) LIMIT 1)`); err != nil {
 			return err
 		}
-		checks := []struct{ column, message, sql string }{
+		checks := []stagedCheck{
 			{"ma_can_bo", "import.person.duplicate_code", `
 				SELECT line, first::text FROM (
 					SELECT line, min(line) OVER (PARTITION BY code) AS first FROM imp_people WHERE code <> '') d
 				WHERE line <> first ORDER BY line`},
 			{"ma_don_vi", "import.person.unit_missing", `SELECT line, unit_code FROM imp_people WHERE unit_id IS NULL AND unit_code <> '' ORDER BY line`},
 		}
-		for _, c := range checks {
-			if err := problemsFrom(ctx, tx, report, c.column, c.message, c.sql); err != nil {
-				return err
-			}
+		if err := runChecks(ctx, tx, report, checks); err != nil {
+			return err
 		}
-		sortProblems(report.Problems)
 		if !report.OK() {
 			return errRollback
 		}

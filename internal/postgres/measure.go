@@ -129,7 +129,7 @@ func (db *DB) ImportMeasureValues(ctx context.Context, jobKey string, next func(
 				return err
 			}
 		}
-		checks := []struct{ column, message, sql string }{
+		checks := []stagedCheck{
 			{"ma_don_vi", "import.measure.unit_missing", `SELECT line, unit_code FROM imp_measures WHERE unit_code <> '' AND unit_id IS NULL ORDER BY line`},
 			{"ten_don_vi", "import.measure.unit_name_missing", `SELECT line, unit_name FROM imp_measures WHERE unit_code = '' AND unit_name <> '' AND unit_matches = 0 ORDER BY line`},
 			{"ten_don_vi", "import.measure.unit_ambiguous", `SELECT line, unit_name FROM imp_measures WHERE unit_code = '' AND unit_matches > 1 ORDER BY line`},
@@ -138,12 +138,9 @@ func (db *DB) ImportMeasureValues(ctx context.Context, jobKey string, next func(
 				WHERE unit_id IS NOT NULL AND measure_id IS NOT NULL AND period IS NOT NULL) d
 				WHERE line <> first ORDER BY line`},
 		}
-		for _, c := range checks {
-			if err := problemsFrom(ctx, tx, report, c.column, c.message, c.sql); err != nil {
-				return err
-			}
+		if err := runChecks(ctx, tx, report, checks); err != nil {
+			return err
 		}
-		sortProblems(report.Problems)
 		if !report.OK() {
 			return errRollback
 		}
