@@ -177,3 +177,55 @@ func CanReadNotices(u *User, acc *CampaignAccess) bool { return CanReadRanking(u
 // notice, answer its objections and send its nominees to the council:
 // staff.
 func CanManageNotices(u *User, _ *CampaignAccess) bool { return HasRole(u, RoleStaff) }
+
+// Council and decisions (issue 12).
+
+// CanManageCouncils reports whether u may set councils up, change their
+// membership, and create sessions and put nominees to them: staff.
+func CanManageCouncils(u *User) bool { return HasRole(u, RoleStaff) }
+
+// CanSeeCouncil reports whether u may read a council, its sessions and
+// their minutes: staff, leaders, and the council's members (isMember: u
+// has a membership of the council, past or present).
+func CanSeeCouncil(u *User, isMember bool) bool {
+	return HasRole(u, RoleStaff, RoleLeader) || (u != nil && isMember)
+}
+
+// CanRunSession reports whether u may set a session's attendance, open and
+// close it: staff, and the session's secretary (sm: u's line on the
+// session's roster, nil when u is not on it).
+func CanRunSession(u *User, sm *SessionMember) bool {
+	return HasRole(u, RoleStaff) || (u != nil && sm != nil && sm.UserID == u.ID && sm.Role == CouncilSecretary)
+}
+
+// CanVote reports whether u may cast their own ballot at a session: a
+// voting member (not the secretary) present on its roster, whatever their
+// global role.
+func CanVote(u *User, sm *SessionMember) bool {
+	return u != nil && sm != nil && sm.UserID == u.ID && sm.Votes()
+}
+
+// CanEnterWrittenBallot reports whether u may enter the sealed written
+// ballot of an absent member: the session's secretary.
+func CanEnterWrittenBallot(u *User, sm *SessionMember) bool {
+	return u != nil && sm != nil && sm.UserID == u.ID && sm.Role == CouncilSecretary
+}
+
+// CanDraftDecision reports whether u may draft, edit and withdraw award
+// decisions and revocations: staff.
+func CanDraftDecision(u *User) bool { return HasRole(u, RoleStaff) }
+
+// CanReadDecisions reports whether u may read every decision, drafts
+// included: staff and leaders. Anyone reads a signed one on its public
+// page.
+func CanReadDecisions(u *User) bool { return HasRole(u, RoleStaff, RoleLeader) }
+
+// CanSignDecision reports whether u may approve and sign d: a leader who
+// did not draft it. Who proposed a decision never signs it.
+func CanSignDecision(u *User, d *Decision) bool {
+	return u != nil && u.Role == RoleLeader && d != nil && (d.DraftedBy == nil || *d.DraftedBy != u.ID)
+}
+
+// CanReturnShortlist reports whether u may return a shortlist to staff
+// with a reason: leaders.
+func CanReturnShortlist(u *User) bool { return u != nil && u.Role == RoleLeader }
