@@ -228,4 +228,4 @@ func CanSignDecision(u *User, d *Decision) bool {
 
 // CanReturnShortlist reports whether u may return a shortlist to staff
 // with a reason: leaders.
-func CanReturnShortlist(u *User) bool { return u != nil && u.Role == RoleLeader }
+func CanReturnShortlist(u *User, _ *CampaignAccess) bool { return u != nil && u.Role == RoleLeader }

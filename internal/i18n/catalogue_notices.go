@@ -45,6 +45,7 @@ var noticeMessages = map[string]message{
 	"notice.not_found":           {"Không tìm thấy danh sách công khai.", "Public notice not found."},
 	"notice.entry_not_found":     {"Không tìm thấy người/tập thể này trong danh sách công khai.", "This nominee is not on the posted list."},
 	"notice.already_published":   {"Danh sách này đã được công khai từ ngày %s.", "This list was already posted from %s."},
+	"notice.returned":            {"Lãnh đạo đã trả lại danh sách: lập lại danh sách trước khi công khai.", "A leader returned the list: propose it again before posting it."},
 	"notice.not_draft":           {"Chỉ công khai được danh sách đang lập.", "Only a list being drawn up can be posted."},
 	"notice.ties_pending":        {"Còn %d trường hợp bằng điểm tại ngưỡng chỉ tiêu chưa được quyết định; quyết định trước khi công khai.", "%d ties at the quota boundary are undecided; decide them before posting the list."},
 	"notice.empty":               {"Danh sách chưa có ai; không thể công khai.", "The list is empty; it cannot be posted."},

@@ -122,6 +122,13 @@ var shortlistMessages = map[string]message{
 	"shortlist.flash.proposed":     {"Đã lập danh sách đề nghị.", "Shortlist proposed."},
 	"shortlist.flash.added":        {"Đã bổ sung ứng viên vào danh sách.", "Candidate added."},
 	"shortlist.flash.removed":      {"Đã đưa ứng viên ra khỏi danh sách.", "Candidate removed."},
+	"shortlist.step.return":        {"Lãnh đạo trả lại", "Returned by a leader"},
+	"shortlist.return":             {"Trả lại danh sách cho cán bộ", "Return the list to staff"},
+	"shortlist.return.reason":      {"Lý do trả lại", "Why it is returned"},
+	"shortlist.return.hint":        {"Cán bộ thấy lý do này; danh sách chưa được công khai cho đến khi cán bộ lập lại.", "Staff see this reason; the list cannot be posted until staff propose it again."},
+	"shortlist.returned":           {"Lãnh đạo %s đã trả lại danh sách lúc %s: %s. Cán bộ lập lại danh sách trước khi công khai.", "%s returned the list on %s: %s. Staff propose it again before posting it."},
+	"shortlist.flash.returned":     {"Đã trả lại danh sách cho cán bộ.", "List returned to staff."},
+	"shortlist.already_returned":   {"Danh sách đã được trả lại và chưa được lập lại.", "The list was already returned and not proposed since."},
 
 	// Refusals.
 	"shortlist.stale":                {"Danh sách đã thay đổi từ khi trang này được mở (hoặc yêu cầu đã được gửi hai lần). Hãy xem danh sách hiện tại rồi làm lại.", "The list changed since this page was opened (or the request was sent twice). Look at the current list and try again."},
@@ -141,9 +148,11 @@ var shortlistMessages = map[string]message{
 	"audit.action.award_quota.save":  {"Đặt chỉ tiêu khen thưởng", "Award quota set"},
 	"audit.action.shortlist.propose": {"Lập danh sách đề nghị khen thưởng", "Shortlist proposed"},
 	"audit.action.shortlist.entry":   {"Sửa danh sách đề nghị khen thưởng", "Shortlist changed"},
+	"audit.action.shortlist.return":  {"Trả lại danh sách đề nghị khen thưởng", "Shortlist returned"},
 	"audit.says.award_rule.add":      {"%s đã thêm điều kiện khen thưởng của phong trào %s", "%s added an eligibility rule to the campaign %s"},
 	"audit.says.award_rule.remove":   {"%s đã bỏ một điều kiện khen thưởng của phong trào %s", "%s removed an eligibility rule of the campaign %s"},
 	"audit.says.award_quota.save":    {"%s đã đặt chỉ tiêu khen thưởng của phong trào %s", "%s set an award quota of the campaign %s"},
 	"audit.says.shortlist.propose":   {"%s đã lập danh sách đề nghị khen thưởng số %s", "%s proposed the shortlist %s"},
 	"audit.says.shortlist.entry":     {"%s đã sửa danh sách đề nghị khen thưởng số %s", "%s changed the shortlist %s"},
+	"audit.says.shortlist.return":    {"%s đã trả lại danh sách đề nghị khen thưởng số %s", "%s returned the shortlist %s"},
 }

@@ -263,13 +263,14 @@ func (db *DB) PublishNotice(ctx context.Context, campaignID, shortlistID int64, 
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var status domain.ShortlistStatus
 		var listed, ties, days int
+		var returned bool
 		err := tx.QueryRow(ctx, `
-			SELECT s.status, c.notice_days,
+			SELECT s.status, s.returned_at IS NOT NULL, c.notice_days,
 			       (SELECT count(*) FROM shortlist_entries e WHERE e.shortlist_id = s.id AND e.status IN ('proposed', 'added'))::int,
 			       (SELECT count(*) FROM shortlist_entries e WHERE e.shortlist_id = s.id AND e.status = 'tie')::int
 			FROM shortlists s JOIN campaigns c ON c.id = s.campaign_id
 			WHERE s.id = $1 AND s.campaign_id = $2
-			FOR UPDATE OF s`, shortlistID, campaignID).Scan(&status, &days, &listed, &ties)
+			FOR UPDATE OF s`, shortlistID, campaignID).Scan(&status, &returned, &days, &listed, &ties)
 		if err != nil {
 			return notFound(err, "notices.shortlist_not_found")
 		}
@@ -289,6 +290,8 @@ func (db *DB) PublishNotice(ctx context.Context, campaignID, shortlistID int64, 
 		switch {
 		case status != domain.ShortlistDraft:
 			return domain.Errorf(domain.ECONFLICT, "notice.not_draft")
+		case returned:
+			return domain.Errorf(domain.ECONFLICT, "notice.returned")
 		case ties > 0:
 			return domain.Errorf(domain.ECONFLICT, "notice.ties_pending", ties)
 		case listed == 0:

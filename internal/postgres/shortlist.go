@@ -27,6 +27,11 @@ type Shortlist struct {
 	Status     domain.ShortlistStatus
 	Version    int
 	UpdatedAt  time.Time
+	// Set when a leader returned the list to staff, until staff propose it
+	// again.
+	ReturnedAt   *time.Time
+	ReturnedBy   string
+	ReturnReason string
 }
 
 // ShortlistEntry is one candidate of a shortlist as its page shows it.
@@ -69,9 +74,11 @@ type Explainer func(p domain.Proposal, quota *int) string
 func (db *DB) ShortlistOf(ctx context.Context, campaignID, phaseID, planID int64) (_ *Shortlist, _ []ShortlistEntry, _ []ShortlistStep, err error) {
 	defer wrap(&err, "ShortlistOf")
 	var s Shortlist
-	err = db.Pool.QueryRow(ctx, `SELECT id, campaign_id, phase_id, plan_id, status, version, updated_at FROM shortlists
-		WHERE campaign_id = $1 AND phase_id = $2 AND plan_id = $3`, campaignID, phaseID, planID).
-		Scan(&s.ID, &s.CampaignID, &s.PhaseID, &s.PlanID, &s.Status, &s.Version, &s.UpdatedAt)
+	err = db.Pool.QueryRow(ctx, `SELECT s.id, s.campaign_id, s.phase_id, s.plan_id, s.status, s.version, s.updated_at,
+			s.returned_at, coalesce(u.full_name, ''), s.return_reason
+		FROM shortlists s LEFT JOIN users u ON u.id = s.returned_by
+		WHERE s.campaign_id = $1 AND s.phase_id = $2 AND s.plan_id = $3`, campaignID, phaseID, planID).
+		Scan(&s.ID, &s.CampaignID, &s.PhaseID, &s.PlanID, &s.Status, &s.Version, &s.UpdatedAt, &s.ReturnedAt, &s.ReturnedBy, &s.ReturnReason)
 	if err == pgx.ErrNoRows {
 		return nil, nil, nil, nil
 	}
@@ -333,7 +340,9 @@ func (db *DB) ProposeShortlist(ctx context.Context, campaignID, phaseID, planID,
 				return domain.Errorf(domain.ECONFLICT, "shortlist.stale")
 			}
 		} else {
-			_, err = tx.Exec(ctx, `UPDATE shortlists SET version = version + 1, updated_at = now() WHERE id = $1`, s.ID)
+			// A new proposal answers a leader's return.
+			_, err = tx.Exec(ctx, `UPDATE shortlists SET version = version + 1, updated_at = now(),
+				returned_at = NULL, returned_by = NULL, return_reason = '' WHERE id = $1`, s.ID)
 		}
 		if err != nil {
 			return err
@@ -585,4 +594,42 @@ func (db *DB) ShortlistStatus(ctx context.Context, campaignID, phaseID, planID i
 	err = db.Pool.QueryRow(ctx, `SELECT coalesce((SELECT status FROM shortlists WHERE campaign_id = $1 AND phase_id = $2 AND plan_id = $3), 'none')`,
 		campaignID, phaseID, planID).Scan(&st)
 	return st, err
+}
+
+// ReturnShortlist records a leader's return of a draft shortlist to staff,
+// seen at version, with the reason: the list cannot be posted for public
+// notice until staff propose it again. A list already posted, or returned
+// and not proposed since, is refused.
+func (db *DB) ReturnShortlist(ctx context.Context, campaignID, phaseID, planID, by int64, version int, reason string) (err error) {
+	defer wrap(&err, "ReturnShortlist")
+	reason = domain.CleanText(reason)
+	switch n := domain.RuneLen(reason); {
+	case n == 0:
+		return &domain.ValidationError{Fields: domain.FieldErrors{"return_reason": "field.required"}}
+	case n > 2000:
+		return &domain.ValidationError{Fields: domain.FieldErrors{"return_reason": "field.too_long"}}
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		s, err := lockShortlist(ctx, tx, campaignID, phaseID, planID, version)
+		if err != nil {
+			return err
+		}
+		if s == nil {
+			return domain.Errorf(domain.ENOTFOUND, "shortlist.not_found")
+		}
+		tag, err := tx.Exec(ctx, `UPDATE shortlists SET returned_at = now(), returned_by = $2, return_reason = $3,
+			version = version + 1, updated_at = now() WHERE id = $1 AND returned_at IS NULL`, s.ID, by, reason)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return domain.Errorf(domain.ECONFLICT, "shortlist.already_returned")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO shortlist_steps (shortlist_id, action, reason, actor_id) VALUES ($1, 'return', $2, $3)`,
+			s.ID, reason, by); err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{Action: domain.AuditShortlistReturn, ObjectType: "shortlist", ObjectID: strconv.FormatInt(s.ID, 10),
+			Details: map[string]any{"campaign_id": campaignID, "phase_id": phaseID, "plan_id": planID, "reason": reason}})
+	})
 }

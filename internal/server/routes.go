@@ -187,6 +187,7 @@ func (s *Server) routes() http.Handler {
 				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/propose", s.handle(s.proposeShortlist))
 				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/entries/{entryID}/add", s.handle(s.decideEntry("add")))
 				r.With(edit, seen).Post("/shortlist/{phaseID}/{planID}/entries/{entryID}/remove", s.handle(s.decideEntry("remove")))
+				r.With(s.allow(domain.CanReturnShortlist), seen).Post("/shortlist/{phaseID}/{planID}/return", s.handle(s.returnShortlist))
 			})
 
 			r.Group(func(r chi.Router) {

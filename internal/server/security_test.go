@@ -140,6 +140,7 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/shortlist/{phaseID}/{planID}/propose":                              "staff",
 	"POST /campaigns/{campaignID}/shortlist/{phaseID}/{planID}/entries/{entryID}/add":                "staff",
 	"POST /campaigns/{campaignID}/shortlist/{phaseID}/{planID}/entries/{entryID}/remove":             "staff",
+	"POST /campaigns/{campaignID}/shortlist/{phaseID}/{planID}/return":                               "leader",
 	"POST /campaigns/{campaignID}/assessments/{assessmentID}/receive":                                "staff",
 	"GET /campaigns/{campaignID}/appraisal":                                                          "appraisal",
 	"GET /campaigns/{campaignID}/appraisal/{assessmentID}":                                           "appraisal",

@@ -26,6 +26,7 @@ type shortlistForm struct {
 	entryID          int64
 	action           string
 	reason, override string
+	returnReason     string
 }
 
 // shortlistParams reads the phase and plan of a shortlist route or query.
@@ -140,6 +141,11 @@ func (s *Server) shortlistPlanView(r *http.Request, c *domain.Campaign, phase *d
 		v.Exists, v.Version, v.Status, v.StatusKey = true, list.Version, string(list.Status), "shortlist.status."+string(list.Status)
 	}
 	v.CanEdit = domain.CanEditShortlist(u, accessOf(r)) && running && (list == nil || list.Status == domain.ShortlistDraft)
+	if list != nil && list.ReturnedAt != nil {
+		v.Returned = i18n.T(ctx, "shortlist.returned", list.ReturnedBy, i18n.DateTime(*list.ReturnedAt), list.ReturnReason)
+	}
+	v.CanReturn = domain.CanReturnShortlist(u, accessOf(r)) && running && list != nil && list.Status == domain.ShortlistDraft && list.ReturnedAt == nil
+	v.ReturnAction, v.ReturnReason = paths.ShortlistReturn(c.ID, phase.ID, plan.ID), f.returnReason
 	var planRules []domain.Rule
 	for _, rule := range rules {
 		if rule.PlanID == plan.ID {
@@ -316,4 +322,31 @@ func (s *Server) decideEntry(action string) handlerFunc {
 		http.Redirect(w, r, paths.ShortlistOf(c.ID, phaseID, planID)+"#entry-"+strconv.FormatInt(entryID, 10), http.StatusSeeOther)
 		return nil
 	}
+}
+
+// returnShortlist returns a draft shortlist to staff with a leader's
+// reason: it cannot be posted until staff propose it again.
+func (s *Server) returnShortlist(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c := campaignOf(r)
+	phaseID, planID, ok := shortlistParams(chi.URLParam(r, "phaseID"), chi.URLParam(r, "planID"))
+	if !ok {
+		return domain.Errorf(domain.ENOTFOUND, "shortlist.not_found")
+	}
+	version, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || version < 0 {
+		return domain.Errorf(domain.EINVALID, "field.invalid")
+	}
+	reason := r.PostFormValue("return_reason")
+	if err := s.db.ReturnShortlist(ctx, c.ID, phaseID, planID, userFrom(ctx).ID, version, reason); err != nil {
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return err
+		}
+		return refuse(ctx, err, nil, func(status int, p web.Problems) error {
+			return s.renderShortlist(w, r, phaseID, planID, shortlistForm{status: status, problems: p, returnReason: reason})
+		})
+	}
+	s.flash(ctx, "shortlist.flash.returned")
+	http.Redirect(w, r, paths.ShortlistOf(c.ID, phaseID, planID), http.StatusSeeOther)
+	return nil
 }
