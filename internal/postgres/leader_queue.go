@@ -32,15 +32,30 @@ type LeaderCampaign struct {
 	Published int
 }
 
-// LeaderQueue is the work of a leader: the proposals waiting for a decision
-// that the leader did not make themselves, oldest first, and the announced
-// and closed campaigns, newest first.
-type LeaderQueue struct {
-	Waiting   []WaitingResult
-	Campaigns []LeaderCampaign
+// WaitingShortlist is a draft award shortlist a leader may review (and
+// return to staff with a reason) before it is posted.
+type WaitingShortlist struct {
+	CampaignID int64
+	Campaign   string
+	PhaseID    int64
+	Phase      string
+	PlanID     int64
+	Form       string
+	Listed     int
+	UpdatedAt  time.Time
 }
 
-// LeaderQueue reads the home of leader userID in two set-based queries.
+// LeaderQueue is the work of a leader: the proposals waiting for a decision
+// that the leader did not make themselves, oldest first; the draft
+// shortlists to review; and the announced and closed campaigns, newest
+// first.
+type LeaderQueue struct {
+	Waiting    []WaitingResult
+	Shortlists []WaitingShortlist
+	Campaigns  []LeaderCampaign
+}
+
+// LeaderQueue reads the home of leader userID in set-based queries.
 func (db *DB) LeaderQueue(ctx context.Context, userID int64) (_ *LeaderQueue, err error) {
 	defer wrap(&err, "LeaderQueue")
 	rows, err := db.Pool.Query(ctx, `
@@ -56,6 +71,20 @@ func (db *DB) LeaderQueue(ctx context.Context, userID int64) (_ *LeaderQueue, er
 	var q LeaderQueue
 	if q.Waiting, err = pgx.CollectRows(rows, pgx.RowToStructByPos[WaitingResult]); err != nil {
 		return nil, fmt.Errorf("leader queue: waiting: %w", err)
+	}
+	rows, err = db.Pool.Query(ctx, `
+		SELECT c.id, c.title, ph.id, ph.name, p.id, f.name,
+			(SELECT count(*) FROM shortlist_entries e WHERE e.shortlist_id = s.id AND e.status IN ('proposed', 'added'))::int,
+			s.updated_at
+		FROM shortlists s JOIN campaigns c ON c.id = s.campaign_id JOIN phases ph ON ph.id = s.phase_id
+		JOIN award_plans p ON p.id = s.plan_id JOIN award_forms f ON f.id = p.award_form_id
+		WHERE s.status = 'draft' AND s.returned_at IS NULL AND c.status IN ('announced', 'closed')
+		ORDER BY s.updated_at, s.id`)
+	if err != nil {
+		return nil, fmt.Errorf("leader queue: shortlists: %w", err)
+	}
+	if q.Shortlists, err = pgx.CollectRows(rows, pgx.RowToStructByPos[WaitingShortlist]); err != nil {
+		return nil, fmt.Errorf("leader queue: shortlists: %w", err)
 	}
 	rows, err = db.Pool.Query(ctx, `
 		SELECT c.id, c.title, c.plan_number, c.status,

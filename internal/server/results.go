@@ -227,6 +227,10 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 			Proposed: i18n.T(ctx, "leader.proposed_by", w.ProposedBy, i18n.DateTime(w.ProposedAt)), Units: w.Units,
 			Href: paths.ResultsGroup(w.CampaignID, w.PhaseID, w.SetID) + "#approval"})
 	}
+	for _, w := range q.Shortlists {
+		l.Shortlists = append(l.Shortlists, web.WaitingShortlistRow{Campaign: w.Campaign, List: w.Phase + " · " + w.Form, Listed: w.Listed,
+			Updated: i18n.DateTime(w.UpdatedAt), Href: paths.ShortlistOf(w.CampaignID, w.PhaseID, w.PlanID) + paths.Fragment("proposal")})
+	}
 	for _, c := range q.Campaigns {
 		row := web.LeaderCampaignRow{Title: c.Title, Plan: c.Plan, Status: c.Status, StatusKey: statusKey(domain.CampaignStatus(c.Status)),
 			Progress:    i18n.T(ctx, "leader.groups", c.Published, c.Groups),
@@ -241,7 +245,12 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 	if len(l.Waiting) == 1 {
 		href = l.Waiting[0].Href
 	}
-	v.Queue = []web.QueueCount{{Name: "waiting-results", LabelKey: "leader.waiting.count", Count: len(l.Waiting), Href: href, Warn: true}}
+	lists := "#waiting-shortlists"
+	if len(l.Shortlists) == 1 {
+		lists = l.Shortlists[0].Href
+	}
+	v.Queue = []web.QueueCount{{Name: "waiting-results", LabelKey: "leader.waiting.count", Count: len(l.Waiting), Href: href, Warn: true},
+		{Name: "waiting-shortlists", LabelKey: "leader.shortlists.count", Count: len(l.Shortlists), Href: lists, Warn: true}}
 	v.Leader = l
 	return nil
 }

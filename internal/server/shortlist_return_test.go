@@ -31,7 +31,11 @@ func TestShortlistReturn(t *testing.T) {
 	v := func(version int, reason string) url.Values {
 		return url.Values{"version": {fmt.Sprint(version)}, "return_reason": {reason}}
 	}
-	// The leader sees the return form; staff do not.
+	// The leader's home lists the draft list to review; the leader sees
+	// the return form, staff do not.
+	if n := htmlOf(t, leader.get("/home")).Find("#waiting-shortlists tbody tr").Length(); n != 1 {
+		t.Errorf("the leader's home lists %d shortlists to review, want 1", n)
+	}
 	if htmlOf(t, leader.get(fx.page)).Find(`form[action="`+ret+`"]`).Length() != 1 {
 		t.Error("the leader has no return form")
 	}
@@ -54,6 +58,9 @@ func TestShortlistReturn(t *testing.T) {
 	reason := "Đề nghị rà soát lại hai tập thể xếp loại sát ngưỡng"
 	wantStatus(t, leader.post(ret, v(version, reason)), http.StatusSeeOther)
 	wantStatus(t, leader.post(ret, v(version, reason)), http.StatusConflict) // the same form again
+	if n := htmlOf(t, leader.get("/home")).Find("#waiting-shortlists tbody tr").Length(); n != 0 {
+		t.Errorf("a returned list is still waiting on the leader's home (%d)", n)
+	}
 	page := htmlOf(t, staff.get(fx.page))
 	if text := cellText(page.Find("#proposal")); !strings.Contains(text, "đã trả lại danh sách") || !strings.Contains(text, reason) {
 		t.Errorf("staff do not see the return and its reason: %s", text)
