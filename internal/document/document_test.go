@@ -473,9 +473,9 @@ func TestCleanText(t *testing.T) {
 	for in, want := range map[string]string{
 		nfd:                         "Nguyễn Thị Ánh Tuyết, Đồng Tháp",
 		"Tổ\tdân phố\u200b 5\u0007": "Tổ dân phố 5",
-		"Khen 🎉 thưởng 表彰":           "Khen ? thưởng ??",
+		"Khen 🎉 thưởng 表彰":          "Khen ? thưởng ??",
 		"a\r\nb":                    "a\nb",
-		"“Ngoặc” – gạch – … ≥ ≤ ₫":  "“Ngoặc” – gạch – … ≥ ≤ ₫",
+		"“Ngoặc” – gạch – … ≥ ≤ ₫": "“Ngoặc” – gạch – … ≥ ≤ ₫",
 	} {
 		if got := clean(in, has); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
