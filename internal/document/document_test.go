@@ -395,6 +395,25 @@ func TestWriteDecisionDraft(t *testing.T) {
 	if strings.Contains(text, "(Đã ký)") {
 		t.Error("a draft says (Đã ký)")
 	}
+	// The number is left blank, wide enough to write it in by hand.
+	bbox := tool(t, "pdftotext", "-bbox", "-f", "1", "-l", "1", path, "-")
+	var so, code []string
+	for _, m := range wordBox.FindAllStringSubmatch(bbox, -1) {
+		switch strings.TrimLeft(m[5], "\u00a0 ") {
+		case "Số:":
+			so = m
+		case "/QĐ-UBND":
+			code = m
+		}
+	}
+	if so == nil || code == nil {
+		t.Fatalf("draft number words not found:\n%s", bbox)
+	}
+	soEnd, _ := strconv.ParseFloat(so[3], 64)
+	codeStart, _ := strconv.ParseFloat(code[1], 64)
+	if gap := (codeStart - soEnd) * 25.4 / 72; gap < 8 {
+		t.Errorf("draft number blank is %.1f mm wide, want at least 8 mm", gap)
+	}
 	pages, _ := info(t, path)
 	for p := 1; p <= pages; p++ {
 		if !strings.Contains(pdfText(t, path, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p)), "DỰ THẢO") {
@@ -475,6 +494,7 @@ func TestCleanText(t *testing.T) {
 		"Tổ\tdân phố\u200b 5\u0007": "Tổ dân phố 5",
 		"Khen 🎉 thưởng 表彰":          "Khen ? thưởng ??",
 		"a\r\nb":                    "a\nb",
+		"số      /QĐ  và":           "số\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/QĐ  và",
 		"“Ngoặc” – gạch – … ≥ ≤ ₫": "“Ngoặc” – gạch – … ≥ ≤ ₫",
 	} {
 		if got := clean(in, has); got != want {

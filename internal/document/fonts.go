@@ -3,6 +3,7 @@ package document
 import (
 	"embed"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -78,14 +79,22 @@ func loadFonts() (map[string][]byte, []bool, error) {
 	return coverage.bytes, coverage.has, coverage.err
 }
 
+// blanks is a run of three spaces or more: a deliberate blank, like the
+// number left empty on a draft ("Quyết định số      /QĐ-UBND").
+var blanks = regexp.MustCompile(` {3,}`)
+
 // clean makes s printable with the embedded font: composed (NFC) so that
 // Vietnamese letters decomposed by the sender ("e" + U+0302 + U+0301) print
-// as the single glyph "ế"; tabs and other white space as a plain space;
+// as the single glyph "ế"; a run of three spaces or more kept as a blank
+// of the same width that wrapping does not squeeze; tabs and other white space as a plain space;
 // other control characters dropped; a character the font lacks (an emoji,
 // a CJK ideograph) shown as "?" rather than silently lost or drawn as an
 // empty box.
 func clean(s string, has []bool) string {
 	s = norm.NFC.String(s)
+	s = blanks.ReplaceAllStringFunc(s, func(run string) string {
+		return strings.Repeat(string(nbsp), len(run))
+	})
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -94,6 +103,8 @@ func clean(s string, has []bool) string {
 			b.WriteRune(r)
 		case r == '\r':
 			// "\r\n" is one line break
+		case r == nbsp && has[r]:
+			b.WriteRune(r)
 		case unicode.IsSpace(r):
 			b.WriteByte(' ')
 		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
