@@ -437,7 +437,7 @@ func TestWriteMinutes(t *testing.T) {
 	for _, n := range m.Nominees {
 		mustContain(t, "share", text, "Tỷ lệ: "+n.Share)
 	}
-	names := flat(pdfText(t, path, "-x", pt(30+9), "-y", "0", "-W", pt(38), "-H", "842"))
+	names := flat(pdfText(t, path, "-x", pt(30+11), "-y", "0", "-W", pt(36), "-H", "842"))
 	for _, n := range m.Nominees {
 		mustContain(t, "nominee", names, n.Name)
 	}
@@ -499,6 +499,57 @@ func TestCleanText(t *testing.T) {
 	} {
 		if got := clean(in, has); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLayoutNeverOverflows feeds the writers texts far longer than any
+// real one (a name of a thousand letters, a word without spaces, sixty
+// recipients, eighty nominees, an achievement of a page) and empty view
+// models: every PDF is written, every word stays inside the margins (a
+// table row taller than a page is split between its lines).
+func TestLayoutNeverOverflows(t *testing.T) {
+	long := strings.Repeat("Nguyễn Thị Hồng Nhung Phương Thảo ", 30)
+	unbroken := strings.Repeat("Khôngcókhoảngtrắng", 20)
+
+	d := sampleDecision(false)
+	d.IssuerName = long[:200]
+	d.Title = long
+	d.Grounds = append(d.Grounds, long, unbroken)
+	for i := range 60 {
+		d.Recipients = append(d.Recipients, fmt.Sprintf("- Ủy ban nhân dân huyện số %d và các phòng, ban chuyên môn trực thuộc;", i+1))
+	}
+	rows := d.Appendix.Sections[0].Rows
+	rows[0].Name = long + long + long
+	rows[1].Position = unbroken
+	rows[2].Amount = "1.000.000.000.000.000.000.000"
+	path := writeFile(t, "stress-decision.pdf", func(w io.Writer) error { return WriteDecision(w, d) })
+	inside(t, path, 30, 8, 15, 20)
+
+	m := sampleMinutes()
+	for i := range 80 {
+		m.Nominees = append(m.Nominees, MinutesNominee{No: 10 + i, Name: long[:120], Form: unbroken, Issued: 120, Returned: 119, Valid: 118, For: 100, Against: 18, Share: long[:150], Outcome: "Không đạt"})
+	}
+	m.Members.Lines = append(m.Members.Lines, long, unbroken)
+	path = writeFile(t, "stress-minutes.pdf", func(w io.Writer) error { return WriteMinutes(w, m) })
+	inside(t, path, 30, 8, 15, 20)
+
+	cs := sampleCertificates()
+	cs[0].Awardee = long[:300]
+	cs[0].Achievement = long + long + unbroken
+	cs[1].IssuerName = long[:150]
+	cs[1].Position = unbroken
+	path = writeFile(t, "stress-certificates.pdf", func(w io.Writer) error { return WriteCertificates(w, cs) })
+	inside(t, path, 15, 15, 15, 15)
+
+	for name, write := range map[string]func(io.Writer) error{
+		"empty-decision.pdf":    func(w io.Writer) error { return WriteDecision(w, Decision{}) },
+		"empty-minutes.pdf":     func(w io.Writer) error { return WriteMinutes(w, Minutes{}) },
+		"empty-certificate.pdf": func(w io.Writer) error { return WriteCertificates(w, []Certificate{{}}) },
+	} {
+		path := writeFile(t, name, write)
+		if pages, _ := info(t, path); pages != 1 {
+			t.Errorf("%s: %d pages, want 1", name, pages)
 		}
 	}
 }

@@ -315,8 +315,8 @@ func WriteMinutes(w io.Writer, m Minutes) error {
 		wr.ensure(lineH(bodySize) + 30)
 		wr.paragraph(para{size: bodySize, align: "J", indent: indent, after: paraAfter}, span{"Kết quả bỏ phiếu kín:", "B"})
 		t := table{size: 11, pad: 1.2, cols: []column{
-			{"STT", 9, "C"},
-			{"Họ và tên / Tên tập thể", 38, "L"},
+			{"STT", 11, "C"},
+			{"Họ và tên / Tên tập thể", 36, "L"},
 			{"Hình thức", 27, "L"},
 			{"Phiếu phát ra", 14, "C"},
 			{"Phiếu thu về", 14, "C"},
@@ -336,7 +336,7 @@ func WriteMinutes(w io.Writer, m Minutes) error {
 				row{cells: []cell{{text: ""}, {text: "Tỷ lệ: " + n.Share, style: "I", align: "L", span: 8}}})
 		}
 		wr.drawTable(t, rows)
-		wr.y += paraAfter
+		wr.y += 4
 	}
 
 	for _, p := range m.Closing {
@@ -493,7 +493,7 @@ func (w *writer) certificate(c Certificate) {
 	scale := 1.0
 	ps := pieces(scale)
 	h := measure(ps)
-	for h > avail && scale > 0.3 {
+	for h > avail && scale > 0.1 {
 		scale -= 0.05
 		ps = pieces(scale)
 		h = measure(ps)
