@@ -86,7 +86,7 @@ func sampleDecision(draft bool) Decision {
 		Signed:          true,
 	}
 	if draft {
-		d.Number, d.Draft, d.Signed = "", true, false
+		d.Number, d.Draft = "", true // Signed stays true: a draft never prints "(Đã ký)"
 		d.PlaceDate = "Đồng Tháp, ngày … tháng … năm …"
 		d.Appendix.Subtitle = "(Kèm theo Quyết định số      /QĐ-UBND ngày … của Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp)"
 	}

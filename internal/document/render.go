@@ -215,7 +215,7 @@ func (w *writer) signatureBlock(d Decision, draw bool) float64 {
 		}
 	}
 	top := w.y
-	if draw && d.Signed {
+	if draw && d.Signed && !d.Draft {
 		w.y = top + space/2 - lineH(bodySize)/2
 		w.paragraph(p, span{signedMark, "I"})
 	}
