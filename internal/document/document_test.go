@@ -429,7 +429,7 @@ func TestWriteMinutes(t *testing.T) {
 	path := writeFile(t, "minutes.pdf", func(w io.Writer) error { return WriteMinutes(w, m) })
 	text := flat(pdfText(t, path))
 	mustContain(t, "minutes", text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG TỈNH ĐỒNG THÁP",
-		"BIÊN BẢN", "Họp xét khen thưởng", "có mặt: 7", "vắng mặt có phiếu bằng văn bản: 1", "THƯ KÝ", "CHỦ TỊCH HỘI ĐỒNG",
+		"BIÊN BẢN", "Họp xét khen thưởng", "có mặt: 7", "vắng mặt có phiếu bằng văn bản: 1", "vắng mặt không có phiếu: 1", "THƯ KÝ", "CHỦ TỊCH HỘI ĐỒNG",
 		"Nguyễn Văn Hòa", "Huỳnh Thị Kim Ngân", "Phiên họp kết thúc lúc 10 giờ 30 phút")
 	for _, l := range m.Members.Lines {
 		mustContain(t, "member", text, l)

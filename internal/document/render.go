@@ -57,7 +57,11 @@ func WriteDecision(w io.Writer, d Decision) error {
 	if err != nil {
 		return err
 	}
-	wr.pdf.SetTitle(strings.TrimSpace(decisionKind+" "+d.Number+" "+d.Title), true)
+	num := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d.Number), "Số:"))
+	if d.Draft {
+		num = ""
+	}
+	wr.pdf.SetTitle(strings.Join(strings.Fields(decisionKind+" "+num+" "+d.Title), " "), true)
 	wr.onPage = func() {
 		wr.pageNumber()
 		if d.Draft {
@@ -68,8 +72,8 @@ func WriteDecision(w io.Writer, d Decision) error {
 
 	// The header: issuer and number on the left, national title, motto,
 	// place and date on the right.
-	number := "Số: " + d.Number
-	if d.Draft || strings.TrimSpace(d.Number) == "" {
+	number := "Số: " + num
+	if num == "" {
 		number = "Số: " + draftBlank + "/QĐ"
 		if d.IssuerCode != "" {
 			number += "-" + d.IssuerCode
@@ -303,7 +307,7 @@ func WriteMinutes(w io.Writer, m Minutes) error {
 		"tổng số thành viên Hội đồng có quyền biểu quyết: " + strconv.Itoa(mm.Total) +
 			"; có mặt: " + strconv.Itoa(mm.Present) +
 			"; vắng mặt có phiếu bằng văn bản: " + strconv.Itoa(mm.Written) +
-			"; vắng mặt: " + strconv.Itoa(mm.Absent) + ".", ""})
+			"; vắng mặt không có phiếu: " + strconv.Itoa(mm.Absent) + ".", ""})
 	for _, l := range mm.Lines {
 		if strings.TrimSpace(l) != "" {
 			wr.paragraph(para{size: bodySize, align: "J", indent: indent, after: 1}, span{l, ""})
