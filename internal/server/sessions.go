@@ -121,7 +121,7 @@ func (s *Server) sessionView(r *http.Request, sc *sessionCtx) (web.SessionView, 
 	v := web.SessionView{CouncilHref: paths.Council(k), CouncilName: ss.CouncilName, Title: sessionTitle(ctx, ss), Campaign: ss.CampaignTitle,
 		HeldOn: i18n.Day(ss.HeldOn), StartsAt: ss.StartsAt, Place: ss.Place, Status: string(ss.Status), Version: ss.Version,
 		CanManage: domain.CanManageCouncils(u), CanRun: domain.CanRunSession(u, sc.me), CanVote: domain.CanVote(u, sc.me),
-		IsSecretary: domain.CanEnterWrittenBallot(u, sc.me),
+		IsSecretary:    domain.CanEnterWrittenBallot(u, sc.me),
 		NomineesAction: paths.SessionNominees(k, id), AttendanceAction: paths.SessionAttendance(k, id), OpenAction: paths.SessionOpen(k, id),
 		CloseAction: paths.SessionClose(k, id), BallotHref: paths.Ballot(k, id), WrittenAction: paths.WrittenBallot(k, id),
 		MinutesHref: paths.Minutes(k, id), MinutesPDF: paths.MinutesPDF(k, id)}
