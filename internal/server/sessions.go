@@ -350,7 +350,7 @@ func minutesOf(sc *sessionCtx, issuerPlace string, nominees []postgres.SessionNo
 				m.Secretary = l.Name
 			}
 		}
-		line := l.Name + " – " + vi("council.role."+string(l.Role))
+		line := l.Name + " – " + vi("minutes.role."+string(l.Role))
 		if l.Position != "" {
 			line += ", " + l.Position
 		}
