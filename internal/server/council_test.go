@@ -21,17 +21,17 @@ import (
 // on public notice, ended three days ago, with its nominees sent to the
 // council; a council set up through the pages by staff.
 type voteFixture struct {
-	a        *app
-	staff    *client
-	campaign int64
+	a                 *app
+	staff             *client
+	campaign          int64
 	shortlist, notice int64
 	// entries sent to the council, of the award form "Chiến sĩ thi đua cấp
 	// tỉnh" (seeded rule: 90 % of all members, quorum 66,66 %).
-	entries []int64
-	council int64
-	voters  []*voter
+	entries   []int64
+	council   int64
+	voters    []*voter
 	secretary *voter
-	session int64
+	session   int64
 }
 
 // voter is a council member signed in.
