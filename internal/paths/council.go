@@ -53,3 +53,10 @@ func MinutesPDF(councilID, sessionID int64) string { return Minutes(councilID, s
 func ShortlistReturn(campaignID, phaseID, planID int64) string {
 	return Shortlist(campaignID) + "/" + id(phaseID) + "/" + id(planID) + "/return"
 }
+
+// VoteRules is where staff add a vote rule (the councils page's section);
+// VoteRuleEnd where they end one on a last day.
+func VoteRules() string { return Councils() + "/rules" }
+func VoteRuleEnd(ruleID int64) string {
+	return VoteRules() + "/" + id(ruleID) + "/end"
+}

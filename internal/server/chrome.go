@@ -21,6 +21,7 @@ var navigation = []navItem{
 	{href: "/units", key: "nav.units"},
 	{href: "/people", key: "nav.people", roles: []domain.Role{domain.RoleStaff, domain.RoleFocalPoint}},
 	{href: "/measures", key: "nav.measures", roles: []domain.Role{domain.RoleStaff}},
+	{href: "/councils", key: "nav.councils", roles: []domain.Role{domain.RoleStaff, domain.RoleLeader}},
 	{href: "/holidays", key: "nav.holidays", roles: []domain.Role{domain.RoleStaff}},
 	{href: "/users", key: "nav.users", roles: []domain.Role{domain.RoleAdmin}},
 	{href: "/audit", key: "nav.audit", roles: []domain.Role{domain.RoleAdmin}},

@@ -236,6 +236,36 @@ func (s *Server) routes() http.Handler {
 			})
 		})
 
+		// The council and its secret ballot (issue 12, part V; councils.go,
+		// sessions.go, ballot.go). Staff manage; leaders and a council's
+		// members read it (councilGate: anyone else 403); staff or the
+		// session's secretary run a session; only a voting member present
+		// on the roster votes, only the secretary enters written ballots.
+		r.Route("/councils", func(r chi.Router) {
+			r.Get("/", s.handle(s.councilsPage))
+			staff := s.requireRole(domain.RoleStaff)
+			r.With(staff).Post("/", s.handle(s.createCouncil))
+			r.With(staff).Post("/rules", s.handle(s.addVoteRule))
+			r.With(staff).Post("/rules/{ruleID}/end", s.handle(s.endVoteRule))
+			r.Route("/{councilID}", func(r chi.Router) {
+				r.Use(s.councilGate)
+				r.Get("/", s.handle(s.councilPage))
+				r.With(staff).Post("/members", s.handle(s.addCouncilMember))
+				r.With(staff).Post("/members/{memberID}/end", s.handle(s.endCouncilMember))
+				r.With(staff).Post("/sessions", s.handle(s.createSession))
+				r.Get("/sessions/{sessionID}", s.handle(s.sessionPage))
+				r.With(staff).Post("/sessions/{sessionID}/nominees", s.handle(s.addNominees))
+				r.Post("/sessions/{sessionID}/attendance", s.handle(s.setAttendance))
+				r.Post("/sessions/{sessionID}/open", s.handle(s.openSession))
+				r.Post("/sessions/{sessionID}/close", s.handle(s.closeSession))
+				r.Get("/sessions/{sessionID}/ballot", s.handle(s.ballotPage))
+				r.Post("/sessions/{sessionID}/ballot", s.handle(s.castBallot))
+				r.Post("/sessions/{sessionID}/written", s.handle(s.enterWrittenBallot))
+				r.Get("/sessions/{sessionID}/minutes", s.handle(s.minutesPage))
+				r.Get("/sessions/{sessionID}/minutes.pdf", s.handle(s.minutesPDF))
+			})
+		})
+
 		// Evidence: staff, the unit's focal point and the appraisers of a
 		// form it is attached to, whatever their role (checked in the handler).
 		r.Get("/evidence/{key}", s.handle(s.downloadEvidence))

@@ -183,6 +183,30 @@ var access = map[string]string{
 	"POST /campaigns/{campaignID}/notices/publish":                                    "staff",
 	"POST /campaigns/{campaignID}/notices/{noticeID}/objections/{objectionID}/answer": "staff",
 	"POST /campaigns/{campaignID}/notices/{noticeID}/entries/{entryID}/council":       "staff",
+	// The council and its secret ballot (issue 12, part V): staff, leaders
+	// and a council's members read ("read": no membership here); staff
+	// manage, staff or the session's secretary run a session ("staff"
+	// here); only a voting member on the roster votes and only the
+	// secretary enters written ballots ("member"). Memberships, foreign
+	// councils and sessions in TestCouncilForeignIDs.
+	"GET /councils":                                              "read",
+	"POST /councils":                                             "staff",
+	"POST /councils/rules":                                       "staff",
+	"POST /councils/rules/{ruleID}/end":                          "staff",
+	"GET /councils/{councilID}":                                  "read",
+	"POST /councils/{councilID}/members":                         "staff",
+	"POST /councils/{councilID}/members/{memberID}/end":          "staff",
+	"POST /councils/{councilID}/sessions":                        "staff",
+	"GET /councils/{councilID}/sessions/{sessionID}":             "read",
+	"POST /councils/{councilID}/sessions/{sessionID}/nominees":   "staff",
+	"POST /councils/{councilID}/sessions/{sessionID}/attendance": "staff",
+	"POST /councils/{councilID}/sessions/{sessionID}/open":       "staff",
+	"POST /councils/{councilID}/sessions/{sessionID}/close":      "staff",
+	"GET /councils/{councilID}/sessions/{sessionID}/ballot":      "member",
+	"POST /councils/{councilID}/sessions/{sessionID}/ballot":     "member",
+	"POST /councils/{councilID}/sessions/{sessionID}/written":    "member",
+	"GET /councils/{councilID}/sessions/{sessionID}/minutes":     "read",
+	"GET /councils/{councilID}/sessions/{sessionID}/minutes.pdf": "read",
 }
 
 type route struct{ method, pattern string }
