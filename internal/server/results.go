@@ -227,6 +227,18 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 			Proposed: i18n.T(ctx, "leader.proposed_by", w.ProposedBy, i18n.DateTime(w.ProposedAt)), Units: w.Units,
 			Href: paths.ResultsGroup(w.CampaignID, w.PhaseID, w.SetID) + "#approval"})
 	}
+	sessions, err := s.db.SessionsToVote(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, w := range sessions {
+		when := i18n.Day(w.HeldOn)
+		if w.Place != "" {
+			when += " · " + w.Place
+		}
+		l.Sessions = append(l.Sessions, web.WaitingSessionRow{Council: w.CouncilName, Campaign: w.CampaignTitle, When: when,
+			Nominees: w.Nominees, Href: paths.Ballot(w.CouncilID, w.SessionID)})
+	}
 	for _, w := range q.Shortlists {
 		l.Shortlists = append(l.Shortlists, web.WaitingShortlistRow{Campaign: w.Campaign, List: w.Phase + " · " + w.Form, Listed: w.Listed,
 			Updated: i18n.DateTime(w.UpdatedAt), Href: paths.ShortlistOf(w.CampaignID, w.PhaseID, w.PlanID) + paths.Fragment("proposal")})
@@ -249,7 +261,12 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 	if len(l.Shortlists) == 1 {
 		lists = l.Shortlists[0].Href
 	}
-	v.Queue = []web.QueueCount{{Name: "waiting-results", LabelKey: "leader.waiting.count", Count: len(l.Waiting), Href: href, Warn: true},
+	votes := "#waiting-sessions"
+	if len(l.Sessions) == 1 {
+		votes = l.Sessions[0].Href
+	}
+	v.Queue = []web.QueueCount{{Name: "waiting-sessions", LabelKey: "leader.sessions.count", Count: len(l.Sessions), Href: votes, Warn: true},
+		{Name: "waiting-results", LabelKey: "leader.waiting.count", Count: len(l.Waiting), Href: href, Warn: true},
 		{Name: "waiting-shortlists", LabelKey: "leader.shortlists.count", Count: len(l.Shortlists), Href: lists, Warn: true}}
 	v.Leader = l
 	return nil
