@@ -42,6 +42,7 @@ var parts = []map[string]message{
 	shortlistMessages,
 	historyMessages,
 	noticeMessages,
+	decisionMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

@@ -20,6 +20,7 @@ var navigation = []navItem{
 	{href: "/campaigns", key: "nav.campaigns", roles: []domain.Role{domain.RoleStaff}},
 	{href: "/units", key: "nav.units"},
 	{href: "/people", key: "nav.people", roles: []domain.Role{domain.RoleStaff, domain.RoleFocalPoint}},
+	{href: "/decisions", key: "nav.decisions", roles: []domain.Role{domain.RoleStaff, domain.RoleLeader}},
 	{href: "/measures", key: "nav.measures", roles: []domain.Role{domain.RoleStaff}},
 	{href: "/holidays", key: "nav.holidays", roles: []domain.Role{domain.RoleStaff}},
 	{href: "/users", key: "nav.users", roles: []domain.Role{domain.RoleAdmin}},
