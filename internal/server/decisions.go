@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"thidua/internal/document"
 	"thidua/internal/domain"
@@ -733,10 +734,11 @@ func (s *Server) certificates(one bool) handlerFunc {
 
 // capitalize puts the first letter of s in capitals.
 func capitalize(s string) string {
-	for i, r := range s {
-		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
 	}
-	return s
+	return strings.ToUpper(string(r)) + s[n:]
 }
 
 // issuerRow is an issuer's edit form.

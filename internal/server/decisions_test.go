@@ -520,10 +520,44 @@ func TestDecisionRefusals(t *testing.T) {
 	var id int64
 	fmt.Sscanf(resp.Header.Get("Location"), "/decisions/%d", &id)
 	wantStatus(t, staff.get(paths.Certificates(id)), http.StatusConflict)
+	// A leader who read the draft before staff changed it signs what they
+	// read or nothing: 409, and it is not signed.
+	page := htmlOf(t, leader.get(paths.Decision(id)))
+	readVersion := page.Find(`.sign-box input[name=version]`).AttrOr("value", "")
+	edit := decisionForm(htmlOf(t, staff.get(paths.Decision(id))), "#edit form")
+	edit.Set("proposal", "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 120/TTr-SNV ngày 25/11/2026.")
+	wantStatus(t, staff.post(paths.Decision(id), edit), http.StatusSeeOther)
+	stale := leader.post(paths.DecisionSign(id), url.Values{"version": {readVersion}})
+	wantStatus(t, stale, http.StatusConflict)
+	if !strings.Contains(bodyOf(stale), "Dự thảo đã được sửa sau khi bạn mở trang") {
+		t.Error("the stale signature's 409 does not say why")
+	}
+	// The same leader's sign form sent twice at once: one signature, one
+	// number, the other a 409.
+	page = htmlOf(t, leader.get(paths.Decision(id)))
+	form2 := url.Values{"version": {page.Find(`.sign-box input[name=version]`).AttrOr("value", "")}}
+	codes := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = leader.post(paths.DecisionSign(id), form2).StatusCode
+		}()
+	}
+	wg.Wait()
+	sort.Ints(codes)
+	if codes[0] != http.StatusSeeOther || codes[1] != http.StatusConflict {
+		t.Errorf("double sign: %v, want one 303 and one 409", codes)
+	}
+	var last int
+	a.db.Pool.QueryRow(fx.ctx, `SELECT last_number FROM decision_registers WHERE issuer_id = $1`, fx.issuer).Scan(&last)
+	if last != 1 {
+		t.Errorf("register at %d after a double signature", last)
+	}
 	// Another decision's awardee.
 	other := fx.closedSession(t)
 	otherID := fx.draft(t, staff, other)
-	wantStatus(t, sign(t, leader, id), http.StatusSeeOther)
 	otherAwardees, _ := a.db.DecisionAwardees(fx.ctx, otherID, a.srv.today())
 	wantStatus(t, staff.get(paths.Certificate(id, otherAwardees[0].ID)), http.StatusNotFound)
 	for _, p := range []string{"/decisions/abc", "/decisions/0", "/decisions/99999999999999999999", "/decisions/999999.pdf", "/public/decisions/999999"} {
