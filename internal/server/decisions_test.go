@@ -181,7 +181,7 @@ func wantPDF(t *testing.T, resp *http.Response, want ...string) {
 		t.Log("pdftotext missing: the PDF's text is not checked")
 		return
 	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
+	cmd := exec.Command("pdftotext", "-", "-")
 	cmd.Stdin = strings.NewReader(body)
 	var out bytes.Buffer
 	cmd.Stdout = &out
