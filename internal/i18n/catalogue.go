@@ -43,6 +43,7 @@ var parts = []map[string]message{
 	historyMessages,
 	noticeMessages,
 	councilMessages,
+	decisionMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

@@ -30,3 +30,11 @@ func Certificate(decisionID, awardeeID int64) string {
 // its PDF.
 func PublicDecision(decisionID int64) string    { return "/public/decisions/" + id(decisionID) }
 func PublicDecisionPDF(decisionID int64) string { return PublicDecision(decisionID) + ".pdf" }
+
+// DecisionNewFrom is the draft form of a decision from a closed session.
+func DecisionNewFrom(sessionID int64) string { return DecisionNew() + "?session=" + id(sessionID) }
+
+// DecisionIssuers is the list and editor of issuing bodies; DecisionIssuer
+// where one is corrected.
+func DecisionIssuers() string              { return Decisions() + "/issuers" }
+func DecisionIssuer(issuerID int64) string { return DecisionIssuers() + "/" + id(issuerID) }

@@ -26,6 +26,7 @@ const predecessorsSQL = `
 // AchievementsOf returns the achievement history of a unit (with the
 // history of the units it came from, each marked with the name of the
 // predecessor it was granted to) or of a person, the latest year first.
+// An award whose decision was revoked is left out: it no longer counts.
 func (db *DB) AchievementsOf(ctx context.Context, s domain.Subject) (_ []domain.Achievement, err error) {
 	defer wrap(&err, "AchievementsOf")
 	return achievementsOf(ctx, db.Pool, s)
@@ -37,12 +38,12 @@ func achievementsOf(ctx context.Context, q querier, s domain.Subject) ([]domain.
 	var rows pgx.Rows
 	var err error
 	if s.PersonID != 0 {
-		rows, err = q.Query(ctx, `SELECT `+columns+`, '' FROM achievements a WHERE a.person_id = $1
+		rows, err = q.Query(ctx, `SELECT `+columns+`, '' FROM achievements a WHERE a.person_id = $1 AND a.revoked_by_decision_id IS NULL
 			ORDER BY a.year DESC, a.decision_date DESC NULLS LAST, a.id`, s.PersonID)
 	} else {
 		rows, err = q.Query(ctx, predecessorsSQL+`
 			SELECT `+columns+`, CASE WHEN p.via IS NULL THEN '' ELSE u.name END
-			FROM pred p JOIN achievements a ON a.unit_id = p.unit_id JOIN units u ON u.id = a.unit_id
+			FROM pred p JOIN achievements a ON a.unit_id = p.unit_id AND a.revoked_by_decision_id IS NULL JOIN units u ON u.id = a.unit_id
 			ORDER BY a.year DESC, a.decision_date DESC NULLS LAST, a.id`, s.UnitID)
 	}
 	if err != nil {

@@ -209,6 +209,10 @@ func (w *auditWords) object() []web.AuditPart {
 		if c, ok := w.names.CriteriaSets[id]; ok {
 			return part("«"+c.Name+"»", paths.Criteria(c.CampaignID))
 		}
+	case "decision":
+		return part(w.t("audit.object.decision", id), paths.Decision(id))
+	case "issuer":
+		return part(w.t("audit.object.issuer", id), paths.DecisionIssuers()+paths.Fragment(fmt.Sprintf("issuer-%d", id)))
 	default:
 		return part(w.rec.ObjectID, "")
 	}

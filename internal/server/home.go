@@ -22,7 +22,11 @@ func (s *Server) publicHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	running, finished := splitFinished(campaigns)
-	s.render(w, r, http.StatusOK, web.PublicHome(s.chrome(r, i18n.T(r.Context(), "home.title")), running, finished))
+	decisions, err := s.decisionLinks(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.PublicHome(s.chrome(r, i18n.T(r.Context(), "home.title")), running, finished, decisions))
 	return nil
 }
 

@@ -43,6 +43,9 @@ func (s *Server) routes() http.Handler {
 	// Public notice: anyone reads a posted list and objects, without signing in.
 	r.Get("/public/notices/{noticeID}", s.handle(s.publicNotice))
 	r.Post("/public/notices/{noticeID}/objections", s.handle(s.sendObjection))
+	// Published award decisions: anyone reads a signed one (drafts 404).
+	r.Get("/public/decisions/{decisionID}", s.handle(s.publicDecision))
+	r.Get("/public/decisions/{decisionID}.pdf", s.handle(s.publicDecisionPDF))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
@@ -263,6 +266,28 @@ func (s *Server) routes() http.Handler {
 				r.Post("/sessions/{sessionID}/written", s.handle(s.enterWrittenBallot))
 				r.Get("/sessions/{sessionID}/minutes", s.handle(s.minutesPage))
 				r.Get("/sessions/{sessionID}/minutes.pdf", s.handle(s.minutesPDF))
+			})
+		})
+
+		// Award decisions (decisions.go): staff and leaders read them; staff
+		// draft, edit and revoke, a leader who did not draft one signs it.
+		r.Route("/decisions", func(r chi.Router) {
+			r.Use(s.requireRole(domain.RoleStaff, domain.RoleLeader))
+			r.Get("/", s.handle(s.decisions))
+			r.Get("/{decisionID}", s.handle(s.showDecision))
+			r.Get("/{decisionID}.pdf", s.handle(s.decisionPDF))
+			r.Get("/{decisionID}/certificates.pdf", s.handle(s.certificates(false)))
+			r.Get("/{decisionID}/certificates/{awardeeID}.pdf", s.handle(s.certificates(true)))
+			r.With(s.requireRole(domain.RoleLeader)).Post("/{decisionID}/sign", s.handle(s.signDecision))
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(domain.RoleStaff))
+				r.Get("/new", s.handle(s.newDecision))
+				r.Post("/", s.handle(s.createDecision))
+				r.Post("/{decisionID}", s.handle(s.updateDecision))
+				r.Post("/{decisionID}/revoke", s.handle(s.revokeDecision))
+				r.Get("/issuers", s.handle(s.issuersPage))
+				r.Post("/issuers", s.handle(s.saveIssuer(false)))
+				r.Post("/issuers/{issuerID}", s.handle(s.saveIssuer(true)))
 			})
 		})
 

@@ -207,6 +207,26 @@ var access = map[string]string{
 	"POST /councils/{councilID}/sessions/{sessionID}/written":    "member",
 	"GET /councils/{councilID}/sessions/{sessionID}/minutes":     "read",
 	"GET /councils/{councilID}/sessions/{sessionID}/minutes.pdf": "read",
+	// Award decisions (issue 12, part C): staff and leaders read ("results":
+	// a focal point is refused), staff draft, edit, revoke and keep the
+	// issuers, only leaders sign (the drafter refused in
+	// TestDrafterCannotSign); anyone reads a published one (drafts 404 in
+	// TestDecisionDraftSignPublish).
+	"GET /decisions":                                           "results",
+	"GET /decisions/{decisionID}":                              "results",
+	"GET /decisions/{decisionID}.pdf":                          "results",
+	"GET /decisions/{decisionID}/certificates.pdf":             "results",
+	"GET /decisions/{decisionID}/certificates/{awardeeID}.pdf": "results",
+	"POST /decisions/{decisionID}/sign":                        "leader",
+	"GET /decisions/new":                                       "staff",
+	"POST /decisions":                                          "staff",
+	"POST /decisions/{decisionID}":                             "staff",
+	"POST /decisions/{decisionID}/revoke":                      "staff",
+	"GET /decisions/issuers":                                   "staff",
+	"POST /decisions/issuers":                                  "staff",
+	"POST /decisions/issuers/{issuerID}":                       "staff",
+	"GET /public/decisions/{decisionID}":                       "public",
+	"GET /public/decisions/{decisionID}.pdf":                   "public",
 }
 
 type route struct{ method, pattern string }
@@ -245,7 +265,7 @@ func (r route) path(o ids) string {
 		"{personID}", fmt.Sprint(o.person), "{key}", "0123456789abcdef0123", "{campaignID}", fmt.Sprint(o.campaign),
 		"{setID}", fmt.Sprint(o.set), "{nodeID}", fmt.Sprint(o.node), "{phaseID}", "1",
 		"{registrationID}", "1", "{assessmentID}", "1", "{memberID}", "1", "{nominationID}", "1", "{criterionID}", fmt.Sprint(o.node), "*", "style.css",
-		"{flagID}", "1").Replace(r.pattern)
+		"{flagID}", "1", "{decisionID}", "1", "{awardeeID}", "1", "{issuerID}", "1").Replace(r.pattern)
 }
 
 // objects makes the objects the matrix tests use: a focal point of the test
