@@ -554,6 +554,43 @@ func TestLayoutNeverOverflows(t *testing.T) {
 	}
 }
 
+// TestWritersConcurrently: the writers share only the embedded font files
+// (read-only) and the coverage table, so requests can print at the same
+// time (run with -race) and each gets the same bytes as a lone call,
+// apart from the creation and modification dates.
+func TestWritersConcurrently(t *testing.T) {
+	d := sampleDecision(false)
+	var want bytes.Buffer
+	if err := WriteDecision(&want, d); err != nil {
+		t.Fatal(err)
+	}
+	stamp := regexp.MustCompile(`/(CreationDate|ModDate) \(D:[0-9]+\)`)
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() {
+			var got bytes.Buffer
+			if err := WriteDecision(&got, d); err != nil {
+				errs <- err
+				return
+			}
+			if err := WriteCertificates(io.Discard, sampleCertificates()); err != nil {
+				errs <- err
+				return
+			}
+			if !bytes.Equal(stamp.ReplaceAll(got.Bytes(), nil), stamp.ReplaceAll(want.Bytes(), nil)) {
+				errs <- fmt.Errorf("concurrent decision differs from a lone one (%d vs %d bytes)", got.Len(), want.Len())
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func BenchmarkWriteDecision(b *testing.B) {
 	d := sampleDecision(false)
 	for b.Loop() {
