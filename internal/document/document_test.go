@@ -591,6 +591,32 @@ func TestWritersConcurrently(t *testing.T) {
 	}
 }
 
+// TestFontCoversVietnamese: every Vietnamese letter, in both cases and
+// with each of the five tone marks, and the signs the documents use print
+// with the embedded font (none becomes "?").
+func TestFontCoversVietnamese(t *testing.T) {
+	_, has, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var letters []string
+	for _, base := range strings.Split("a ă â e ê i o ô ơ u ư y", " ") {
+		for _, tone := range []string{"", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"} {
+			l := norm.NFC.String(base + tone)
+			letters = append(letters, l, strings.ToUpper(l))
+		}
+	}
+	letters = append(letters, "đ", "Đ", "“", "”", "–", "—", "…", "≥", "≤", "→", "×", "₫", "№", "\u00a0")
+	if len(letters) != 12*6*2+14 {
+		t.Fatalf("%d letters", len(letters))
+	}
+	for _, l := range letters {
+		if r := []rune(l); len(r) != 1 || !has[r[0]] {
+			t.Errorf("%q (%U) is not drawn by the embedded font", l, r)
+		}
+	}
+}
+
 func BenchmarkWriteDecision(b *testing.B) {
 	d := sampleDecision(false)
 	for b.Loop() {
