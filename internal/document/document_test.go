@@ -554,6 +554,69 @@ func TestLayoutNeverOverflows(t *testing.T) {
 	}
 }
 
+// TestWritersConcurrently: the writers share only the embedded font files
+// (read-only) and the coverage table, so requests can print at the same
+// time (run with -race) and each gets the same bytes as a lone call,
+// apart from the creation and modification dates.
+func TestWritersConcurrently(t *testing.T) {
+	d := sampleDecision(false)
+	var want bytes.Buffer
+	if err := WriteDecision(&want, d); err != nil {
+		t.Fatal(err)
+	}
+	stamp := regexp.MustCompile(`/(CreationDate|ModDate) \(D:[0-9]+\)`)
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() {
+			var got bytes.Buffer
+			if err := WriteDecision(&got, d); err != nil {
+				errs <- err
+				return
+			}
+			if err := WriteCertificates(io.Discard, sampleCertificates()); err != nil {
+				errs <- err
+				return
+			}
+			if !bytes.Equal(stamp.ReplaceAll(got.Bytes(), nil), stamp.ReplaceAll(want.Bytes(), nil)) {
+				errs <- fmt.Errorf("concurrent decision differs from a lone one (%d vs %d bytes)", got.Len(), want.Len())
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestFontCoversVietnamese: every Vietnamese letter, in both cases and
+// with each of the five tone marks, and the signs the documents use print
+// with the embedded font (none becomes "?").
+func TestFontCoversVietnamese(t *testing.T) {
+	_, has, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var letters []string
+	for _, base := range strings.Split("a ă â e ê i o ô ơ u ư y", " ") {
+		for _, tone := range []string{"", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"} {
+			l := norm.NFC.String(base + tone)
+			letters = append(letters, l, strings.ToUpper(l))
+		}
+	}
+	letters = append(letters, "đ", "Đ", "“", "”", "–", "—", "…", "≥", "≤", "→", "×", "₫", "№", "\u00a0")
+	if len(letters) != 12*6*2+14 {
+		t.Fatalf("%d letters", len(letters))
+	}
+	for _, l := range letters {
+		if r := []rune(l); len(r) != 1 || !has[r[0]] {
+			t.Errorf("%q (%U) is not drawn by the embedded font", l, r)
+		}
+	}
+}
+
 func BenchmarkWriteDecision(b *testing.B) {
 	d := sampleDecision(false)
 	for b.Loop() {

@@ -60,6 +60,7 @@ func newWriter(orientation string, left, top, right, bottom float64) (*writer, e
 	pdf.SetMargins(left, top, right)
 	pdf.SetAutoPageBreak(false, bottom)
 	pdf.SetCellMargin(0)
+	pdf.SetCatalogSort(true) // fonts in a fixed order: the same input gives the same bytes
 	pdf.SetLang("vi-VN")
 	pdf.SetCreator("Thi Đua", true)
 	pdf.SetDrawColor(0, 0, 0)
