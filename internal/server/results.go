@@ -239,6 +239,14 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 		l.Sessions = append(l.Sessions, web.WaitingSessionRow{Council: w.CouncilName, Campaign: w.CampaignTitle, When: when,
 			Nominees: w.Nominees, Href: paths.Ballot(w.CouncilID, w.SessionID)})
 	}
+	decisions, err := s.db.DecisionsToSign(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range decisions {
+		l.Decisions = append(l.Decisions, web.WaitingDecisionRow{Title: d.Title, Issuer: d.Issuer.Name,
+			Drafted: i18n.T(ctx, "leader.proposed_by", d.DraftedByName, i18n.DateTime(d.DraftedAt)), Href: paths.Decision(d.ID)})
+	}
 	for _, w := range q.Shortlists {
 		l.Shortlists = append(l.Shortlists, web.WaitingShortlistRow{Campaign: w.Campaign, List: w.Phase + " · " + w.Form, Listed: w.Listed,
 			Updated: i18n.DateTime(w.UpdatedAt), Href: paths.ShortlistOf(w.CampaignID, w.PhaseID, w.PlanID) + paths.Fragment("proposal")})
@@ -265,7 +273,12 @@ func (s *Server) leaderQueue(ctx context.Context, u *domain.User, v *web.Dashboa
 	if len(l.Sessions) == 1 {
 		votes = l.Sessions[0].Href
 	}
-	v.Queue = []web.QueueCount{{Name: "waiting-sessions", LabelKey: "leader.sessions.count", Count: len(l.Sessions), Href: votes, Warn: true},
+	signs := "#waiting-decisions"
+	if len(l.Decisions) == 1 {
+		signs = l.Decisions[0].Href
+	}
+	v.Queue = []web.QueueCount{{Name: "waiting-decisions", LabelKey: "leader.decisions.count", Count: len(l.Decisions), Href: signs, Warn: true},
+		{Name: "waiting-sessions", LabelKey: "leader.sessions.count", Count: len(l.Sessions), Href: votes, Warn: true},
 		{Name: "waiting-results", LabelKey: "leader.waiting.count", Count: len(l.Waiting), Href: href, Warn: true},
 		{Name: "waiting-shortlists", LabelKey: "leader.shortlists.count", Count: len(l.Shortlists), Href: lists, Warn: true}}
 	v.Leader = l
