@@ -240,9 +240,18 @@ func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, s
 		return 0, 0, err
 	}
 	for _, f := range forms {
-		if f.Code == "giay_khen" {
+		switch f.Code {
+		case "giay_khen":
 			if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: id, AwardFormID: f.ID, CollectiveQuota: n(3), IndividualQuota: n(5),
 				MinBand: "good", NoPendingDiscipline: true, NotAlreadyAwarded: true}); err != nil {
+				return 0, 0, err
+			}
+		case "tap_the_lao_dong_tien_tien":
+			// The title every collective rated Tốt or better may receive
+			// (no quota); a title and a Giấy khen of the same year are not
+			// the same achievement awarded twice, so no one-award rule.
+			if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: id, AwardFormID: f.ID,
+				MinBand: "good", NoPendingDiscipline: true}); err != nil {
 				return 0, 0, err
 			}
 		}

@@ -194,6 +194,9 @@ func Demo(ctx context.Context, db *postgres.DB, opts ...Option) ([]Login, bool, 
 		if err := seedAwards(ctx, db, o.evidence, ids, campaignID, phaseID, users); err != nil {
 			return nil, false, fmt.Errorf("shortlist and notice: %w", err)
 		}
+		if err := seedCouncil(ctx, db, ids, campaignID, phaseID, users); err != nil {
+			return nil, false, fmt.Errorf("council and decision: %w", err)
+		}
 	}
 	return logins, true, nil
 }

@@ -88,15 +88,42 @@ func TestDemoOnce(t *testing.T) {
 	// objection answered and one waiting.
 	var published, listed, excluded, objections, answered int
 	var status string
-	err = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM phase_results WHERE status = 'approved' AND published_at IS NOT NULL),
-			(SELECT count(*) FROM shortlist_entries WHERE status IN ('proposed', 'added') AND target = 'collective'),
-			(SELECT count(*) FROM shortlist_entries WHERE status = 'excluded' AND target = 'collective'),
+	err = db.Pool.QueryRow(ctx, `WITH gk AS (SELECT s.* FROM shortlists s JOIN award_plans p ON p.id = s.plan_id
+			JOIN award_forms f ON f.id = p.award_form_id WHERE f.code = 'giay_khen')
+		SELECT (SELECT count(*) FROM phase_results WHERE status = 'approved' AND published_at IS NOT NULL),
+			(SELECT count(*) FROM shortlist_entries e JOIN gk ON gk.id = e.shortlist_id WHERE e.status IN ('proposed', 'added') AND target = 'collective'),
+			(SELECT count(*) FROM shortlist_entries e JOIN gk ON gk.id = e.shortlist_id WHERE e.status = 'excluded' AND target = 'collective'),
 			(SELECT count(*) FROM objections), (SELECT count(*) FROM objections WHERE outcome IS NOT NULL),
-			(SELECT s.status FROM shortlists s JOIN notices n ON n.shortlist_id = s.id)`).
+			(SELECT gk.status FROM gk JOIN notices n ON n.shortlist_id = gk.id)`).
 		Scan(&published, &listed, &excluded, &objections, &answered, &status)
 	if err != nil || published != 1 || listed != 3 || excluded != len(demoCommunes)-3 || objections != 2 || answered != 1 || status != "noticed" {
 		t.Errorf("awards: %d groups published, %d listed, %d excluded, %d objections (%d answered), shortlist %q, %v",
 			published, listed, excluded, objections, answered, status, err)
+	}
+	// The council (issue 12): the title's list went through a notice that
+	// has ended to last week's session, closed (two passed, one failed),
+	// whose decision the demo leader signed and which is public; today's
+	// session is open and waits for the demo leader's vote.
+	var members, sessionsClosed, passed, failed, achievements int
+	var number, decisionStatus string
+	err = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM council_members),
+			(SELECT count(*) FROM council_sessions WHERE status = 'closed'),
+			(SELECT count(*) FROM session_nominees WHERE outcome = 'passed'),
+			(SELECT count(*) FROM session_nominees WHERE outcome = 'failed'),
+			(SELECT number FROM decisions), (SELECT status FROM decisions),
+			(SELECT count(*) FROM achievements WHERE decision_id IS NOT NULL)`).
+		Scan(&members, &sessionsClosed, &passed, &failed, &number, &decisionStatus, &achievements)
+	if err != nil || members != 10 || sessionsClosed != 1 || passed != 2 || failed != 1 || number != "01/QĐ-UBND" ||
+		decisionStatus != "signed" || achievements != 2 {
+		t.Errorf("council: %d members, %d closed sessions, %d passed, %d failed, decision %q %s, %d achievements, %v",
+			members, sessionsClosed, passed, failed, number, decisionStatus, achievements, err)
+	}
+	leader, err := db.UserByEmail(ctx, "lanhdao@thidua.local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if toVote, err := db.SessionsToVote(ctx, leader.ID); err != nil || len(toVote) != 1 {
+		t.Errorf("the demo leader has %d sessions to vote in, want 1 (%v)", len(toVote), err)
 	}
 	var qnCollective, qnIndividual, qnPhases int
 	err = db.Pool.QueryRow(ctx, `SELECT
