@@ -73,7 +73,7 @@ func seedCouncil(ctx context.Context, db *postgres.DB, units map[string]int64, c
 		return err
 	}
 	from := time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	voters := map[string]int64{} // email → user ID
+	voters := map[string]int64{}  // email → user ID
 	memberOf := map[int64]int64{} // user ID → council member ID
 	add := func(userID int64, role domain.CouncilRole, position string) error {
 		id, err := db.AddCouncilMember(staff, councilID, domain.MemberInput{UserID: userID, Role: role, Position: position, From: from})
@@ -195,10 +195,10 @@ func seedCouncil(ctx context.Context, db *postgres.DB, units map[string]int64, c
 			i18n.T(ctx, "decision.default.ground_decree"),
 			i18n.T(ctx, "decision.default.ground_plan", src.PlanNumber, src.CampaignIssuer, src.CampaignTitle),
 		}, "\n"),
-		Proposal:    "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 215/TTr-SNV ngày " + i18n.Day(today.AddDate(0, 0, -5)) + ".",
-		Achievement: i18n.T(ctx, "decision.default.achievement", src.CampaignTitle),
-		Articles:    i18n.T(ctx, "decision.default.article2") + "\n" + i18n.T(ctx, "decision.default.article3"),
-		Recipients:  "- Như Điều 3;\n- Thường trực Tỉnh ủy;\n- Chủ tịch, các PCT UBND tỉnh;\n- Lưu: VT, SNV.",
+		Proposal:        "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 215/TTr-SNV ngày " + i18n.Day(today.AddDate(0, 0, -5)) + ".",
+		Achievement:     i18n.T(ctx, "decision.default.achievement", src.CampaignTitle),
+		Articles:        i18n.T(ctx, "decision.default.article2") + "\n" + i18n.T(ctx, "decision.default.article3"),
+		Recipients:      "- Như Điều 3;\n- Thường trực Tỉnh ủy;\n- Chủ tịch, các PCT UBND tỉnh;\n- Lưu: VT, SNV.",
 		SignerAuthority: "KT. CHỦ TỊCH", SignerTitle: "PHÓ CHỦ TỊCH", SignerName: leaderName}
 	decisionID, err := db.DraftDecision(staff, closed, in, "")
 	if err != nil {
