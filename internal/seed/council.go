@@ -182,7 +182,7 @@ func seedCouncil(ctx context.Context, db *postgres.DB, units map[string]int64, c
 	}
 
 	// The decision: drafted by staff from the passing nominees, signed by
-	// the demo leader two days ago.
+	// the demo leader today.
 	src, err := db.DecisionSourceOf(ctx, closed)
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func seedCouncil(ctx context.Context, db *postgres.DB, units map[string]int64, c
 	if err != nil {
 		return fmt.Errorf("decision draft: %w", err)
 	}
-	if _, err := db.SignDecision(leader, decisionID, 1, today.AddDate(0, 0, -2)); err != nil {
+	if _, err := db.SignDecision(leader, decisionID, 1, today); err != nil {
 		return fmt.Errorf("decision: %w", err)
 	}
 
