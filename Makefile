@@ -49,6 +49,19 @@ office:
 		echo "  sudo apt-get install -y libreoffice-calc-nogui"; exit 1; \
 	fi
 
+## pdftools: make sure poppler-utils (pdftotext, pdffonts, pdfinfo) is here for the PDF tests (apt-get as root)
+.PHONY: pdftools
+pdftools:
+	@if command -v pdftotext >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "poppler-utils missing: installing it for the PDF tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	else \
+		echo "The PDF tests read the documents with poppler-utils. Install it with:"; \
+		echo "  sudo apt-get install -y poppler-utils"; exit 1; \
+	fi
+
 ## build: build bin/thidua
 .PHONY: build
 build:
@@ -61,8 +74,8 @@ run: postgres build
 
 ## test: the whole suite against a real throwaway PostgreSQL
 .PHONY: test
-test: postgres browser office
-	THIDUA_NEED_LIBREOFFICE=1 $(GO) test -count=1 -timeout 20m ./...
+test: postgres browser office pdftools
+	THIDUA_NEED_LIBREOFFICE=1 THIDUA_NEED_POPPLER=1 $(GO) test -count=1 -timeout 20m ./...
 
 ## bench: the load harness: throwaway cluster, province-sized data, references, report (docs/performance.md)
 .PHONY: bench

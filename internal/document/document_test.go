@@ -187,6 +187,9 @@ func writeFile(t *testing.T, name string, write func(io.Writer) error) string {
 func tool(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("THIDUA_NEED_POPPLER") != "" {
+			t.Fatalf("%s (poppler-utils) is missing and THIDUA_NEED_POPPLER is set", name)
+		}
 		t.Skipf("%s not installed (poppler-utils)", name)
 	}
 	out, err := exec.Command(name, args...).CombinedOutput()
