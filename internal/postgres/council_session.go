@@ -134,6 +134,24 @@ func lockSession(ctx context.Context, tx pgx.Tx, councilID, sessionID int64) (st
 	return status, heldOn, version, notFound(err, "csession.not_found")
 }
 
+// lockSessionIn locks a session of the council that must be in want and
+// at version (the page's): another state or version is a conflict. It
+// returns the session's day.
+func lockSessionIn(ctx context.Context, tx pgx.Tx, councilID, sessionID int64, want domain.SessionStatus, version int) (time.Time, error) {
+	status, heldOn, v, err := lockSession(ctx, tx, councilID, sessionID)
+	switch {
+	case err != nil:
+		return heldOn, err
+	case status != want && want == domain.SessionOpen:
+		return heldOn, domain.Errorf(domain.ECONFLICT, "csession.not_open")
+	case status != want:
+		return heldOn, domain.Errorf(domain.ECONFLICT, "csession.not_draft")
+	case v != version:
+		return heldOn, domain.Errorf(domain.ECONFLICT, "error.stale")
+	}
+	return heldOn, nil
+}
+
 // Roster returns a session's roster. Once the session is open it is the
 // roster fixed then; while it is a draft, it is every member of the
 // council valid on the session's day, with the attendance set so far
@@ -377,15 +395,9 @@ func (db *DB) AddNominees(ctx context.Context, councilID, sessionID int64, versi
 		return &domain.ValidationError{Fields: domain.FieldErrors{"entries": "csession.nominees.none_chosen"}}
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		status, _, v, err := lockSession(ctx, tx, councilID, sessionID)
+		_, err := lockSessionIn(ctx, tx, councilID, sessionID, domain.SessionDraft, version)
 		if err != nil {
 			return err
-		}
-		if status != domain.SessionDraft {
-			return domain.Errorf(domain.ECONFLICT, "csession.not_draft")
-		}
-		if v != version {
-			return domain.Errorf(domain.ECONFLICT, "error.stale")
 		}
 		var campaignID int64
 		if err := tx.QueryRow(ctx, `SELECT campaign_id FROM council_sessions WHERE id = $1`, sessionID).Scan(&campaignID); err != nil {
@@ -443,17 +455,11 @@ func (db *DB) SetAttendance(ctx context.Context, councilID, sessionID int64, ver
 		}
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		status, heldOn, v, err := lockSession(ctx, tx, councilID, sessionID)
+		heldOn, err := lockSessionIn(ctx, tx, councilID, sessionID, domain.SessionDraft, version)
 		if err != nil {
 			return err
 		}
-		if status != domain.SessionDraft {
-			return domain.Errorf(domain.ECONFLICT, "csession.not_draft")
-		}
-		if v != version {
-			return domain.Errorf(domain.ECONFLICT, "error.stale")
-		}
-		lines, err := roster(ctx, tx, sessionID, councilID, status, heldOn)
+		lines, err := roster(ctx, tx, sessionID, councilID, domain.SessionDraft, heldOn)
 		if err != nil {
 			return err
 		}
@@ -491,15 +497,9 @@ func (db *DB) SetAttendance(ctx context.Context, councilID, sessionID int64, ver
 func (db *DB) OpenSession(ctx context.Context, councilID, sessionID int64, version int) (err error) {
 	defer wrap(&err, "OpenSession")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		status, heldOn, v, err := lockSession(ctx, tx, councilID, sessionID)
+		heldOn, err := lockSessionIn(ctx, tx, councilID, sessionID, domain.SessionDraft, version)
 		if err != nil {
 			return err
-		}
-		if status != domain.SessionDraft {
-			return domain.Errorf(domain.ECONFLICT, "csession.not_draft")
-		}
-		if v != version {
-			return domain.Errorf(domain.ECONFLICT, "error.stale")
 		}
 		var nominees int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM session_nominees WHERE session_id = $1`, sessionID).Scan(&nominees); err != nil {
@@ -564,17 +564,11 @@ func ruleOn(ctx context.Context, tx pgx.Tx, awardFormID int64, day time.Time) (*
 func (db *DB) CloseSession(ctx context.Context, councilID, sessionID int64, version int) (err error) {
 	defer wrap(&err, "CloseSession")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		status, heldOn, v, err := lockSession(ctx, tx, councilID, sessionID)
+		heldOn, err := lockSessionIn(ctx, tx, councilID, sessionID, domain.SessionOpen, version)
 		if err != nil {
 			return err
 		}
-		if status != domain.SessionOpen {
-			return domain.Errorf(domain.ECONFLICT, "csession.not_open")
-		}
-		if v != version {
-			return domain.Errorf(domain.ECONFLICT, "error.stale")
-		}
-		lines, err := roster(ctx, tx, sessionID, councilID, status, heldOn)
+		lines, err := roster(ctx, tx, sessionID, councilID, domain.SessionOpen, heldOn)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"thidua/internal/domain"
@@ -187,19 +186,10 @@ func seedCouncil(ctx context.Context, db *postgres.DB, units map[string]int64, c
 	if err != nil {
 		return err
 	}
-	leaderName := "Đoàn Văn Đức"
-	in := domain.DecisionInput{IssuerID: ubnd, Place: "Đồng Tháp",
-		Title: i18n.T(ctx, "decision.default.title", src.CampaignTitle),
-		Grounds: strings.Join([]string{
-			i18n.T(ctx, "decision.default.ground_law"),
-			i18n.T(ctx, "decision.default.ground_decree"),
-			i18n.T(ctx, "decision.default.ground_plan", src.PlanNumber, src.CampaignIssuer, src.CampaignTitle),
-		}, "\n"),
-		Proposal:        "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 215/TTr-SNV ngày " + i18n.Day(today.AddDate(0, 0, -5)) + ".",
-		Achievement:     i18n.T(ctx, "decision.default.achievement", src.CampaignTitle),
-		Articles:        i18n.T(ctx, "decision.default.article2") + "\n" + i18n.T(ctx, "decision.default.article3"),
-		Recipients:      "- Như Điều 3;\n- Thường trực Tỉnh ủy;\n- Chủ tịch, các PCT UBND tỉnh;\n- Lưu: VT, SNV.",
-		SignerAuthority: "KT. CHỦ TỊCH", SignerTitle: "PHÓ CHỦ TỊCH", SignerName: leaderName}
+	in := i18n.DecisionDefaults(ctx, src.CampaignTitle, src.PlanNumber, src.CampaignIssuer)
+	in.IssuerID, in.Place, in.SignerAuthority, in.SignerTitle, in.SignerName = ubnd, "Đồng Tháp", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đoàn Văn Đức"
+	in.Proposal = "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 215/TTr-SNV ngày " + i18n.Day(today.AddDate(0, 0, -5)) + "."
+	in.Recipients = "- Như Điều 3;\n- Thường trực Tỉnh ủy;\n- Chủ tịch, các PCT UBND tỉnh;\n- Lưu: VT, SNV."
 	decisionID, err := db.DraftDecision(staff, closed, in, "")
 	if err != nil {
 		return fmt.Errorf("decision draft: %w", err)

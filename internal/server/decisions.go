@@ -343,18 +343,7 @@ func sessionParam(v string) (int64, error) {
 // and signature block, the usual grounds (the law, the decree, the
 // campaign's plan), the proposal and articles to complete.
 func draftDefaults(ctx context.Context, src *postgres.DecisionSource, issuer *domain.Issuer) domain.DecisionInput {
-	in := domain.DecisionInput{
-		Title: i18n.T(ctx, "decision.default.title", src.CampaignTitle),
-		Grounds: strings.Join([]string{
-			i18n.T(ctx, "decision.default.ground_law"),
-			i18n.T(ctx, "decision.default.ground_decree"),
-			i18n.T(ctx, "decision.default.ground_plan", src.PlanNumber, src.CampaignIssuer, src.CampaignTitle),
-		}, "\n"),
-		Proposal:    i18n.T(ctx, "decision.default.proposal"),
-		Achievement: i18n.T(ctx, "decision.default.achievement", src.CampaignTitle),
-		Articles:    i18n.T(ctx, "decision.default.article2") + "\n" + i18n.T(ctx, "decision.default.article3"),
-		Recipients:  i18n.T(ctx, "decision.default.recipients"),
-	}
+	in := i18n.DecisionDefaults(ctx, src.CampaignTitle, src.PlanNumber, src.CampaignIssuer)
 	if issuer != nil {
 		in.IssuerID, in.Place, in.SignerAuthority, in.SignerTitle = issuer.ID, issuer.Place, issuer.SignerAuthority, issuer.SignerTitle
 	}
