@@ -103,6 +103,8 @@ var councilMessages = map[string]message{
 	"csession.place":                  {"Địa điểm", "Place"},
 	"csession.place.hint":             {"Ví dụ: Phòng họp số 1, UBND tỉnh.", "For example: Meeting room 1, provincial People's Committee."},
 	"csession.when":                   {"Thời gian", "When"},
+	"csession.when.at":                {"%s, ngày %s", "%s, %s"},
+	"csession.when.day":               {"Ngày %s", "%s"},
 	"csession.title":                  {"Phiên họp ngày %s", "Session of %s"},
 	"csession.not_found":              {"Không tìm thấy phiên họp.", "Session not found."},
 	"csession.status":                 {"Tình trạng", "Status"},

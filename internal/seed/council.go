@@ -141,7 +141,7 @@ func seedCouncil(ctx context.Context, db *postgres.DB, units map[string]int64, c
 	// ballot; three nominees, one of whom fails.
 	written := voters["uyvien.tdtn@thidua.local"]
 	closed, err := seedSession(staff, db, councilID, domain.SessionInput{CampaignID: campaignID, HeldOn: today.AddDate(0, 0, -7),
-		StartsAt: "08 giờ 00", Place: "Phòng họp số 1, Ủy ban nhân dân tỉnh"}, entryIDs[:3],
+		StartsAt: "08:00", Place: "Phòng họp số 1, Ủy ban nhân dân tỉnh"}, entryIDs[:3],
 		map[int64]domain.Attendance{memberOf[written]: domain.AttendWritten}, today)
 	if err != nil {
 		return err
@@ -201,7 +201,7 @@ func seedCouncil(ctx context.Context, db *postgres.DB, units map[string]int64, c
 	// Today's session: the last nominee, open; five members have voted,
 	// the demo leader has not.
 	open, err := seedSession(staff, db, councilID, domain.SessionInput{CampaignID: campaignID, HeldOn: today,
-		StartsAt: "14 giờ 00", Place: "Phòng họp số 2, Ủy ban nhân dân tỉnh"}, entryIDs[3:4],
+		StartsAt: "14:00", Place: "Phòng họp số 2, Ủy ban nhân dân tỉnh"}, entryIDs[3:4],
 		map[int64]domain.Attendance{memberOf[voters["uyvien.tdtn@thidua.local"]]: domain.AttendAbsent}, today)
 	if err != nil {
 		return err

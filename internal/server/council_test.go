@@ -309,6 +309,9 @@ func TestCouncilVoteNinetyPercentOfTotal(t *testing.T) {
 	if got, want := fx.shareLineOf(t, fx.staff, a), "8/9 thành viên = 88,9 % < 90 % tổng số thành viên → Không đạt"; got != want {
 		t.Errorf("A: %q, want %q", got, want)
 	}
+	if facts := cellText(htmlOf(t, fx.staff.get(paths.Session(fx.council, fx.session))).Find("dl.facts")); !strings.Contains(facts, "08 giờ 00, ngày ") {
+		t.Errorf("the session's time reads %q", facts)
+	}
 	if got, want := fx.shareLineOf(t, fx.voters[3].c, b), "9/9 thành viên = 100 % ≥ 90 % tổng số thành viên → Đạt"; got != want {
 		t.Errorf("B: %q, want %q", got, want)
 	}

@@ -119,7 +119,7 @@ func (s *Server) sessionView(r *http.Request, sc *sessionCtx) (web.SessionView, 
 	ss := sc.s
 	k, id := ss.CouncilID, ss.ID
 	v := web.SessionView{CouncilHref: paths.Council(k), CouncilName: ss.CouncilName, Title: sessionTitle(ctx, ss), Campaign: ss.CampaignTitle,
-		HeldOn: i18n.Day(ss.HeldOn), StartsAt: ss.StartsAt, Place: ss.Place, Status: string(ss.Status), Version: ss.Version,
+		HeldOn: i18n.Day(ss.HeldOn), StartsAt: hourWords(ss.StartsAt), Place: ss.Place, Status: string(ss.Status), Version: ss.Version,
 		CanManage: domain.CanManageCouncils(u), CanRun: domain.CanRunSession(u, sc.me), CanVote: domain.CanVote(u, sc.me),
 		IsSecretary:    domain.CanEnterWrittenBallot(u, sc.me),
 		NomineesAction: paths.SessionNominees(k, id), AttendanceAction: paths.SessionAttendance(k, id), OpenAction: paths.SessionOpen(k, id),
