@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"thidua/internal/config"
+	"thidua/internal/jobs"
+	"thidua/internal/mail"
 	"thidua/internal/postgres"
 	"thidua/internal/server"
 	"thidua/internal/storage"
@@ -43,6 +45,17 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 	if err := cleanUp(ctx, cfg, db, log); err != nil {
 		return err
 	}
+	runner, err := jobs.Start(context.WithoutCancel(ctx), jobs.Config{DB: db, Log: log, Mailer: &mail.Mailer{BaseURL: cfg.BaseURL, From: "thidua@" + cfg.BaseURL.Hostname()}})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Error("stopping the job runner", "err", err)
+		}
+	}()
 	srv := server.New(cfg, db, log)
 	defer srv.Close()
 	hs := &http.Server{

@@ -47,6 +47,9 @@ type User struct {
 	DisabledAt   *time.Time
 	Version      int
 	CreatedAt    time.Time
+	// Unread counts the user's unread notifications when the user was read
+	// with the request's session (the header shows it).
+	Unread int
 }
 
 // Disabled reports whether the user may no longer sign in.

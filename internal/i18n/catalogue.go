@@ -44,6 +44,10 @@ var parts = []map[string]message{
 	noticeMessages,
 	councilMessages,
 	decisionMessages,
+	notifyMessages,
+	notifyEventMessages,
+	mailMessages,
+	reminderMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"thidua/internal/domain"
 )
@@ -24,6 +26,9 @@ type DB struct {
 	Pool *pgxpool.Pool
 	// Now is the server clock; tests replace it to move past deadlines.
 	Now func() time.Time
+	// jobs inserts background jobs (a notification's mail) in the
+	// transaction of the event that queues them; internal/jobs works them.
+	jobs *river.Client[pgx.Tx]
 }
 
 // Open connects a pool to url and checks that the database answers.
@@ -69,7 +74,12 @@ func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) 
 		pool.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
-	return &DB{Pool: pool, Now: time.Now}, nil
+	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &DB{Pool: pool, Now: time.Now, jobs: jobs}, nil
 }
 
 // Close closes the pool.

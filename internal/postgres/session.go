@@ -100,14 +100,15 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) (_ []byte, _ b
 		id                                        *int64
 		email, name, role, unitName, hash, locale *string
 		unitID                                    *int64
-		epoch, version                            *int
+		epoch, version, unread                    *int
 		disabledAt, createdAt                     *time.Time
 	)
 	err = s.db.Pool.QueryRow(ctx, `SELECT s.data, s.expiry, u.id, u.email, u.full_name, u.role, u.unit_id, coalesce(n.name, ''),
-		u.password_hash, u.locale, u.session_epoch, u.disabled_at, u.version, u.created_at
+		u.password_hash, u.locale, u.session_epoch, u.disabled_at, u.version, u.created_at,
+		(SELECT count(*)::int FROM notifications x WHERE x.user_id = u.id AND x.read_at IS NULL)
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN units n ON n.id = u.unit_id
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).
-		Scan(&b, &expiry, &id, &email, &name, &role, &unitID, &unitName, &hash, &locale, &epoch, &disabledAt, &version, &createdAt)
+		Scan(&b, &expiry, &id, &email, &name, &role, &unitID, &unitName, &hash, &locale, &epoch, &disabledAt, &version, &createdAt, &unread)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -118,7 +119,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) (_ []byte, _ b
 		*slot = loadedSession{token: token, data: b, expiry: expiry}
 		if id != nil {
 			slot.user = &domain.User{ID: *id, Email: *email, FullName: *name, Role: domain.Role(*role), UnitID: unitID, UnitName: *unitName,
-				PasswordHash: *hash, Locale: *locale, SessionEpoch: *epoch, DisabledAt: disabledAt, Version: *version, CreatedAt: *createdAt}
+				PasswordHash: *hash, Locale: *locale, SessionEpoch: *epoch, DisabledAt: disabledAt, Version: *version, CreatedAt: *createdAt, Unread: *unread}
 		}
 	}
 	return b, true, nil

@@ -1,0 +1,118 @@
+// Package jobs works the portal's background jobs on PostgreSQL (river): a
+// notification's mail, queued in the transaction of its event, and the
+// periodic deadline reminders. Every instance of the portal runs a Runner;
+// river hands each job to one of them, and elects one instance to insert the
+// periodic jobs.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"thidua/internal/postgres"
+)
+
+// Mailer composes a notification's mail and sends it, or keeps it in the
+// outbox when no SMTP server is configured (internal/mail).
+type Mailer interface {
+	Deliver(ctx context.Context, m *postgres.Mail) (postgres.Delivered, error)
+}
+
+// Config is what a Runner needs.
+type Config struct {
+	DB     *postgres.DB
+	Log    *slog.Logger
+	Mailer Mailer
+	// ReminderEvery is how often the reminders job runs (default: hourly).
+	ReminderEvery time.Duration
+	// Poll is how often an idle runner looks for jobs besides the
+	// notifications PostgreSQL sends on insert (default: river's 1 s).
+	Poll time.Duration
+}
+
+// Runner works jobs until stopped.
+type Runner struct {
+	client *river.Client[pgx.Tx]
+}
+
+// Start starts working jobs.
+func Start(ctx context.Context, c Config) (*Runner, error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &mailWorker{db: c.DB, mailer: c.Mailer})
+	river.AddWorker(workers, &reminderWorker{db: c.DB})
+	every := c.ReminderEvery
+	if every <= 0 {
+		every = time.Hour
+	}
+	client, err := river.NewClient(riverpgxv5.New(c.DB.Pool), &river.Config{
+		Logger: c.Log,
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 2},
+			"mail":             {MaxWorkers: 4},
+		},
+		Workers:           workers,
+		FetchPollInterval: c.Poll,
+		JobTimeout:        2 * time.Minute,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(every),
+				func() (river.JobArgs, *river.InsertOpts) { return RemindArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "reminders", RunOnStart: true}),
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, err
+	}
+	return &Runner{client: client}, nil
+}
+
+// Stop lets the jobs in progress finish (until ctx ends) and stops.
+func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
+
+// mailWorker delivers one notification's mail.
+type mailWorker struct {
+	river.WorkerDefaults[postgres.SendMailArgs]
+	db     *postgres.DB
+	mailer Mailer
+}
+
+func (w *mailWorker) Work(ctx context.Context, job *river.Job[postgres.SendMailArgs]) error {
+	last := job.Attempt >= job.MaxAttempts
+	return w.db.DeliverMail(ctx, job.Args.MailID, last, func(m *postgres.Mail) (postgres.Delivered, error) {
+		return w.mailer.Deliver(ctx, m)
+	})
+}
+
+// RemindArgs is the periodic job that sends the deadline reminders due.
+type RemindArgs struct{}
+
+// Kind names the job for the queue.
+func (RemindArgs) Kind() string { return "reminders.send" }
+
+// InsertOpts makes the job unique while one waits or runs, so instances
+// and restarts never queue it twice at once.
+func (RemindArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
+}
+
+// reminderWorker sends the reminders due now; the store records each one so
+// that it goes once.
+type reminderWorker struct {
+	river.WorkerDefaults[RemindArgs]
+	db *postgres.DB
+}
+
+func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[RemindArgs]) error {
+	_, err := w.db.SendReminders(ctx)
+	return err
+}
