@@ -1,5 +1,7 @@
 package web
 
+import "strconv"
+
 // Chrome is what the layout needs on every page.
 type Chrome struct {
 	// Title is the page title, already translated.
@@ -23,6 +25,8 @@ type CurrentUser struct {
 	Email    string
 	RoleKey  string
 	UnitName string
+	// Unread counts the user's unread notifications (the header's inbox link).
+	Unread int
 }
 
 // NavItem is one link of the navigation.
@@ -37,4 +41,12 @@ type Option struct {
 	Value    string
 	Label    string
 	Selected bool
+}
+
+// unreadCount is the header's badge: the count, or "99+" beyond.
+func unreadCount(n int) string {
+	if n > 99 {
+		return "99+"
+	}
+	return strconv.Itoa(n)
 }

@@ -43,7 +43,7 @@ func (s *Server) chrome(r *http.Request, title string) web.Chrome {
 	if u == nil {
 		return c
 	}
-	c.User = &web.CurrentUser{Name: u.FullName, Email: u.Email, RoleKey: "role." + string(u.Role), UnitName: u.UnitName}
+	c.User = &web.CurrentUser{Name: u.FullName, Email: u.Email, RoleKey: "role." + string(u.Role), UnitName: u.UnitName, Unread: u.Unread}
 	for _, n := range navigation {
 		if len(n.roles) > 0 && !domain.HasRole(u, n.roles...) {
 			continue

@@ -53,6 +53,11 @@ func (s *Server) routes() http.Handler {
 		r.Get("/account", s.handle(s.account))
 		r.Post("/account/password", s.handle(s.changePassword))
 		r.Post("/account/sessions/end", s.handle(s.endOwnSessions))
+		// The inbox (notifications.go): only ever the signed-in user's own.
+		r.Get("/notifications", s.handle(s.inbox))
+		r.Post("/notifications/read", s.handle(s.readAllNotifications))
+		r.Get("/notifications/{notificationID}", s.handle(s.openNotification))
+		r.Post("/notifications/{notificationID}/read", s.handle(s.readNotification))
 
 		r.Get("/units", s.handle(s.listUnits))
 		r.Get("/units/{unitID}", s.handle(s.showUnit))
