@@ -7,17 +7,18 @@ type message struct{ vi, en string }
 // a count: Vietnamese has no grammatical number, English does, and Translate
 // uses this form when the count is 1.
 var englishOne = map[string]string{
-	"work.regs_left":    "%d registration not sent",
-	"work.units_left":   "%d unit has not submitted",
-	"work.when.left":    "%d day left",
-	"work.when.late":    "%d day late",
-	"form.has_errors":   "The form has %d problem to fix. What you typed has been kept.",
-	"import.notices":    "%d note (corrected on the way)",
-	"import.running":    "%d row read…",
-	"people.count":      "%d person",
-	"units.count":       "%d unit",
-	"units.results":     "%d unit matches “%s”",
-	"users.count":       "%d account",
+	"work.regs_left":  "%d registration not sent",
+	"work.units_left": "%d unit has not submitted",
+	"work.when.left":  "%d day left",
+	"work.when.late":  "%d day late",
+	"form.has_errors": "The form has %d problem to fix. What you typed has been kept.",
+	"import.notices":  "%d note (corrected on the way)",
+	"import.running":  "%d row read…",
+	"people.count":    "%d person",
+	"units.count":     "%d unit",
+	"units.results":   "%d unit matches “%s”",
+	"users.count":     "%d account",
+
 	"inbox.link.unread": "Notifications: %d unread",
 }
 
