@@ -27,13 +27,6 @@ var access = map[string]string{
 	"POST /locale":                       "public",
 	"GET /home":                          "user",
 	"GET /account":                       "user",
-
-	// The inbox: every signed-in user, only ever their own notifications.
-	"GET /notifications":                        "user",
-	"POST /notifications/read":                  "user",
-	"GET /notifications/{notificationID}":       "user",
-	"POST /notifications/{notificationID}/read": "user",
-
 	"POST /account/password":             "user",
 	"POST /account/sessions/end":         "user",
 	"GET /users":                         "admin",
@@ -234,6 +227,12 @@ var access = map[string]string{
 	"POST /decisions/issuers/{issuerID}":                       "staff",
 	"GET /public/decisions/{decisionID}":                       "public",
 	"GET /public/decisions/{decisionID}.pdf":                   "public",
+
+	// The inbox: every signed-in user, only ever their own notifications.
+	"GET /notifications":                        "user",
+	"POST /notifications/read":                  "user",
+	"GET /notifications/{notificationID}":       "user",
+	"POST /notifications/{notificationID}/read": "user",
 }
 
 type route struct{ method, pattern string }
