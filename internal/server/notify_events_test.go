@@ -1,0 +1,238 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/paths"
+)
+
+// The notifications events write (issue 13, part "events"): each event of
+// the real router tells exactly the people it concerns, in the event's
+// transaction.
+
+// notice is a notification as a test reads it back.
+type notice struct {
+	UserID  int64
+	Message string
+	Args    []string
+	Detail  string
+	Link    string
+}
+
+// noticesOf returns the notifications of a kind, by user.
+func noticesOf(t *testing.T, a *app, kind domain.NotificationKind) []notice {
+	t.Helper()
+	rows, err := a.db.Pool.Query(context.Background(), `SELECT user_id, message, args, detail, link FROM notifications WHERE kind = $1 ORDER BY user_id, id`, string(kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []notice
+	for rows.Next() {
+		var n notice
+		if err := rows.Scan(&n.UserID, &n.Message, &n.Args, &n.Detail, &n.Link); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// wantRecipients checks that the kind's notifications went to exactly the
+// users, once each.
+func wantRecipients(t *testing.T, ns []notice, users ...*domain.User) {
+	t.Helper()
+	var got, want []int64
+	for _, n := range ns {
+		got = append(got, n.UserID)
+	}
+	for _, u := range users {
+		want = append(want, u.ID)
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("notified users %v, want %v", got, want)
+	}
+}
+
+// wantText checks that a notification reads, in Vietnamese, with each of
+// the words.
+func wantText(t *testing.T, n notice, words ...string) {
+	t.Helper()
+	args := make([]any, len(n.Args))
+	for i, s := range n.Args {
+		args[i] = s
+	}
+	text := i18n.Translate(i18n.Vietnamese, n.Message, args...)
+	if !i18n.Has(n.Message) || strings.Contains(text, "%!") {
+		t.Errorf("message %q with %q reads %q", n.Message, n.Args, text)
+	}
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			t.Errorf("message %q does not say %q", text, w)
+		}
+	}
+	en := i18n.Translate(i18n.English, n.Message, args...)
+	if strings.Contains(en, "%!") || en == text {
+		t.Errorf("English of %q reads %q", n.Message, en)
+	}
+}
+
+func count(t *testing.T, a *app, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := a.db.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestReturnNotifiesTheUnit is acceptance 1: returning a form tells the
+// unit's focal points (with the reasons and the form's link), no one else
+// (not the other unit's focal point, the other staff, a disabled focal
+// point, the acting staff), queues the mails of those who take them, and a
+// return that fails to commit leaves no notification, mail or job.
+func TestReturnNotifiesTheUnit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir()})
+	other, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: "Sở Y tế", Code: "TEST-SYT", Kind: domain.KindDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wk := newWork(t, a)
+	staff, staffUser := a.loggedIn(domain.RoleStaff)
+	fp, fpUser := a.loggedIn(domain.RoleFocalPoint)
+	colleague := a.user(domain.RoleFocalPoint) // the unit's second focal point: no mail by choice
+	if err := a.db.SetNotificationPref(ctx, colleague.ID, domain.NotifyFormReturned, false); err != nil {
+		t.Fatal(err)
+	}
+	gone := a.user(domain.RoleFocalPoint) // a disabled focal point of the unit
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE users SET disabled_at = now() WHERE id = $1`, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	stranger := a.userIn(domain.RoleFocalPoint, other)
+	otherStaff := a.user(domain.RoleStaff)
+	admin := a.user(domain.RoleAdmin)
+
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+	wantStatus(t, fp.post(form+"/submit", fullMarks(t, fp, wk, form)), http.StatusSeeOther)
+	aid := mustAssessment(t, a, form)
+	nodes, _ := a.db.Criteria(ctx, wk.set)
+	leaves := domain.Leaves(nodes)
+	before := count(t, a, `SELECT count(*) FROM notifications`)
+	mailsBefore := count(t, a, `SELECT count(*) FROM mails`)
+	jobsBefore := count(t, a, `SELECT count(*) FROM river_job WHERE kind = 'mail.send'`)
+
+	reasons := url.Values{
+		fmt.Sprintf("r_%d", leaves[1].ID): {"Thiếu quyết định ban hành kế hoạch"},
+		fmt.Sprintf("r_%d", leaves[0].ID): {"Bổ sung kế hoạch đã ký"},
+	}
+	wantStatus(t, staff.post(form+"/return", reasons), http.StatusSeeOther)
+
+	ns := noticesOf(t, a, domain.NotifyFormReturned)
+	wantRecipients(t, ns, fpUser, colleague)
+	if got := count(t, a, `SELECT count(*) FROM notifications`) - before; got != 2 {
+		t.Errorf("the return wrote %d notifications, want 2 (the unit's two active focal points)", got)
+	}
+	for _, n := range ns {
+		if n.Link != paths.Assessment(wk.campaign, aid) || n.Link != form {
+			t.Errorf("link %q, want the form %q", n.Link, form)
+		}
+		wantText(t, n, "Sở Tư pháp", "Thi đua cải cách hành chính năm nay", "Đợt 1", "bị trả lại", "2 tiêu chí")
+		want := leaves[0].Code + ": Bổ sung kế hoạch đã ký\n" + leaves[1].Code + ": Thiếu quyết định ban hành kế hoạch"
+		if n.Detail != want {
+			t.Errorf("detail %q, want the reasons in the criteria's order %q", n.Detail, want)
+		}
+	}
+	// The focal point who takes mails has one queued with its job; the
+	// colleague who opted out has none.
+	if got := count(t, a, `SELECT count(*) FROM mails m JOIN notifications n ON n.id = m.notification_id
+		WHERE n.kind = 'form_returned' AND n.user_id = $1 AND m.state = 'pending'`, fpUser.ID); got != 1 {
+		t.Errorf("%d pending mails for the focal point, want 1", got)
+	}
+	if got := count(t, a, `SELECT count(*) FROM mails m JOIN notifications n ON n.id = m.notification_id
+		WHERE n.kind = 'form_returned' AND n.user_id = $1`, colleague.ID); got != 0 {
+		t.Errorf("%d mails for the focal point who chose none, want 0", got)
+	}
+	if got := count(t, a, `SELECT count(*) FROM river_job j JOIN mails m ON m.id = (j.args->>'mail_id')::bigint
+		JOIN notifications n ON n.id = m.notification_id WHERE j.kind = 'mail.send' AND n.kind = 'form_returned'`); got != 1 {
+		t.Errorf("%d mail jobs for the return, want 1", got)
+	}
+	if got := count(t, a, `SELECT count(*) FROM mails`) - mailsBefore; got != 1 {
+		t.Errorf("the return queued %d mails, want 1", got)
+	}
+	if got := count(t, a, `SELECT count(*) FROM river_job WHERE kind = 'mail.send'`) - jobsBefore; got != 1 {
+		t.Errorf("the return queued %d jobs, want 1", got)
+	}
+	for _, u := range []*domain.User{stranger, otherStaff, admin, staffUser, gone} {
+		if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'form_returned'`, u.ID); got != 0 {
+			t.Errorf("%s (%s) got %d notifications of the return", u.Email, u.Role, got)
+		}
+	}
+
+	// The focal point reads it in the inbox's store and its link opens.
+	inbox, err := a.db.Notifications(ctx, fpUser.ID, true, 0, 50)
+	if err != nil || len(inbox) == 0 || inbox[0].Kind != domain.NotifyFormReturned {
+		t.Fatalf("the focal point's inbox: %v %v", inbox, err)
+	}
+	wantStatus(t, fp.get(inbox[0].Link), http.StatusOK)
+
+	// A return that fails to commit (its audit entry is refused) leaves
+	// nothing of its notifications, mails or jobs.
+	vals := formValues(htmlOf(t, fp.get(form)))
+	wantStatus(t, fp.post(form, vals), http.StatusSeeOther)
+	wantStatus(t, fp.post(form+"/submit", formValues(htmlOf(t, fp.get(form)))), http.StatusSeeOther)
+	if _, err := a.db.Pool.Exec(ctx, `
+		CREATE FUNCTION refuse_return() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.action = 'assessment.return' THEN RAISE EXCEPTION 'audit refused'; END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER refuse_return BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_return()`); err != nil {
+		t.Fatal(err)
+	}
+	notes, mails, jobs := count(t, a, `SELECT count(*) FROM notifications`), count(t, a, `SELECT count(*) FROM mails`), count(t, a, `SELECT count(*) FROM river_job`)
+	resp := staff.post(form+"/return", reasons)
+	if resp.StatusCode < 500 {
+		t.Errorf("a return whose audit entry fails answered %d, want an error", resp.StatusCode)
+	}
+	if got := count(t, a, `SELECT count(*) FROM notifications`); got != notes {
+		t.Errorf("a failed return left %d notifications", got-notes)
+	}
+	if got := count(t, a, `SELECT count(*) FROM mails`); got != mails {
+		t.Errorf("a failed return left %d mails", got-mails)
+	}
+	if got := count(t, a, `SELECT count(*) FROM river_job`); got != jobs {
+		t.Errorf("a failed return left %d jobs", got-jobs)
+	}
+	if as, err := a.db.AssessmentByID(ctx, aid); err != nil || as.Status != domain.AssessSubmitted {
+		t.Errorf("after the failed return the form is %v (%v), want still submitted", as.Status, err)
+	}
+	if _, err := a.db.Pool.Exec(ctx, `DROP TRIGGER refuse_return ON audit_log`); err != nil {
+		t.Fatal(err)
+	}
+	// Returned once the log takes it again: the notice names the day to
+	// resubmit by when one is given.
+	until := domain.DateOf(time.Now()).AddDate(0, 0, 10)
+	reasons.Set("until", until.Format("2006-01-02"))
+	wantStatus(t, staff.post(form+"/return", reasons), http.StatusSeeOther)
+	ns = noticesOf(t, a, domain.NotifyFormReturned)
+	if len(ns) != 4 || ns[1].Message != "notify.form_returned.until" {
+		t.Fatalf("after the second return: %+v", ns)
+	}
+	wantText(t, ns[1], i18n.Day(until))
+}
