@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"thidua/internal/criteria"
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/paths"
+	"thidua/internal/postgres"
 )
 
 // The notifications events write (issue 13, part "events"): each event of
@@ -235,4 +237,228 @@ func TestReturnNotifiesTheUnit(t *testing.T) {
 		t.Fatalf("after the second return: %+v", ns)
 	}
 	wantText(t, ns[1], i18n.Day(until))
+}
+
+// draftCampaign builds what newWorkWith builds, for target kinds and a
+// scope, and leaves it a draft.
+func draftCampaign(t *testing.T, a *app, scope *int64, kinds ...string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	today := domain.DateOf(time.Now())
+	c := &domain.Campaign{PlanNumber: "9/KH-SNV", Title: "Thi đua xây dựng nông thôn mới", IssuerName: "Sở Nội vụ", IssueDate: today.AddDate(0, -1, 0),
+		Kind: domain.KindRegular, PeriodStart: today.AddDate(0, -1, 0), PeriodEnd: today.AddDate(0, 2, 0), TargetKinds: kinds, ScopeUnitID: scope}
+	id, err := a.db.CreateCampaign(ctx, c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := today.AddDate(0, 0, -3), today.AddDate(0, 0, 3)
+	if _, err := a.db.SavePhase(ctx, &domain.Phase{CampaignID: id, Name: "Đợt 1", Start: today.AddDate(0, -1, 0), End: today.AddDate(0, 1, 0),
+		AssessmentFrom: &from, AssessmentTo: &to, ReviewKind: domain.ReviewAnnual}); err != nil {
+		t.Fatal(err)
+	}
+	forms, _ := a.db.AwardForms(ctx)
+	if err := a.db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: id, AwardFormID: forms[2].ID, MinBand: "good"}); err != nil {
+		t.Fatal(err)
+	}
+	set, err := a.db.CreateCriteriaSet(ctx, id, "Xã", kinds, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, _ := criteria.TemplateByKey("par-commune")
+	nodes, _ := criteria.Nodes(tpl.Rows)
+	if err := a.db.ReplaceCriteria(ctx, set, nodes, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestAnnounceNotifiesScope: announcing a campaign tells the focal points
+// of the units in its scope and of its target kinds, and no one else; a
+// refused announcement tells no one.
+func TestAnnounceNotifiesScope(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := newApp(t, nil)
+	unit := func(name, code string, kind domain.UnitKind, parent *int64) int64 {
+		id, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: name, Code: code, Kind: kind, ParentID: parent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	district := unit("Huyện Cao Lãnh", "TEST-HCL", domain.KindDistrict, nil)
+	inside := unit("Xã Mỹ Thọ", "TEST-XMT", domain.KindCommune, &district)
+	outside := unit("Xã Tân Hồng", "TEST-XTH", domain.KindCommune, nil)
+	commune := a.userIn(domain.RoleFocalPoint, inside)
+	commune2 := a.userIn(domain.RoleFocalPoint, inside)
+	notInScope := a.userIn(domain.RoleFocalPoint, outside)
+	districtFP := a.userIn(domain.RoleFocalPoint, district) // in scope, not a target kind
+	department := a.user(domain.RoleFocalPoint)
+	staff, staffUser := a.loggedIn(domain.RoleStaff)
+	leader := a.user(domain.RoleLeader)
+
+	// Not ready (no phase): refused, nobody told.
+	bare, err := a.db.CreateCampaign(ctx, &domain.Campaign{PlanNumber: "1/KH", Title: "Chưa đủ điều kiện", IssuerName: "Sở Nội vụ",
+		IssueDate: domain.DateOf(time.Now()), Kind: domain.KindRegular, PeriodStart: domain.DateOf(time.Now()),
+		PeriodEnd: domain.DateOf(time.Now()).AddDate(0, 1, 0), TargetKinds: []string{"commune"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := staff.post(paths.CampaignTransition(bare), url.Values{"to": {"announced"}})
+	if resp.StatusCode == http.StatusSeeOther {
+		t.Fatal("a campaign without phases was announced")
+	}
+	if n := noticesOf(t, a, domain.NotifyCampaignAnnounced); len(n) != 0 {
+		t.Errorf("a refused announcement told %d people", len(n))
+	}
+
+	id := draftCampaign(t, a, &district, "commune")
+	wantStatus(t, staff.post(paths.CampaignTransition(id), url.Values{"to": {"announced"}}), http.StatusSeeOther)
+	ns := noticesOf(t, a, domain.NotifyCampaignAnnounced)
+	wantRecipients(t, ns, commune, commune2)
+	for _, n := range ns {
+		if n.Link != paths.Registrations(id) {
+			t.Errorf("link %q, want the registrations %q", n.Link, paths.Registrations(id))
+		}
+		wantText(t, n, "Thi đua xây dựng nông thôn mới", "phát động")
+	}
+	for _, u := range []*domain.User{notInScope, districtFP, department, staffUser, leader} {
+		if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1`, u.ID); got != 0 {
+			t.Errorf("%s (%s) got %d notifications", u.Email, u.Role, got)
+		}
+	}
+	// The focal point opens the link: the campaign's registration.
+	fp := a.client()
+	fp.login(commune.Email, testPassword)
+	wantStatus(t, fp.get(ns[0].Link), http.StatusOK)
+}
+
+// TestRegistrationDecisionNotifiesUnit: approving tells the registering
+// unit's focal points; rejecting tells the other unit's, with the reason;
+// registering all units at once tells each unit added.
+func TestRegistrationDecisionNotifiesUnit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	other, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: "Sở Y tế", Code: "TEST-SYT", Kind: domain.KindDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	third, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: "Sở Tài chính", Code: "TEST-STC", Kind: domain.KindDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, staffUser := a.loggedIn(domain.RoleStaff)
+	fp, fpUser := a.loggedIn(domain.RoleFocalPoint)
+	health := a.userIn(domain.RoleFocalPoint, other)
+	hc := a.client()
+	hc.login(health.Email, testPassword)
+	finance := a.userIn(domain.RoleFocalPoint, third)
+
+	wk.register(t, fp, staff)
+	ns := noticesOf(t, a, domain.NotifyRegistrationDecided)
+	wantRecipients(t, ns, fpUser)
+	if len(ns) == 1 {
+		if ns[0].Message != "notify.registration_decided.approved" || ns[0].Detail != "" || ns[0].Link != paths.Registrations(wk.campaign) {
+			t.Errorf("approval notice %+v", ns[0])
+		}
+		wantText(t, ns[0], "Sở Tư pháp", "Thi đua cải cách hành chính năm nay", "được duyệt")
+	}
+
+	// The other unit registers and is refused with a reason.
+	wantStatus(t, hc.post(wk.page+"/registrations", url.Values{"action": {"submit"}, "pledge": {"Hoàn thành kế hoạch"},
+		"target_label": {"Chỉ số"}, "target_value": {"100%"}, "version": {"0"}}), http.StatusSeeOther)
+	var rid, version int64
+	if err := a.db.Pool.QueryRow(ctx, `SELECT id, version FROM registrations WHERE campaign_id = $1 AND unit_id = $2`, wk.campaign, other).Scan(&rid, &version); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, staff.post(wk.page+"/registrations/decide", url.Values{"ids": {fmt.Sprintf("%d:%d", rid, version)}, "decision": {"reject"},
+		"reason": {"Đơn vị không thuộc đối tượng của phong trào"}}), http.StatusSeeOther)
+	// Deciding it again (a double submit) tells no one twice.
+	staff.post(wk.page+"/registrations/decide", url.Values{"ids": {fmt.Sprintf("%d:%d", rid, version)}, "decision": {"reject"},
+		"reason": {"Đơn vị không thuộc đối tượng của phong trào"}})
+	ns = noticesOf(t, a, domain.NotifyRegistrationDecided)
+	wantRecipients(t, ns, fpUser, health)
+	for _, n := range ns {
+		if n.UserID == health.ID {
+			if n.Message != "notify.registration_decided.rejected" || n.Detail != "Đơn vị không thuộc đối tượng của phong trào" {
+				t.Errorf("rejection notice %+v", n)
+			}
+			wantText(t, n, "Sở Y tế", "không được duyệt")
+		}
+	}
+
+	// Register all: the unit added is told it is approved.
+	wantStatus(t, staff.post(wk.page+"/registrations/all", url.Values{"confirm": {"yes"}, "unit": {fmt.Sprint(third)}}), http.StatusSeeOther)
+	ns = noticesOf(t, a, domain.NotifyRegistrationDecided)
+	wantRecipients(t, ns, fpUser, health, finance)
+	for _, u := range []*domain.User{staffUser} {
+		if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1`, u.ID); got != 0 {
+			t.Errorf("staff got %d notifications", got)
+		}
+	}
+}
+
+// TestExtensionNotifiesUnit: an extension tells the unit's focal points
+// the new deadline and the reason; a refused one tells no one.
+func TestExtensionNotifiesUnit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	other, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: "Sở Y tế", Code: "TEST-SYT", Kind: domain.KindDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := a.userIn(domain.RoleFocalPoint, other)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, fpUser := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+
+	past := domain.DateOf(time.Now()).AddDate(0, 0, -1)
+	wantStatus(t, staff.post(form+"/extend", url.Values{"until": {past.Format("2006-01-02")}, "reason": {"Mất điện"}}), http.StatusUnprocessableEntity)
+	if n := noticesOf(t, a, domain.NotifyExtensionGranted); len(n) != 0 {
+		t.Fatalf("a refused extension told %d people", len(n))
+	}
+	until := domain.DateOf(time.Now()).AddDate(0, 0, 12)
+	wantStatus(t, staff.post(form+"/extend", url.Values{"until": {until.Format("2006-01-02")}, "reason": {"Đơn vị sáp nhập, cần thêm thời gian"}}), http.StatusSeeOther)
+	ns := noticesOf(t, a, domain.NotifyExtensionGranted)
+	wantRecipients(t, ns, fpUser)
+	if len(ns) == 1 {
+		if ns[0].Link != form || ns[0].Detail != "Đơn vị sáp nhập, cần thêm thời gian" {
+			t.Errorf("extension notice %+v", ns[0])
+		}
+		wantText(t, ns[0], "gia hạn", i18n.Day(until), "Sở Tư pháp")
+	}
+	if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1`, stranger.ID); got != 0 {
+		t.Errorf("another unit's focal point got %d notifications", got)
+	}
+}
+
+// TestAppraisalCompletedNotifiesUnit: completing the appraisal tells the
+// unit's focal points until when they may reply, with the reply page's
+// link; a double click tells them once.
+func TestAppraisalCompletedNotifiesUnit(t *testing.T) {
+	t.Parallel()
+	rc := newReplyCase(t)
+	ns := noticesOf(t, rc.a, domain.NotifyAppraisalCompleted)
+	wantRecipients(t, ns, rc.users["fp"])
+	var until time.Time
+	if err := rc.a.db.Pool.QueryRow(context.Background(), `SELECT reply_until FROM assessments WHERE id = $1`, rc.id).Scan(&until); err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) == 1 {
+		if ns[0].Link != rc.form+"/reply" {
+			t.Errorf("link %q, want the reply page %q", ns[0].Link, rc.form+"/reply")
+		}
+		wantText(t, ns[0], "thẩm định xong", i18n.Day(until), "Sở Tư pháp")
+		wantStatus(t, rc.fp.get(ns[0].Link), http.StatusOK)
+	}
+	page := fmt.Sprintf("%s/appraisal/%d/complete", rc.wk.page, rc.id)
+	rc.appraiser.post(page, url.Values{})
+	if n := noticesOf(t, rc.a, domain.NotifyAppraisalCompleted); len(n) != 1 {
+		t.Errorf("after a second complete: %d notices, want 1", len(n))
+	}
 }
