@@ -56,6 +56,9 @@ func noticesOf(t *testing.T, a *app, kind domain.NotificationKind) []notice {
 // users, once each.
 func wantRecipients(t *testing.T, ns []notice, users ...*domain.User) {
 	t.Helper()
+	if len(users) == 0 {
+		t.Fatal("the fixture has no one to notify")
+	}
 	var got, want []int64
 	for _, n := range ns {
 		got = append(got, n.UserID)
@@ -461,4 +464,244 @@ func TestAppraisalCompletedNotifiesUnit(t *testing.T) {
 	if n := noticesOf(t, rc.a, domain.NotifyAppraisalCompleted); len(n) != 1 {
 		t.Errorf("after a second complete: %d notices, want 1", len(n))
 	}
+}
+
+// focalPointsIn returns the focal points of a unit as users.
+func focalPointsIn(t *testing.T, a *app, unit int64) []*domain.User {
+	t.Helper()
+	rows, err := a.db.Pool.Query(context.Background(), `SELECT id FROM users WHERE role = 'focal_point' AND unit_id = $1 ORDER BY id`, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []*domain.User
+	for rows.Next() {
+		u := &domain.User{}
+		if err := rows.Scan(&u.ID); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// TestAmendmentNotifiesChangedTotals: an amendment that moves submitted
+// totals tells the focal points of exactly those units, with the old and
+// new totals and the reason; a unit whose form is still a draft is not told.
+func TestAmendmentNotifiesChangedTotals(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir()})
+	wk := newWork(t, a)
+	other, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: "Sở Y tế", Code: "TEST-SYT", Kind: domain.KindDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, staffUser := a.loggedIn(domain.RoleStaff)
+	fp, fpUser := a.loggedIn(domain.RoleFocalPoint)
+	drafting := a.userIn(domain.RoleFocalPoint, other)
+	dc := a.client()
+	dc.login(drafting.Email, testPassword)
+	wk.register(t, fp, staff)
+	wk.register(t, dc, staff)
+	form := wk.start(t, fp)
+	wantStatus(t, fp.post(form+"/submit", fullMarks(t, fp, wk, form)), http.StatusSeeOther)
+	draft := wk.start(t, dc)
+	wantStatus(t, dc.post(draft, fullMarks(t, dc, wk, draft)), http.StatusSeeOther)
+
+	nodes, _ := a.db.Criteria(ctx, wk.set)
+	var target domain.Criterion
+	for _, n := range nodes {
+		if n.Code == "3.2" {
+			target = n
+		}
+	}
+	// The wording changes, no total moves: no one is told.
+	actor := domain.WithActor(ctx, domain.Actor{UserID: staffUser.ID})
+	reworded := target
+	reworded.Guidance = "Hướng dẫn mới, không đổi cách chấm"
+	if _, err := a.db.SaveCriterion(actor, wk.set, reworded, "Sửa lời hướng dẫn"); err != nil {
+		t.Fatal(err)
+	}
+	if n := noticesOf(t, a, domain.NotifyTotalAmended); len(n) != 0 {
+		t.Fatalf("an amendment that moved no total told %d people", len(n))
+	}
+	// The target doubles: the submitted 100 falls.
+	reworded.Target *= 2
+	if _, err := a.db.SaveCriterion(actor, wk.set, reworded, "Chỉ tiêu điều chỉnh theo Quyết định 12/QĐ-UBND"); err != nil {
+		t.Fatal(err)
+	}
+	ns := noticesOf(t, a, domain.NotifyTotalAmended)
+	wantRecipients(t, ns, fpUser)
+	var now domain.Points
+	if err := a.db.Pool.QueryRow(ctx, `SELECT converted FROM assessments WHERE id = $1`, mustAssessment(t, a, form)).Scan(&now); err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) == 1 {
+		n := ns[0]
+		if n.Link != form || n.Detail != "Chỉ tiêu điều chỉnh theo Quyết định 12/QĐ-UBND" {
+			t.Errorf("amendment notice %+v", n)
+		}
+		wantText(t, n, "3.2", "từ 100 thành "+strings.ReplaceAll(now.String(), ".", ",")+" điểm", "Sở Tư pháp")
+		wantStatus(t, fp.get(n.Link), http.StatusOK)
+	}
+}
+
+// TestResultsPublishedNotifiesParticipants: a leader's approval tells the
+// focal points of the units on the published rows; a return tells no one,
+// nor is a unit whose form is not in the results told.
+func TestResultsPublishedNotifiesParticipants(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	unitOf := func(form int64) int64 {
+		var u int64
+		if err := a.db.Pool.QueryRow(ctx, `SELECT unit_id FROM assessments WHERE id = $1`, form).Scan(&u); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	finance := a.userIn(domain.RoleFocalPoint, unitOf(wk.resultForm(t, a, "Sở Tài chính", domain.AssessLocked, 9250, 9000, 9100)))
+	build := a.userIn(domain.RoleFocalPoint, unitOf(wk.resultForm(t, a, "Sở Xây dựng", domain.AssessLocked, 8800, 8000, 8000)))
+	drafting := a.userIn(domain.RoleFocalPoint, unitOf(wk.resultForm(t, a, "Sở Nội vụ", domain.AssessDraft, 0, 0, 0)))
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	leader, _ := a.loggedIn(domain.RoleLeader)
+
+	wantStatus(t, staff.post(wk.resultsAction("propose"), url.Values{"version": {"0"}}), http.StatusSeeOther)
+	wantStatus(t, leader.post(wk.resultsAction("return"), url.Values{"version": {"1"}, "reason": {"Xem lại thứ hạng"}}), http.StatusSeeOther)
+	if n := noticesOf(t, a, domain.NotifyResultsPublished); len(n) != 0 {
+		t.Fatalf("a returned proposal told %d people", len(n))
+	}
+	wantStatus(t, staff.post(wk.resultsAction("propose"), url.Values{"version": {"2"}}), http.StatusSeeOther)
+	wantStatus(t, leader.post(wk.resultsAction("approve"), url.Values{"version": {"3"}}), http.StatusSeeOther)
+	ns := noticesOf(t, a, domain.NotifyResultsPublished)
+	wantRecipients(t, ns, finance, build)
+	for _, n := range ns {
+		if n.Link != paths.PublicResults(wk.campaign) {
+			t.Errorf("link %q, want the public results", n.Link)
+		}
+		wantText(t, n, "Đợt 1", "Sở, ban, ngành", "Thi đua cải cách hành chính năm nay", "công bố")
+	}
+	if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1`, drafting.ID); got != 0 {
+		t.Errorf("a unit outside the results got %d notifications", got)
+	}
+	wantStatus(t, a.client().get(ns[0].Link), http.StatusOK)
+}
+
+// TestNominationReturnNotifiesUnit: returning a nomination tells the
+// nominating unit's focal points with the reason, once for a double click,
+// and not the other unit.
+func TestNominationReturnNotifiesUnit(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir()})
+	nw := newNominationWork(t, a)
+	resp := nw.nominate(t, nw.fp, nw.mine)
+	wantStatus(t, resp, http.StatusSeeOther)
+	page := resp.Header.Get("Location")
+	doc := htmlOf(t, nw.fp.get(page))
+	parts := append(reportForm(t, doc, completeReport), field{key: "report_file", file: "bao-cao-ky.pdf", value: testPDF})
+	wantStatus(t, nw.fp.postParts(page, parts), http.StatusSeeOther)
+	doc = htmlOf(t, nw.fp.get(page))
+	wantStatus(t, nw.fp.postParts(page+"/submit", reportForm(t, doc, nil)), http.StatusSeeOther)
+	version := htmlOf(t, nw.staff.get(page)).Find(`form[action$="/return"] input[name=version]`).AttrOr("value", "")
+	const reason = "Bổ sung biên bản bình xét của đơn vị."
+	wantStatus(t, nw.staff.post(page+"/return", url.Values{"version": {version}, "reason": {""}}), http.StatusUnprocessableEntity)
+	wantStatus(t, nw.staff.post(page+"/return", url.Values{"version": {version}, "reason": {reason}}), http.StatusSeeOther)
+	wantStatus(t, nw.staff.post(page+"/return", url.Values{"version": {version}, "reason": {reason}}), http.StatusSeeOther)
+	ns := noticesOf(t, a, domain.NotifyNominationReturned)
+	wantRecipients(t, ns, focalPointsIn(t, a, a.unit)...)
+	for _, n := range ns {
+		if n.Link != page || n.Detail != reason {
+			t.Errorf("nomination notice %+v, want link %q", n, page)
+		}
+		wantText(t, n, "Nguyễn Văn An", "bị trả lại")
+	}
+	for _, u := range focalPointsIn(t, a, nw.otherUnit) {
+		if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'nomination_returned'`, u.ID); got != 0 {
+			t.Errorf("the other unit's focal point got %d", got)
+		}
+	}
+	wantStatus(t, nw.fp.get(page), http.StatusOK)
+}
+
+// TestSessionOpenNotifiesVoters: opening a session tells the members who
+// vote at it (present, not the secretary), with the ballot's link; an
+// absent member, the secretary and a leader off the council are not told.
+func TestSessionOpenNotifiesVoters(t *testing.T) {
+	t.Parallel()
+	fx := newVoteFixture(t, 2, 4)
+	outsider := fx.a.user(domain.RoleLeader)
+	fx.newSession(t)
+	fx.putNominees(t, http.StatusSeeOther, fx.entries...)
+	absent := fx.voters[3]
+	wantStatus(t, fx.staff.post(paths.SessionAttendance(fx.council, fx.session), url.Values{"version": {fx.version(t)},
+		fmt.Sprintf("attendance-%d", absent.member): {"absent"}}), http.StatusSeeOther)
+	fx.open(t, fx.staff)
+	ns := noticesOf(t, fx.a, domain.NotifySessionOpened)
+	wantRecipients(t, ns, fx.voters[0].u, fx.voters[1].u, fx.voters[2].u)
+	for _, n := range ns {
+		if n.Link != paths.Ballot(fx.council, fx.session) {
+			t.Errorf("link %q, want the ballot", n.Link)
+		}
+		wantText(t, n, "Hội đồng Thi đua – Khen thưởng tỉnh Đồng Tháp", i18n.Day(fx.a.srv.today()), "Thi đua cải cách hành chính 2025", "bỏ phiếu")
+	}
+	for _, u := range []*domain.User{absent.u, fx.secretary.u, outsider} {
+		if got := count(t, fx.a, `SELECT count(*) FROM notifications WHERE user_id = $1`, u.ID); got != 0 {
+			t.Errorf("%s got %d notifications", u.FullName, got)
+		}
+	}
+	wantStatus(t, fx.voters[0].c.get(ns[0].Link), http.StatusOK)
+}
+
+// TestDecisionNotifications: a drafted decision tells the leaders who may
+// sign it (not its drafter); signing tells the drafter (the staff page) and
+// the focal points of the units it awards (the public page), not the unit
+// that failed nor the other leader again.
+func TestDecisionNotifications(t *testing.T) {
+	t.Parallel()
+	fx := newDecisionFixture(t)
+	a := fx.a
+	staff, drafter := a.loggedIn(domain.RoleStaff)
+	leader, leaderUser := a.loggedIn(domain.RoleLeader)
+	other := a.user(domain.RoleLeader)
+	personUnit := a.user(domain.RoleFocalPoint)
+	awardedUnit := a.userIn(domain.RoleFocalPoint, fx.unit)
+	failedUnit := a.userIn(domain.RoleFocalPoint, fx.failedUnit)
+
+	id := fx.draft(t, staff, fx.session)
+	ns := noticesOf(t, a, domain.NotifyDecisionToSign)
+	wantRecipients(t, ns, leaderUser, other)
+	for _, n := range ns {
+		if n.Link != paths.Decision(id) || n.Message != "notify.decision_to_sign" {
+			t.Errorf("to-sign notice %+v", n)
+		}
+		wantText(t, n, "chờ lãnh đạo ký")
+	}
+	wantStatus(t, leader.get(ns[0].Link), http.StatusOK)
+
+	wantStatus(t, sign(t, leader, id), http.StatusSeeOther)
+	ns = noticesOf(t, a, domain.NotifyDecisionSigned)
+	wantRecipients(t, ns, drafter, personUnit, awardedUnit)
+	var number string
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT number FROM decisions WHERE id = $1`, id).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		want := paths.PublicDecision(id)
+		if n.UserID == drafter.ID {
+			want = paths.Decision(id)
+		}
+		if n.Link != want {
+			t.Errorf("signed notice for user %d links %q, want %q", n.UserID, n.Link, want)
+		}
+		wantText(t, n, number, "đã được ký")
+	}
+	for _, u := range []*domain.User{failedUnit, other} {
+		if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'decision_signed'`, u.ID); got != 0 {
+			t.Errorf("user %d got %d signed notices", u.ID, got)
+		}
+	}
+	wantStatus(t, a.client().get(paths.PublicDecision(id)), http.StatusOK)
+	wantStatus(t, staff.get(paths.Decision(id)), http.StatusOK)
 }
