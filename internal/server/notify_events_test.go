@@ -319,6 +319,9 @@ func TestAnnounceNotifiesScope(t *testing.T) {
 	wantStatus(t, staff.post(paths.CampaignTransition(id), url.Values{"to": {"announced"}}), http.StatusSeeOther)
 	ns := noticesOf(t, a, domain.NotifyCampaignAnnounced)
 	wantRecipients(t, ns, commune, commune2)
+	if len(ns) == 0 {
+		t.FailNow()
+	}
 	for _, n := range ns {
 		if n.Link != paths.Registrations(id) {
 			t.Errorf("link %q, want the registrations %q", n.Link, paths.Registrations(id))
@@ -577,6 +580,9 @@ func TestResultsPublishedNotifiesParticipants(t *testing.T) {
 	wantStatus(t, leader.post(wk.resultsAction("approve"), url.Values{"version": {"3"}}), http.StatusSeeOther)
 	ns := noticesOf(t, a, domain.NotifyResultsPublished)
 	wantRecipients(t, ns, finance, build)
+	if len(ns) == 0 {
+		t.FailNow()
+	}
 	for _, n := range ns {
 		if n.Link != paths.PublicResults(wk.campaign) {
 			t.Errorf("link %q, want the public results", n.Link)
@@ -640,6 +646,9 @@ func TestSessionOpenNotifiesVoters(t *testing.T) {
 	fx.open(t, fx.staff)
 	ns := noticesOf(t, fx.a, domain.NotifySessionOpened)
 	wantRecipients(t, ns, fx.voters[0].u, fx.voters[1].u, fx.voters[2].u)
+	if len(ns) == 0 {
+		t.FailNow()
+	}
 	for _, n := range ns {
 		if n.Link != paths.Ballot(fx.council, fx.session) {
 			t.Errorf("link %q, want the ballot", n.Link)
@@ -672,6 +681,9 @@ func TestDecisionNotifications(t *testing.T) {
 	id := fx.draft(t, staff, fx.session)
 	ns := noticesOf(t, a, domain.NotifyDecisionToSign)
 	wantRecipients(t, ns, leaderUser, other)
+	if len(ns) == 0 {
+		t.FailNow()
+	}
 	for _, n := range ns {
 		if n.Link != paths.Decision(id) || n.Message != "notify.decision_to_sign" {
 			t.Errorf("to-sign notice %+v", n)
