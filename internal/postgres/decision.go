@@ -419,7 +419,7 @@ func (db *DB) SignDecision(ctx context.Context, id int64, version int, day time.
 			}
 		}
 		out = &SignResult{Number: number, Date: day}
-		if err := db.notifySigned(ctx, tx, id, d.Kind, number, day, d.DraftedBy); err != nil {
+		if err := db.notifySigned(ctx, tx, id, d.Kind, number, day, d.DraftedBy, d.RevokesID); err != nil {
 			return err
 		}
 		details := map[string]any{"number": number, "decision_date": day.Format("2006-01-02")}

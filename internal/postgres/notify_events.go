@@ -185,8 +185,9 @@ func (db *DB) notifyToSign(ctx context.Context, tx pgx.Tx, decisionID int64, kin
 }
 
 // notifySigned tells a signed decision's drafter, and the focal points of
-// the units it awards (a unit, or a person's unit), that it is signed.
-func (db *DB) notifySigned(ctx context.Context, tx pgx.Tx, decisionID int64, kind domain.DecisionKind, number string, day time.Time, draftedBy *int64) error {
+// the units it awards (a unit, or a person's unit) or, for a revocation,
+// of the units the revoked decision awarded, that it is signed.
+func (db *DB) notifySigned(ctx context.Context, tx pgx.Tx, decisionID int64, kind domain.DecisionKind, number string, day time.Time, draftedBy, revokesID *int64) error {
 	var title string
 	if err := tx.QueryRow(ctx, `SELECT title FROM decisions WHERE id = $1`, decisionID).Scan(&title); err != nil {
 		return err
@@ -202,10 +203,15 @@ func (db *DB) notifySigned(ctx context.Context, tx pgx.Tx, decisionID int64, kin
 			return err
 		}
 	}
-	if kind != domain.DecisionAward {
+	awards := decisionID
+	switch {
+	case kind == domain.DecisionAward:
+	case kind == domain.DecisionRevocation && revokesID != nil:
+		awards = *revokesID
+	default:
 		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT DISTINCT unit_id FROM decision_awardees WHERE decision_id = $1 AND unit_id IS NOT NULL ORDER BY unit_id`, decisionID)
+	rows, err := tx.Query(ctx, `SELECT DISTINCT unit_id FROM decision_awardees WHERE decision_id = $1 AND unit_id IS NOT NULL ORDER BY unit_id`, awards)
 	if err != nil {
 		return err
 	}

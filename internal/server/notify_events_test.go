@@ -469,6 +469,14 @@ func TestAppraisalCompletedNotifiesUnit(t *testing.T) {
 	}
 }
 
+// clientOf is a browser signed in as u.
+func clientOf(t *testing.T, a *app, u *domain.User) *client {
+	t.Helper()
+	c := a.client()
+	c.login(u.Email, testPassword)
+	return c
+}
+
 // focalPointsIn returns the focal points of a unit as users.
 func focalPointsIn(t *testing.T, a *app, unit int64) []*domain.User {
 	t.Helper()
@@ -716,4 +724,34 @@ func TestDecisionNotifications(t *testing.T) {
 	}
 	wantStatus(t, a.client().get(paths.PublicDecision(id)), http.StatusOK)
 	wantStatus(t, staff.get(paths.Decision(id)), http.StatusOK)
+
+	// A revocation: drafted, the leaders are asked to sign it; signed, its
+	// drafter and the units whose awards it revokes are told.
+	key := htmlOf(t, staff.get(paths.Decision(id))).Find(`#revoke input[name=form_key]`).AttrOr("value", "")
+	form := url.Values{"reason": {"Kê khai không trung thực thành tích"}, "form_key": {key}}
+	resp := staff.post(paths.DecisionRevoke(id), form)
+	wantStatus(t, resp, http.StatusSeeOther)
+	var rev int64
+	fmt.Sscanf(resp.Header.Get("Location"), "/decisions/%d", &rev)
+	staff.post(paths.DecisionRevoke(id), form) // sent twice: one draft, one notice each
+	ns = noticesOf(t, a, domain.NotifyDecisionToSign)
+	wantRecipients(t, ns, leaderUser, leaderUser, other, other)
+	for _, n := range ns {
+		if n.Link == paths.Decision(rev) && n.Message != "notify.decision_to_sign.revocation" {
+			t.Errorf("revocation to-sign notice %+v", n)
+		}
+	}
+	wantStatus(t, sign(t, clientOf(t, a, other), rev), http.StatusSeeOther)
+	var revNumber string
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT number FROM decisions WHERE id = $1`, rev).Scan(&revNumber); err != nil {
+		t.Fatal(err)
+	}
+	var revoked []notice
+	for _, n := range noticesOf(t, a, domain.NotifyDecisionSigned) {
+		if n.Message == "notify.decision_signed.revocation" {
+			revoked = append(revoked, n)
+			wantText(t, n, revNumber, "thu hồi")
+		}
+	}
+	wantRecipients(t, revoked, drafter, personUnit, awardedUnit)
 }
