@@ -20,7 +20,7 @@ var notifyEventMessages = map[string]message{
 	"notify.extension_granted": {"Hồ sơ tự chấm điểm %s của %s (phong trào “%s”) được gia hạn nộp đến hết ngày %s. Lý do:",
 		"The self-assessment of %[2]s for %[1]s (campaign “%[3]s”) may be submitted until the end of %[4]s. Reason:"},
 	// Criterion code, campaign title, phase, unit, old and new converted total; the amendment's reason is the detail.
-	"notify.total_amended": {"Sửa đổi tiêu chí %s của phong trào “%s” làm thay đổi tổng điểm đã nộp của hồ sơ %s, %s: từ %s thành %s điểm. Lý do sửa đổi:",
+	"notify.total_amended": {"Sửa đổi tiêu chí %s của phong trào “%s” làm thay đổi tổng điểm đã nộp của hồ sơ tự chấm điểm %s của %s: từ %s thành %s điểm. Lý do sửa đổi:",
 		"An amendment of criterion %s of the campaign “%s” changes the submitted total of %[4]s for %[3]s: from %[5]s to %[6]s points. Reason for the amendment:"},
 	// Phase, unit, campaign title, last day of the reply window.
 	"notify.appraisal_completed": {"Hồ sơ tự chấm điểm %s của %s (phong trào “%s”) đã thẩm định xong. Đơn vị có thể giải trình, bổ sung đến hết ngày %s.",
@@ -29,8 +29,8 @@ var notifyEventMessages = map[string]message{
 	"notify.results_published": {"Kết quả %s (%s) của phong trào “%s” đã được công bố.",
 		"The results of %s (%s) of the campaign “%s” are published."},
 	// Person, award, campaign title; the reason is the detail.
-	"notify.nomination_returned": {"Hồ sơ đề nghị %s cho %s (phong trào “%s”) bị trả lại. Lý do:",
-		"The nomination of %[2]s for %[1]s (campaign “%[3]s”) is returned. Reason:"},
+	"notify.nomination_returned": {"Hồ sơ đề nghị %[2]s cho %[1]s (phong trào “%[3]s”) bị trả lại. Lý do:",
+		"The nomination of %s for %s (campaign “%s”) is returned. Reason:"},
 	// Council, day of the session, campaign title.
 	"notify.session_opened": {"Phiên họp %s ngày %s (phong trào “%s”) đã mở bỏ phiếu. Mời thành viên bỏ phiếu.",
 		"The session of %s on %s (campaign “%s”) is open for the ballot. Please cast your vote."},

@@ -620,6 +620,11 @@ func TestNominationReturnNotifiesUnit(t *testing.T) {
 	wantStatus(t, nw.fp.postParts(page+"/submit", reportForm(t, doc, nil)), http.StatusSeeOther)
 	version := htmlOf(t, nw.staff.get(page)).Find(`form[action$="/return"] input[name=version]`).AttrOr("value", "")
 	const reason = "Bổ sung biên bản bình xét của đơn vị."
+	// A stale page's return is refused and tells no one.
+	wantStatus(t, nw.staff.post(page+"/return", url.Values{"version": {version + "9"}, "reason": {reason}}), http.StatusConflict)
+	if n := noticesOf(t, a, domain.NotifyNominationReturned); len(n) != 0 {
+		t.Fatalf("a refused return told %d people", len(n))
+	}
 	wantStatus(t, nw.staff.post(page+"/return", url.Values{"version": {version}, "reason": {""}}), http.StatusUnprocessableEntity)
 	wantStatus(t, nw.staff.post(page+"/return", url.Values{"version": {version}, "reason": {reason}}), http.StatusSeeOther)
 	wantStatus(t, nw.staff.post(page+"/return", url.Values{"version": {version}, "reason": {reason}}), http.StatusSeeOther)
@@ -629,7 +634,7 @@ func TestNominationReturnNotifiesUnit(t *testing.T) {
 		if n.Link != page || n.Detail != reason {
 			t.Errorf("nomination notice %+v, want link %q", n, page)
 		}
-		wantText(t, n, "Nguyễn Văn An", "bị trả lại")
+		wantText(t, n, "cho Nguyễn Văn An", "bị trả lại")
 	}
 	for _, u := range focalPointsIn(t, a, nw.otherUnit) {
 		if got := count(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'nomination_returned'`, u.ID); got != 0 {
