@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/paths"
 )
 
 // SaveAppraisal saves an appraiser's values of a received form's criteria
@@ -71,6 +73,15 @@ func (db *DB) CompleteAppraisal(ctx context.Context, id int64) (done bool, err e
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, action, actor_id) VALUES ($1, 'appraisal_done', $2)`, a.ID, actor); err != nil {
+			return err
+		}
+		title, err := campaignTitle(ctx, tx, a.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := db.notifyUnits(ctx, tx, domain.NewNotification{Kind: domain.NotifyAppraisalCompleted, Message: "notify.appraisal_completed",
+			Args: []string{a.PhaseName, a.UnitName, title, i18n.Day(*a.ReplyUntil)},
+			Link: paths.AssessmentAction(a.CampaignID, a.ID, "reply")}, a.UnitID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditAppraisalComplete, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),

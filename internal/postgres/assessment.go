@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"thidua/internal/domain"
+	"thidua/internal/i18n"
+	"thidua/internal/paths"
 )
 
 // Assessment is a unit's form for one phase: the domain's record (kept
@@ -239,6 +241,13 @@ func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]
 		for _, l := range domain.Leaves(nodes) {
 			leaves[l.ID] = true
 		}
+		// The unit reads the reasons in the criteria's order.
+		var detail []string
+		for _, l := range domain.Leaves(nodes) {
+			if r, ok := reasons[l.ID]; ok {
+				detail = append(detail, l.Code+": "+domain.CleanText(r))
+			}
+		}
 		actor := nullID(domain.ActorFrom(ctx).UserID)
 		for _, cid := range slices.Sorted(maps.Keys(reasons)) {
 			reason := domain.CleanText(reasons[cid])
@@ -258,6 +267,19 @@ func (db *DB) ReturnAssessment(ctx context.Context, id int64, reasons map[int64]
 		}
 		if _, err := tx.Exec(ctx, `UPDATE assessments SET status = $2, received_at = $3, received_by = NULL, version = version + 1, updated_at = now() WHERE id = $1`,
 			a.ID, a.Status, a.ReceivedAt); err != nil {
+			return err
+		}
+		title, err := campaignTitle(ctx, tx, a.CampaignID)
+		if err != nil {
+			return err
+		}
+		n := domain.NewNotification{Kind: domain.NotifyFormReturned, Message: "notify.form_returned",
+			Args:   []string{a.PhaseName, a.UnitName, title, strconv.Itoa(len(reasons))},
+			Detail: notifyDetail(strings.Join(detail, "\n")), Link: paths.Assessment(a.CampaignID, a.ID)}
+		if until != nil {
+			n.Message, n.Args = "notify.form_returned.until", append(n.Args, i18n.Day(*until))
+		}
+		if err := db.notifyUnits(ctx, tx, n, a.UnitID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditAssessmentReturn, ObjectType: "assessment", ObjectID: strconv.FormatInt(a.ID, 10),
@@ -318,6 +340,15 @@ func (db *DB) ExtendAssessment(ctx context.Context, id int64, until time.Time, r
 		// closing day would change nothing: refuse it rather than record it.
 		if until.Before(domain.DateOf(db.Now())) || (a.WindowTo != nil && !until.After(*a.WindowTo)) {
 			return &domain.ValidationError{Fields: domain.FieldErrors{"until": "assessment.extend.too_early"}}
+		}
+		title, err := campaignTitle(ctx, tx, a.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := db.notifyUnits(ctx, tx, domain.NewNotification{Kind: domain.NotifyExtensionGranted, Message: "notify.extension_granted",
+			Args: []string{a.PhaseName, a.UnitName, title, i18n.Day(until)}, Detail: notifyDetail(reason),
+			Link: paths.Assessment(a.CampaignID, a.ID)}, a.UnitID); err != nil {
+			return err
 		}
 		return extend(ctx, tx, id, until, reason)
 	})
@@ -389,16 +420,18 @@ func (db *DB) SubmitterName(ctx context.Context, id int64) (_ string, err error)
 // amendmentNote says which amendment changed a form: the set's new version
 // and the reason given.
 type amendmentNote struct {
-	Version int
-	Reason  string
+	Version   int
+	Reason    string
+	Criterion string // the amended criterion's code
 }
 
 // amendTotals recomputes, inside an amendment's transaction, the totals of
 // every form of the set, and writes the amendment into each form's history
 // with its totals before and after: the unit sees why its total moved. The
 // forms' receipts keep what was submitted.
-func amendTotals(ctx context.Context, tx pgx.Tx, forms []Assessment, nodes []domain.Criterion, criterionID int64, note amendmentNote) error {
+func (db *DB) amendTotals(ctx context.Context, tx pgx.Tx, forms []Assessment, nodes []domain.Criterion, criterionID int64, note amendmentNote) error {
 	actor := nullID(domain.ActorFrom(ctx).UserID)
+	titles := map[int64]string{}
 	for i := range forms {
 		a := &forms[i]
 		if err := updateTotals(ctx, tx, a, nodes); err != nil {
@@ -413,6 +446,24 @@ func amendTotals(ctx context.Context, tx pgx.Tx, forms []Assessment, nodes []dom
 		if _, err := tx.Exec(ctx, `INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value, actor_id)
 			VALUES ($1, $2, 'amend', $3, $4, $5)`, a.ID, criterionID, old, now, actor); err != nil {
 			return fmt.Errorf("amendment history: %w", err)
+		}
+		// The unit is told when the total it submitted moved: a form
+		// still a draft (or returned to it) is the unit's own to read.
+		submitted := a.Status == domain.AssessSubmitted || a.Status == domain.AssessReceived || a.Status == domain.AssessAppraised
+		if !submitted || (points == a.Points && converted == a.Converted) {
+			continue
+		}
+		if _, ok := titles[a.CampaignID]; !ok {
+			title, err := campaignTitle(ctx, tx, a.CampaignID)
+			if err != nil {
+				return err
+			}
+			titles[a.CampaignID] = title
+		}
+		if err := db.notifyUnits(ctx, tx, domain.NewNotification{Kind: domain.NotifyTotalAmended, Message: "notify.total_amended",
+			Args:   []string{note.Criterion, titles[a.CampaignID], a.PhaseName, a.UnitName, pointsText(a.Converted), pointsText(converted)},
+			Detail: notifyDetail(note.Reason), Link: paths.Assessment(a.CampaignID, a.ID)}, a.UnitID); err != nil {
+			return err
 		}
 	}
 	return nil

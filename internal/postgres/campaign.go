@@ -193,6 +193,11 @@ func (db *DB) Transition(ctx context.Context, id int64, to domain.CampaignStatus
 			id, from, to, reason, actor); err != nil {
 			return err
 		}
+		if to == domain.StatusAnnounced {
+			if err := db.notifyAnnounced(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditCampaignTransition, ObjectType: "campaign", ObjectID: strconv.FormatInt(id, 10),
 			Details: map[string]any{"from": from, "to": to, "reason": reason}})
 	})

@@ -533,6 +533,9 @@ func (db *DB) OpenSession(ctx context.Context, councilID, sessionID int64, versi
 			sessionID, actorID(ctx)); err != nil {
 			return err
 		}
+		if err := db.notifyOpened(ctx, tx, councilID, sessionID, heldOn, lines); err != nil {
+			return err
+		}
 		t := domain.TurnoutOf(lines)
 		return audit(ctx, tx, auditEntry{Action: domain.AuditSessionOpen, ObjectType: "council_session", ObjectID: strconv.FormatInt(sessionID, 10),
 			Details: map[string]any{"council_id": councilID, "members_total": t.Total, "present": t.Present, "written": t.Written, "nominees": nominees}})

@@ -324,7 +324,7 @@ func (db *DB) SaveCriterion(ctx context.Context, setID int64, c domain.Criterion
 			return err
 		}
 		if frozen {
-			return revalidateScores(ctx, tx, setID, nodes, c, amendmentNote{Version: version, Reason: reason})
+			return db.revalidateScores(ctx, tx, setID, nodes, c, amendmentNote{Version: version, Reason: reason, Criterion: c.Code})
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditCriteriaSave, ObjectType: "criteria_set", ObjectID: strconv.FormatInt(setID, 10),
 			Details: map[string]any{"criterion": c.Code, "max": c.Max.String(), "method": c.Method}})
@@ -471,7 +471,7 @@ func repoint(ctx context.Context, tx pgx.Tx, setID int64, c domain.Criterion, po
 // revalidateScores checks, after an amendment to criterion c, that every
 // stored score of it is still valid under the new rules, and recomputes the
 // totals of every form that uses the set, so no ranking reads a stale sum.
-func revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domain.Criterion, c domain.Criterion, note amendmentNote) error {
+func (db *DB) revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domain.Criterion, c domain.Criterion, note amendmentNote) error {
 	rows, err := tx.Query(ctx, `SELECT s.points, s.measured, s.na FROM scores s JOIN assessments a ON a.id = s.assessment_id
 		WHERE a.set_id = $1 AND s.criterion_id = $2 AND (s.points IS NOT NULL OR s.na)`, setID, c.ID)
 	if err != nil {
@@ -520,7 +520,7 @@ func revalidateScores(ctx context.Context, tx pgx.Tx, setID int64, nodes []domai
 		forms = append(forms, *a)
 	}
 	arows.Close()
-	return amendTotals(ctx, tx, forms, nodes, c.ID, note)
+	return db.amendTotals(ctx, tx, forms, nodes, c.ID, note)
 }
 
 // Amendment is a recorded change to a frozen criteria set.

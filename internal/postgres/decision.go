@@ -182,6 +182,9 @@ func (db *DB) DraftDecision(ctx context.Context, sessionID int64, in domain.Deci
 				return err
 			}
 		}
+		if err := db.notifyToSign(ctx, tx, id, domain.DecisionAward, in.Title); err != nil {
+			return err
+		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditDecisionDraft, ObjectType: "decision", ObjectID: strconv.FormatInt(id, 10),
 			Details: map[string]any{"session_id": sessionID, "campaign_id": src.CampaignID, "awardees": len(src.Nominees), "title": in.Title}})
 	})
@@ -259,6 +262,9 @@ func (db *DB) DraftRevocation(ctx context.Context, originalID int64, in domain.D
 			if err := setIdempotencyResult(ctx, tx, "revocation:"+formKey, strconv.FormatInt(id, 10)); err != nil {
 				return err
 			}
+		}
+		if err := db.notifyToSign(ctx, tx, id, domain.DecisionRevocation, in.Title); err != nil {
+			return err
 		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditDecisionRevoke, ObjectType: "decision", ObjectID: strconv.FormatInt(originalID, 10),
 			Details: map[string]any{"revocation_id": id, "reason": in.Reason}})
@@ -413,6 +419,9 @@ func (db *DB) SignDecision(ctx context.Context, id int64, version int, day time.
 			}
 		}
 		out = &SignResult{Number: number, Date: day}
+		if err := db.notifySigned(ctx, tx, id, d.Kind, number, day, d.DraftedBy, d.RevokesID); err != nil {
+			return err
+		}
 		details := map[string]any{"number": number, "decision_date": day.Format("2006-01-02")}
 		if d.RevokesID != nil {
 			details["revokes_id"] = *d.RevokesID

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"thidua/internal/domain"
+	"thidua/internal/paths"
 )
 
 // Nominations of individuals (issue 11): a focal point nominates its own
@@ -412,6 +413,15 @@ func (db *DB) ReturnNomination(ctx context.Context, campaignID, id int64, versio
 		}
 		if _, err := tx.Exec(ctx, `UPDATE nominations SET status = $2, reason = $3, version = version + 1, updated_at = now() WHERE id = $1`,
 			n.ID, string(n.Status), n.Reason); err != nil {
+			return err
+		}
+		title, err := campaignTitle(ctx, tx, n.CampaignID)
+		if err != nil {
+			return err
+		}
+		if err := db.notifyUnits(ctx, tx, domain.NewNotification{Kind: domain.NotifyNominationReturned, Message: "notify.nomination_returned",
+			Args: []string{n.PersonName, n.PlanName, title}, Detail: notifyDetail(n.Reason),
+			Link: paths.Nomination(n.CampaignID, n.ID)}, n.UnitID); err != nil {
 			return err
 		}
 		return nominationStep(ctx, tx, n, from, domain.AuditNominationReturn, map[string]any{"reason": n.Reason})

@@ -295,6 +295,9 @@ func (db *DB) DecideRegistrations(ctx context.Context, campaignID int64, chosen 
 		if decided == nil {
 			decided = []int64{}
 		}
+		if err := db.notifyDecided(ctx, tx, campaignID, decided, status == domain.RegApproved, reason); err != nil {
+			return err
+		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditRegistrationDecide, ObjectType: "campaign", ObjectID: strconv.FormatInt(campaignID, 10),
 			Details: map[string]any{"registrations": decided, "status": status, "reason": reason}})
 	})
@@ -375,6 +378,9 @@ func (db *DB) RegisterAll(ctx context.Context, campaignID int64, chosen []int64)
 			return fmt.Errorf("register all: %w", err)
 		}
 		n = len(added)
+		if err := db.notifyUnitsDecided(ctx, tx, campaignID, added, true, ""); err != nil {
+			return err
+		}
 		return audit(ctx, tx, auditEntry{Action: domain.AuditRegistrationDecide, ObjectType: "campaign", ObjectID: strconv.FormatInt(campaignID, 10),
 			Details: map[string]any{"register_all": n, "confirmed": len(chosen), "units": added}})
 	})

@@ -268,6 +268,11 @@ func (db *DB) DecideResults(ctx context.Context, campaignID, phaseID, setID, by 
 			r.ID, r.Status, r.Reason, by, now); err != nil {
 			return err
 		}
+		if approve {
+			if err := db.notifyPublished(ctx, tx, campaignID, r.ID); err != nil {
+				return err
+			}
+		}
 		details := map[string]any{"campaign_id": campaignID, "phase_id": phaseID}
 		if r.Reason != "" {
 			details["reason"] = r.Reason
