@@ -313,3 +313,79 @@ func TestRemindersCatchUpAndExtension(t *testing.T) {
 		t.Errorf("B's reminders after the extension: %q", got)
 	}
 }
+
+// The phase form sets the reminder days with the phase's dates: "7, 3, 1"
+// for a new phase, refused beside the field outside 1–60, repeated, more
+// than five or not numbers; saved largest first, shown on edit and in the
+// phase list, kept when a client does not send the field, and empty for a
+// phase without reminders.
+func TestPhaseReminderDays(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	page := staff.post("/campaigns", campaignForm(newIdempotencyKey())).Header.Get("Location")
+	if got := htmlOf(t, staff.get(page+"/phases")).Find("#reminder_days").AttrOr("value", ""); got != "7, 3, 1" {
+		t.Errorf("a new phase's reminder days: %q, want 7, 3, 1", got)
+	}
+	base := url.Values{"name": {"Đợt 1"}, "start": {"2017-04-01"}, "end": {"2018-12-31"}, "review_kind": {"interim"}, "reply_days": {"5"}}
+	with := func(extra url.Values) url.Values {
+		f := url.Values{}
+		for k, v := range base {
+			f[k] = v
+		}
+		for k, v := range extra {
+			f[k] = v
+		}
+		return f
+	}
+	for _, bad := range []string{"0", "61", "7, 7", "10, 7, 5, 3, 2, 1", "ba", "2.5", "7 ngày", "-3"} {
+		resp := staff.post(page+"/phases", with(url.Values{"reminder_days": {bad}}))
+		wantStatus(t, resp, http.StatusUnprocessableEntity)
+		doc := htmlOf(t, resp)
+		if !strings.Contains(doc.Find("#reminder_days").Parent().Find(".field-error").Text(), "từ 1 đến 60") {
+			t.Errorf("reminder_days %q: no error beside the field", bad)
+		}
+		if got := doc.Find("#reminder_days").AttrOr("value", ""); got != bad {
+			t.Errorf("reminder_days %q: the form shows %q, not what was typed", bad, got)
+		}
+	}
+	wantStatus(t, staff.post(page+"/phases", with(url.Values{"reminder_days": {"5; 10 2"}})), http.StatusSeeOther)
+	var id int64
+	if _, err := fmt.Sscanf(strings.TrimPrefix(page, "/campaigns/"), "%d", &id); err != nil {
+		t.Fatal(err)
+	}
+	stored := func() []int {
+		t.Helper()
+		var days []int
+		if err := a.db.Pool.QueryRow(context.Background(), `SELECT reminder_days FROM phases WHERE campaign_id = $1`, id).Scan(&days); err != nil {
+			t.Fatal(err)
+		}
+		return days
+	}
+	if got := stored(); !slices.Equal(got, []int{10, 5, 2}) {
+		t.Fatalf("stored reminder days %v, want [10 5 2]", got)
+	}
+	doc := htmlOf(t, staff.get(page+"/phases"))
+	if !strings.Contains(doc.Find("#phases").Text(), "Nhắc hạn: 10, 5, 2 ngày trước") {
+		t.Errorf("the phase list does not show the reminder days: %q", strings.Join(strings.Fields(doc.Find("#phases").Text()), " "))
+	}
+	edit := strings.TrimSuffix(doc.Find("#phases a.link-edit").AttrOr("href", ""), "#edit")
+	form := htmlOf(t, staff.get(edit))
+	if got := form.Find("#reminder_days").AttrOr("value", ""); got != "10, 5, 2" {
+		t.Errorf("edit form shows %q", got)
+	}
+	// A client that does not send the field keeps the days.
+	wantStatus(t, staff.post(edit, with(url.Values{"version": {form.Find("input[name=version]").AttrOr("value", "")}})), http.StatusSeeOther)
+	if got := stored(); !slices.Equal(got, []int{10, 5, 2}) {
+		t.Errorf("after an edit without the field: %v, want [10 5 2]", got)
+	}
+	// Empty: no reminders.
+	form = htmlOf(t, staff.get(edit))
+	wantStatus(t, staff.post(edit, with(url.Values{"reminder_days": {" "}, "version": {form.Find("input[name=version]").AttrOr("value", "")}})), http.StatusSeeOther)
+	if got := stored(); got == nil || len(got) != 0 {
+		t.Errorf("after emptying the field: %v, want []", got)
+	}
+	if !strings.Contains(htmlOf(t, staff.get(page+"/phases")).Find("#phases").Text(), "Không nhắc hạn") {
+		t.Error("the phase list does not say the phase has no reminders")
+	}
+}
