@@ -389,3 +389,85 @@ func TestPhaseReminderDays(t *testing.T) {
 		t.Error("the phase list does not say the phase has no reminders")
 	}
 }
+
+// The reply to an appraisal is reminded of like the self-assessment:
+// before the form's reply_until, only the reminders whose day comes after
+// the day the window opened (the appraisal's own notice says the rest),
+// not once the reply is sent, and not at all when the appraisal adjusted
+// nothing. The staff's appraisal list shows who was reminded when.
+func TestReplyReminders(t *testing.T) {
+	t.Parallel()
+	rc := newReplyCase(t)
+	a := rc.a
+	clock := &testClock{}
+	clock.set(time.Now())
+	a.db.Now = clock.now
+	ctx := context.Background()
+	var until, appraised time.Time
+	if err := a.db.Pool.QueryRow(ctx, `SELECT reply_until, appraised_at FROM assessments WHERE id = $1`, rc.id).Scan(&until, &appraised); err != nil {
+		t.Fatal(err)
+	}
+	opened := domain.DateOf(appraised)
+	run := func(at time.Time) int {
+		t.Helper()
+		clock.set(at)
+		n, err := a.db.SendReminders(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Day by day from the appraisal to the day before the window's last:
+	// a reminder N days before goes on until−N when that is after the
+	// opening day (the window is five working days: at least seven days).
+	var want, got []int
+	for _, n := range []int{7, 3, 1} {
+		if until.AddDate(0, 0, -n).After(opened) {
+			want = append(want, n)
+		}
+	}
+	for d := opened; d.Before(until.AddDate(0, 0, -1)); d = d.AddDate(0, 0, 1) {
+		run(vnAt(d, 9))
+	}
+	got = remindedDays(t, a, rc.wk.unitOf(t, a, rc.id), "reply")
+	if w := want[:len(want)-1]; !slices.Equal(got, w) { // all but the 1-day reminder so far
+		t.Fatalf("reminded %v days before the reply deadline, want %v", got, w)
+	}
+	notes := remindersOf(t, a, rc.users["fp"].ID)
+	if len(notes) == 0 || !strings.HasPrefix(notes[len(notes)-1], "notify.deadline_reminder.reply 3|Thi đua cải cách hành chính năm nay|Đợt 1|"+i18nDay(until)) ||
+		!strings.HasSuffix(notes[len(notes)-1], rc.form+"/reply") {
+		t.Errorf("the reply reminders: %q", notes)
+	}
+	// The staff's appraisal list says so.
+	text := strings.Join(strings.Fields(htmlOf(t, rc.staff.get(rc.wk.page+"/appraisal")).Find("table .reminded").Text()), " ")
+	if !strings.HasPrefix(text, "Đã nhắc: ") || !strings.Contains(text, "3 ngày ("+until.AddDate(0, 0, -3).Format("02/01")+")") {
+		t.Errorf("the appraisal list shows %q", text)
+	}
+	// The unit replies the day before the deadline, before the run: no 1-day reminder.
+	clock.set(vnAt(until.AddDate(0, 0, -1), 8))
+	rc.sendReply(t, map[int64]string{rc.points.ID: "Đơn vị bổ sung báo cáo kết quả có chữ ký, đóng dấu."})
+	if n := run(vnAt(until.AddDate(0, 0, -1), 9)); n != 0 {
+		t.Errorf("after the reply: %d reminders, want none", n)
+	}
+
+	// Another form whose appraisal adjusted nothing has nothing to reply to.
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE assessments SET reply_submitted_at = NULL WHERE id = $1`, rc.id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE scores SET appraised_points = points, appraised_measured = measured, appraised_na = na WHERE assessment_id = $1`, rc.id); err != nil {
+		t.Fatal(err)
+	}
+	if n := run(vnAt(until.AddDate(0, 0, -1), 10)); n != 0 {
+		t.Errorf("nothing adjusted: %d reminders, want none", n)
+	}
+}
+
+// unitOf is the unit of a form.
+func (wk work) unitOf(t *testing.T, a *app, formID int64) int64 {
+	t.Helper()
+	var unit int64
+	if err := a.db.Pool.QueryRow(context.Background(), `SELECT unit_id FROM assessments WHERE id = $1 AND campaign_id = $2`, formID, wk.campaign).Scan(&unit); err != nil {
+		t.Fatal(err)
+	}
+	return unit
+}
