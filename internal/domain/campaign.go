@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -210,7 +211,40 @@ type Phase struct {
 	ReviewKind           ReviewKind
 	ReviewDate           *time.Time
 	ReplyDays            int // working days the unit has to reply to its appraisal
-	Version              int
+	// ReminderDays are how many days before each of the phase's deadlines
+	// the units that have not submitted are reminded, largest first: nil
+	// is the default (DefaultReminderDays), empty is no reminder.
+	ReminderDays []int
+	Version      int
+}
+
+// DefaultReminderDays are a phase's reminders when none are set: a week,
+// three days and one day before each deadline, as the schema's default.
+var DefaultReminderDays = []int{7, 3, 1}
+
+// MaxReminders is how many reminders a phase may have per deadline, and
+// MaxReminderDays how long before a deadline the first may go.
+const (
+	MaxReminders    = 5
+	MaxReminderDays = 60
+)
+
+// CheckReminderDays sorts a phase's reminder days largest first and says
+// whether they are valid: at most MaxReminders distinct whole days from 1
+// to MaxReminderDays.
+func CheckReminderDays(days []int) ([]int, bool) {
+	out := slices.Clone(days)
+	slices.Sort(out)
+	slices.Reverse(out)
+	if len(out) > MaxReminders || len(slices.Compact(slices.Clone(out))) != len(out) {
+		return out, false
+	}
+	for _, d := range out {
+		if d < 1 || d > MaxReminderDays {
+			return out, false
+		}
+	}
+	return out, true
 }
 
 // Validate checks a phase against itself and its campaign's period.
@@ -248,6 +282,14 @@ func (p *Phase) Validate(c *Campaign) error {
 	if p.ReplyDays < 1 || p.ReplyDays > 60 {
 		f.Add("reply_days", "phase.reply_days.invalid")
 	}
+	if p.ReminderDays == nil {
+		p.ReminderDays = slices.Clone(DefaultReminderDays)
+	}
+	days, ok := CheckReminderDays(p.ReminderDays)
+	if !ok {
+		f.Add("reminder_days", "phase.reminder_days.invalid")
+	}
+	p.ReminderDays = days
 	switch p.ReviewKind {
 	case ReviewInterim, ReviewFinal, ReviewAnnual:
 	default:

@@ -11,6 +11,7 @@ var englishOne = map[string]string{
 	"work.units_left": "%d unit has not submitted",
 	"work.when.left":  "%d day left",
 	"work.when.late":  "%d day late",
+	"reminder.item":   "%d day before (%s)",
 	"form.has_errors": "The form has %d problem to fix. What you typed has been kept.",
 	"import.notices":  "%d note (corrected on the way)",
 	"import.running":  "%d row read…",

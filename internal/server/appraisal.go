@@ -82,6 +82,12 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 		assigned[f.AssessmentID] = true
 	}
 	v := web.AppraisalListView{CampaignID: c.ID, Campaign: c.Title, Staff: staff}
+	var reminded map[[2]int64]string
+	if staff {
+		if reminded, err = s.remindedTexts(ctx, c.ID, postgres.DeadlineReply); err != nil {
+			return err
+		}
+	}
 	for _, f := range forms {
 		row := web.AppraisalListRow{Unit: f.UnitName, Phase: f.PhaseName, Status: string(f.Status), StatusKey: "assessment.status." + string(f.Status),
 			Progress: strconv.Itoa(f.Appraised) + "/" + strconv.Itoa(f.Leaves), Adjusted: f.Adjusted,
@@ -93,6 +99,7 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 			row.Href = appraisalPath(c.ID, f.ID)
 		}
 		row.ReplyHref, row.ReplyKey = replyLink(c.ID, &f.Assessment)
+		row.Reminded = reminded[[2]int64{f.PhaseID, f.UnitID}]
 		if assigned[f.ID] {
 			row.RecuseHref = paths.Recuse(c.ID, f.ID)
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5"
 
@@ -20,12 +21,12 @@ import (
 func (s *Server) phasesPage(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ReviewKind: "interim", Start: isoDay(c.PeriodStart), End: isoDay(c.PeriodEnd),
-		ReplyDays: strconv.Itoa(domain.DefaultReplyDays)})
+		ReplyDays: strconv.Itoa(domain.DefaultReplyDays), ReminderDays: reminderDaysText(domain.DefaultReminderDays)})
 }
 
 // phaseFields are the controls of the phase form, top to bottom.
 var phaseFields = []string{"name", "start", "end", "registration_deadline", "assessment_from", "assessment_to",
-	"appraisal_from", "appraisal_to", "reply_from", "reply_to", "reply_days", "review_kind", "review_date"}
+	"appraisal_from", "appraisal_to", "reply_from", "reply_to", "reply_days", "reminder_days", "review_kind", "review_date"}
 
 // renderPhases shows the phases and the phase form, with what was typed and
 // its problems after a refused submission.
@@ -79,7 +80,33 @@ func (s *Server) editPhase(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPhases(w, r, http.StatusOK, c, web.PhaseForm{ID: p.ID, Version: p.Version, Name: p.Name, Start: isoDay(p.Start), End: isoDay(p.End),
 		Registration: dayOrEmpty(p.RegistrationDeadline), AssessmentFrom: dayOrEmpty(p.AssessmentFrom), AssessmentTo: dayOrEmpty(p.AssessmentTo),
 		AppraisalFrom: dayOrEmpty(p.AppraisalFrom), AppraisalTo: dayOrEmpty(p.AppraisalTo), ReplyFrom: dayOrEmpty(p.ReplyFrom),
-		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate), ReplyDays: strconv.Itoa(p.ReplyDays)})
+		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate), ReplyDays: strconv.Itoa(p.ReplyDays),
+		ReminderDays: reminderDaysText(p.ReminderDays)})
+}
+
+// reminderDaysText writes a phase's reminder days as the form shows them:
+// "7, 3, 1".
+func reminderDaysText(days []int) string {
+	out := make([]string, len(days))
+	for i, d := range days {
+		out[i] = strconv.Itoa(d)
+	}
+	return strings.Join(out, ", ")
+}
+
+// parseReminderDays reads the reminder days as typed: whole numbers
+// separated by commas, semicolons or spaces; empty is no reminder. A word
+// that is not a number is refused (ok false) beside the field.
+func parseReminderDays(s string) (days []int, ok bool) {
+	days = []int{}
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+		n, err := strconv.Atoi(w)
+		if err != nil {
+			return nil, false
+		}
+		days = append(days, n)
+	}
+	return days, true
 }
 
 // addPhase adds a phase to a draft campaign, or (with {phaseID}) changes one.
@@ -97,7 +124,8 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		Registration: r.PostFormValue("registration_deadline"), AssessmentFrom: r.PostFormValue("assessment_from"),
 		AssessmentTo: r.PostFormValue("assessment_to"), AppraisalFrom: r.PostFormValue("appraisal_from"), AppraisalTo: r.PostFormValue("appraisal_to"),
 		ReplyFrom: r.PostFormValue("reply_from"), ReplyTo: r.PostFormValue("reply_to"), ReviewKind: r.PostFormValue("review_kind"),
-		Review: r.PostFormValue("review_date"), ReplyDays: strings.TrimSpace(r.PostFormValue("reply_days"))}
+		Review: r.PostFormValue("review_date"), ReplyDays: strings.TrimSpace(r.PostFormValue("reply_days")),
+		ReminderDays: strings.TrimSpace(r.PostFormValue("reminder_days"))}
 	required := func(field, v string) time.Time {
 		d, ok := domain.ParseDate(v)
 		if !ok {
@@ -133,6 +161,16 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		p.ReplyDays = n
 	default:
 		p.ReplyDays = -1 // refused by Validate beside the field
+	}
+	if !r.PostForm.Has("reminder_days") {
+		// As for the reply days: kept (the default for a new phase).
+		if existing != nil {
+			p.ReminderDays = existing.ReminderDays
+		}
+	} else if days, ok := parseReminderDays(f.ReminderDays); ok {
+		p.ReminderDays = days
+	} else {
+		p.ReminderDays = []int{0} // refused by Validate beside the field
 	}
 	if existing != nil {
 		p.ID, f.ID = existing.ID, existing.ID

@@ -370,6 +370,10 @@ func phaseViews(ctx context.Context, phases []domain.Phase) []web.PhaseView {
 		pv := web.PhaseView{Seq: p.Seq, Name: p.Name, Period: period(p.Start, p.End), Registration: span(nil, p.RegistrationDeadline),
 			Assessment: span(p.AssessmentFrom, p.AssessmentTo), Appraisal: span(p.AppraisalFrom, p.AppraisalTo),
 			Reply: span(p.ReplyFrom, p.ReplyTo), ReplyDays: p.ReplyDays, ReviewKey: "review." + string(p.ReviewKind)}
+		pv.Reminders = i18n.T(ctx, "phase.reminder_days.none")
+		if len(p.ReminderDays) > 0 {
+			pv.Reminders = i18n.T(ctx, "phase.reminder_days.short", reminderDaysText(p.ReminderDays))
+		}
 		if p.ReviewDate != nil {
 			pv.ReviewDate = i18n.Day(*p.ReviewDate)
 		}

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/paths"
+	"thidua/internal/postgres"
 	"thidua/web"
 )
 
@@ -40,6 +43,12 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	statusFilter, phaseFilter := q.Get("status"), q.Get("phase")
 	v := web.AssessmentsView{CampaignID: c.ID, Campaign: c.Title, Staff: staff, Filter: statusFilter}
+	var reminded map[[2]int64]string
+	if staff {
+		if reminded, err = s.remindedTexts(ctx, c.ID, postgres.DeadlineAssessment); err != nil {
+			return err
+		}
+	}
 	counts := map[string]int{}
 	for _, a := range forms {
 		state := s.dashboardState(a)
@@ -56,7 +65,7 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := web.DashboardRow{Href: paths.Assessment(c.ID, a.ID),
 			Unit: a.UnitName, Phase: a.PhaseName, Status: state, StatusKey: "assessment.status." + state,
-			Converted: a.Converted.String(), Progress: strconv.Itoa(a.Scored), Late: late}
+			Converted: a.Converted.String(), Progress: strconv.Itoa(a.Scored), Late: late, Reminded: reminded[[2]int64{a.PhaseID, a.UnitID}]}
 		if a.ID == 0 { // not started: nothing to open yet
 			row.Href, row.Converted, row.Progress = "", "", ""
 		}
@@ -97,4 +106,30 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, web.Assessments(s.chrome(r, i18n.T(ctx, "assessment.list")), v))
 	return nil
+}
+
+// remindedTexts says, per phase and unit of a campaign, which reminders of
+// a deadline went when: "Đã nhắc: 7 ngày (25/11), 3 ngày (29/11)".
+func (s *Server) remindedTexts(ctx context.Context, campaignID int64, deadline string) (map[[2]int64]string, error) {
+	reminders, err := s.db.Reminders(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	items := map[[2]int64][]string{}
+	var keys [][2]int64
+	for _, x := range reminders {
+		if x.Deadline != deadline {
+			continue
+		}
+		k := [2]int64{x.PhaseID, x.UnitID}
+		if items[k] == nil {
+			keys = append(keys, k)
+		}
+		items[k] = append(items[k], i18n.T(ctx, "reminder.item", x.DaysBefore, x.SentAt.In(i18n.Zone).Format("02/01")))
+	}
+	out := make(map[[2]int64]string, len(keys))
+	for _, k := range keys {
+		out[k] = i18n.T(ctx, "reminder.sent", strings.Join(items[k], ", "))
+	}
+	return out, nil
 }
