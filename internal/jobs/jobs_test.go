@@ -36,7 +36,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // several attempts.
 type fastRetry struct{}
 
-func (fastRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(500 * time.Millisecond) }
+func (fastRetry) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(500 * time.Millisecond)
+}
 
 func user(t *testing.T, db *postgres.DB, email, name string) int64 {
 	t.Helper()
