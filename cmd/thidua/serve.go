@@ -45,7 +45,16 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 	if err := cleanUp(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	runner, err := jobs.Start(context.WithoutCancel(ctx), jobs.Config{DB: db, Log: log, Mailer: &mail.Mailer{BaseURL: cfg.BaseURL, From: "thidua@" + cfg.BaseURL.Hostname()}})
+	key, err := mail.UnsubscribeKey(ctx, db)
+	if err != nil {
+		return err
+	}
+	if cfg.SMTP == nil {
+		log.Info("SMTP_HOST is not set: notification mails are kept in the outbox (/admin/outbox)")
+	} else {
+		log.Info("notification mails go through SMTP", "smtp", cfg.SMTP.Addr(), "tls", cfg.SMTP.TLS)
+	}
+	runner, err := jobs.Start(context.WithoutCancel(ctx), jobs.Config{DB: db, Log: log, Mailer: mail.New(cfg, key)})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -30,7 +31,26 @@ type Config struct {
 	MaxBodyBytes       int64
 	LogLevel           slog.Level
 	LogJSON            bool
+	// SMTP is the mail server notifications go through; nil when
+	// SMTP_HOST is empty: mails are then kept in the admin's outbox.
+	SMTP *SMTP
 }
+
+// SMTP is how the portal reaches its mail server.
+type SMTP struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+	// From is the sender, e.g. "Thi Đua <thidua@sonv.gov.vn>".
+	From *mail.Address
+	// TLS is "starttls", "tls" (implicit, usually port 465) or "none"
+	// (allowed only for a loopback host).
+	TLS string
+}
+
+// Addr is host:port.
+func (s *SMTP) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
 
 // Var documents one environment variable; README's table lists the same.
 type Var struct {
@@ -53,6 +73,12 @@ var Vars = []Var{
 	{"MAX_BODY_BYTES", "1048576", "largest form body accepted (uploads have their own limit)"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json", "json or text"},
+	{"SMTP_HOST", "", "mail server for notifications; when empty, mails are kept in the admin's outbox (/admin/outbox)"},
+	{"SMTP_PORT", "587", "mail server port (465 for SMTP_TLS=tls)"},
+	{"SMTP_USER", "", "user for AUTH PLAIN (only over TLS); empty: no authentication"},
+	{"SMTP_PASSWORD", "", "password of SMTP_USER"},
+	{"SMTP_FROM", "", "sender of the mails, e.g. Thi Đua <thidua@sonv.gov.vn> (required with SMTP_HOST)"},
+	{"SMTP_TLS", "starttls", "starttls, tls (implicit TLS) or none (only for a loopback SMTP_HOST)"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main).
@@ -134,6 +160,43 @@ func Load(getenv func(string) string) (*Config, error) {
 	case "text":
 	default:
 		bad("LOG_FORMAT", "must be json or text")
+	}
+	if host := get("SMTP_HOST"); host != "" {
+		sm := &SMTP{Host: host, User: getenv("SMTP_USER"), Password: getenv("SMTP_PASSWORD"), TLS: get("SMTP_TLS")}
+		if strings.ContainsAny(host, ":/ ") && net.ParseIP(host) == nil {
+			bad("SMTP_HOST", "must be a host name or address without a port (the port is SMTP_PORT)")
+		}
+		if sm.Port, err = strconv.Atoi(get("SMTP_PORT")); err != nil || sm.Port < 1 || sm.Port > 65535 {
+			bad("SMTP_PORT", "must be a port number (1-65535)")
+		}
+		if from := get("SMTP_FROM"); from == "" {
+			bad("SMTP_FROM", "is required with SMTP_HOST, e.g. Thi Đua <thidua@sonv.gov.vn>")
+		} else if a, err := mail.ParseAddress(from); err != nil {
+			bad("SMTP_FROM", "must be an address, e.g. Thi Đua <thidua@sonv.gov.vn> (%v)", err)
+		} else {
+			sm.From = a
+		}
+		switch sm.TLS {
+		case "starttls", "tls":
+		case "none":
+			if !isLoopback(host) {
+				bad("SMTP_TLS", "none is allowed only for a loopback SMTP_HOST: passwords and mails would cross the network in clear")
+			} else if sm.User != "" {
+				bad("SMTP_USER", "is set but SMTP_TLS is none: the password is sent only over TLS")
+			}
+		default:
+			bad("SMTP_TLS", "must be starttls, tls or none")
+		}
+		if sm.User != "" && sm.Password == "" {
+			bad("SMTP_PASSWORD", "is required with SMTP_USER")
+		}
+		c.SMTP = sm
+	} else {
+		for _, name := range []string{"SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM"} {
+			if strings.TrimSpace(getenv(name)) != "" {
+				bad(name, "is set but SMTP_HOST is empty: set SMTP_HOST too, or unset it")
+			}
+		}
 	}
 	if c.SessionSecure && c.BaseURL != nil && c.BaseURL.Scheme != "https" && !isLoopback(c.BaseURL.Hostname()) {
 		bad("SESSION_SECURE", "is on but BASE_URL is not https: browsers would drop the session cookie")

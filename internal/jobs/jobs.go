@@ -34,6 +34,9 @@ type Config struct {
 	// Poll is how often an idle runner looks for jobs besides the
 	// notifications PostgreSQL sends on insert (default: river's 1 s).
 	Poll time.Duration
+	// RetryPolicy schedules a failed job's next attempt (default: river's
+	// exponential backoff). Tests shorten it.
+	RetryPolicy river.ClientRetryPolicy
 }
 
 // Runner works jobs until stopped.
@@ -58,6 +61,7 @@ func Start(ctx context.Context, c Config) (*Runner, error) {
 		},
 		Workers:           workers,
 		FetchPollInterval: c.Poll,
+		RetryPolicy:       c.RetryPolicy,
 		JobTimeout:        2 * time.Minute,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(every),

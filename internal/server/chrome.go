@@ -26,6 +26,7 @@ var navigation = []navItem{
 	{href: "/holidays", key: "nav.holidays", roles: []domain.Role{domain.RoleStaff}},
 	{href: "/users", key: "nav.users", roles: []domain.Role{domain.RoleAdmin}},
 	{href: "/audit", key: "nav.audit", roles: []domain.Role{domain.RoleAdmin}},
+	{href: "/admin/outbox", key: "nav.outbox", roles: []domain.Role{domain.RoleAdmin}},
 	{href: "/account", key: "nav.account"},
 }
 

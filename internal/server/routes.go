@@ -46,6 +46,10 @@ func (s *Server) routes() http.Handler {
 	// Published award decisions: anyone reads a signed one (drafts 404).
 	r.Get("/public/decisions/{decisionID}", s.handle(s.publicDecision))
 	r.Get("/public/decisions/{decisionID}.pdf", s.handle(s.publicDecisionPDF))
+	// A mail's unsubscribe link: no sign-in, the signed token is the
+	// credential (unsubscribe.go; exempt from the cross-origin check).
+	r.Get("/unsubscribe/{token}", s.handle(s.unsubscribePage))
+	r.Post("/unsubscribe/{token}", s.handle(s.unsubscribe))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
@@ -58,6 +62,8 @@ func (s *Server) routes() http.Handler {
 		r.Post("/notifications/read", s.handle(s.readAllNotifications))
 		r.Get("/notifications/{notificationID}", s.handle(s.openNotification))
 		r.Post("/notifications/{notificationID}/read", s.handle(s.readNotification))
+		r.Get("/account/notifications", s.handle(s.notificationPrefsPage))
+		r.Post("/account/notifications", s.handle(s.saveNotificationPrefs))
 
 		r.Get("/units", s.handle(s.listUnits))
 		r.Get("/units/{unitID}", s.handle(s.showUnit))
@@ -357,6 +363,9 @@ func (s *Server) routes() http.Handler {
 			r.Post("/users/{userID}/password", s.handle(s.resetPassword))
 			r.Post("/users/{userID}/sessions/end", s.handle(s.endUserSessions))
 			r.Get("/audit", s.handle(s.auditLog))
+			// The notification mails (outbox.go, domain.CanReadOutbox).
+			r.Get("/admin/outbox", s.handle(s.outbox))
+			r.Get("/admin/outbox/{mailID}", s.handle(s.outboxMail))
 		})
 	})
 	return r
