@@ -48,8 +48,9 @@ func ParseToken(key []byte, token string) (userID int64, kind domain.Notificatio
 	if !found || len(token) > 200 {
 		return 0, "", false
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	sig, err2 := base64.RawURLEncoding.DecodeString(s)
+	// Strict: one spelling per token (no stray bits in the last character).
+	payload, err1 := base64.RawURLEncoding.Strict().DecodeString(p)
+	sig, err2 := base64.RawURLEncoding.Strict().DecodeString(s)
 	if err1 != nil || err2 != nil || !hmac.Equal(sig, sign(key, string(payload))) {
 		return 0, "", false
 	}

@@ -97,6 +97,11 @@ func TestUnsubscribeFromRealMail(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// The runner's own bookkeeping (leader, queues) would move the data
+	// fingerprint below: it stops once the mails are out.
+	if err := runner.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var link string
 	for _, m := range msgs {
 		if m.To[0] != fp.Email {
@@ -136,7 +141,11 @@ func TestUnsubscribeFromRealMail(t *testing.T) {
 	payload, sig, _ := strings.Cut(token, ".")
 	otherToken := thimail.Token(key, other.ID, domain.NotifyDeadlineReminder)
 	otherPayload, _, _ := strings.Cut(otherToken, ".")
-	for _, bad := range []string{payload + "." + sig[:len(sig)-1] + "A", otherPayload + "." + sig, payload, token + "x",
+	flip := map[byte]string{'A': "B"}[sig[10]]
+	if flip == "" {
+		flip = "A"
+	}
+	for _, bad := range []string{payload + "." + sig[:10] + flip + sig[11:], otherPayload + "." + sig, payload, token + "x",
 		thimail.Token([]byte(strings.Repeat("k", 32)), fp.ID, domain.NotifyFormReturned), "%ff%00"} {
 		before := fingerprint(t, a)
 		if resp := anon.post("/unsubscribe/"+bad, url.Values{"List-Unsubscribe": {"One-Click"}}); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusBadRequest {
