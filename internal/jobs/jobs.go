@@ -99,7 +99,7 @@ func (w *mailWorker) Work(ctx context.Context, job *river.Job[postgres.SendMailA
 type RemindArgs struct{}
 
 // Kind names the job for the queue.
-func (RemindArgs) Kind() string { return "reminders.send" }
+func (RemindArgs) Kind() string { return "send_reminders" }
 
 // InsertOpts makes the job unique while one waits or runs, so instances
 // and restarts never queue it twice at once.

@@ -19,7 +19,7 @@ type SendMailArgs struct {
 }
 
 // Kind names the job for the queue.
-func (SendMailArgs) Kind() string { return "mail.send" }
+func (SendMailArgs) Kind() string { return "send_mail" }
 
 // InsertOpts gives a mail job its retries: with river's default schedule
 // (the n-th retry n⁴ seconds after the one before) twelve attempts span
