@@ -123,7 +123,7 @@ func TestTwoPortalsSendEachMailOnce(t *testing.T) {
 		}
 	}
 	var workers int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'mail.send'`).Scan(&workers); err != nil {
+	if err := db.Pool.QueryRow(ctx, `SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'send_mail'`).Scan(&workers); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d mails, each sent once, worked by %d of the 2 portals", n, workers)

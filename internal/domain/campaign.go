@@ -215,6 +215,9 @@ type Phase struct {
 	// the units that have not submitted are reminded, largest first: nil
 	// is the default (DefaultReminderDays), empty is no reminder.
 	ReminderDays []int
+	// NominationTo is the last day the units may send their nominations of
+	// the phase; nil: while the campaign is announced.
+	NominationTo *time.Time
 	Version      int
 }
 
@@ -273,6 +276,9 @@ func (p *Phase) Validate(c *Campaign) error {
 	pair("assessment_to", p.AssessmentFrom, p.AssessmentTo)
 	pair("appraisal_to", p.AppraisalFrom, p.AppraisalTo)
 	pair("reply_to", p.ReplyFrom, p.ReplyTo)
+	if p.NominationTo != nil && (p.NominationTo.Before(p.Start) || p.NominationTo.After(p.End)) {
+		f.Add("nomination_to", "phase.nomination_to.outside")
+	}
 	if p.AssessmentTo != nil && p.AppraisalFrom != nil && p.AppraisalFrom.Before(*p.AssessmentTo) {
 		f.Add("appraisal_from", "phase.appraisal_before_assessment")
 	}

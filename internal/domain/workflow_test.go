@@ -268,3 +268,18 @@ func TestReplyUntilAfterAppraisal(t *testing.T) {
 		t.Errorf("2 working days after 29/04 over the holidays: %s", got.Format("02/01"))
 	}
 }
+
+func TestPhaseNominationDeadlineWithinThePhase(t *testing.T) {
+	c := &Campaign{PeriodStart: Day(2026, 1, 1), PeriodEnd: Day(2026, 12, 31)}
+	for _, tc := range []struct {
+		due  time.Time
+		good bool
+	}{{Day(2026, 6, 30), true}, {Day(2026, 3, 1), true}, {Day(2026, 2, 28), false}, {Day(2026, 7, 1), false}} {
+		d := tc.due
+		p := &Phase{Name: "Đợt 1", Start: Day(2026, 3, 1), End: Day(2026, 6, 30), ReviewKind: ReviewInterim, NominationTo: &d}
+		err := p.Validate(c)
+		if (err == nil) != tc.good {
+			t.Errorf("nomination deadline %s: %v", d.Format("02/01/2006"), err)
+		}
+	}
+}

@@ -185,7 +185,7 @@ func TestMailArrivesOnce(t *testing.T) {
 		t.Errorf("outbox %+v (%v)", mails, err)
 	}
 	var jobState string
-	if err := db.Pool.QueryRow(context.Background(), `SELECT state FROM river_job WHERE kind = 'mail.send'`).Scan(&jobState); err != nil || jobState != "completed" {
+	if err := db.Pool.QueryRow(context.Background(), `SELECT state FROM river_job WHERE kind = 'send_mail'`).Scan(&jobState); err != nil || jobState != "completed" {
 		t.Errorf("job %q (%v)", jobState, err)
 	}
 }
@@ -222,7 +222,7 @@ func TestRetriesUntilSMTPReturns(t *testing.T) {
 	// row says so: wait for it.
 	var jobErrors int
 	for deadline := time.Now().Add(time.Minute); jobErrors < 2; time.Sleep(100 * time.Millisecond) {
-		if err := db.Pool.QueryRow(ctx, `SELECT coalesce(cardinality(errors), 0) FROM river_job WHERE kind = 'mail.send'`).Scan(&jobErrors); err != nil {
+		if err := db.Pool.QueryRow(ctx, `SELECT coalesce(cardinality(errors), 0) FROM river_job WHERE kind = 'send_mail'`).Scan(&jobErrors); err != nil {
 			t.Fatal(err)
 		}
 		if time.Now().After(deadline) {
@@ -247,7 +247,7 @@ func TestLastAttemptFails(t *testing.T) {
 	u := user(t, db, "huong@tuphap.gov.vn", "Nguyễn Thị Hương")
 	ids := queue(t, db, u, 1)
 	ctx := context.Background()
-	if _, err := db.Pool.Exec(ctx, `UPDATE river_job SET max_attempts = 2 WHERE kind = 'mail.send'`); err != nil {
+	if _, err := db.Pool.Exec(ctx, `UPDATE river_job SET max_attempts = 2 WHERE kind = 'send_mail'`); err != nil {
 		t.Fatal(err)
 	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -300,6 +300,6 @@ func TestTwoRunnersSendEachOnce(t *testing.T) {
 		}
 	}
 	var sentBy int
-	_ = dbs[0].Pool.QueryRow(context.Background(), `SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'mail.send'`).Scan(&sentBy)
+	_ = dbs[0].Pool.QueryRow(context.Background(), `SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'send_mail'`).Scan(&sentBy)
 	t.Logf("%d mails worked by %d runners", n, sentBy)
 }

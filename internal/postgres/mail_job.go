@@ -26,7 +26,7 @@ func (db *DB) MailJobs(ctx context.Context, mailIDs []int64) (_ map[int64]MailJo
 		       CASE WHEN state IN ('available', 'scheduled', 'retryable') THEN scheduled_at END,
 		       attempt, max_attempts, coalesce(errors[cardinality(errors)]->>'error', '')
 		FROM river_job
-		WHERE kind = 'mail.send' AND (args->>'mail_id')::bigint = ANY ($1)`, mailIDs)
+		WHERE kind = $2 AND (args->>'mail_id')::bigint = ANY ($1)`, mailIDs, SendMailArgs{}.Kind())
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"thidua/internal/domain"
+	"thidua/internal/i18n"
 	"thidua/internal/paths"
 )
 
@@ -309,7 +310,15 @@ func (db *DB) SaveNomination(ctx context.Context, campaignID, id, unitID int64, 
 		}
 		if e.Submit && len(res.Conflicts) == 0 {
 			from := n.Status
-			if err := n.Submit(); err != nil {
+			var due *time.Time
+			if err := tx.QueryRow(ctx, `SELECT nomination_to FROM phases WHERE id = $1`, n.PhaseID).Scan(&due); err != nil {
+				return err
+			}
+			if due != nil && domain.DateOf(db.Now()).After(*due) {
+				// Past the phase's nomination deadline: the draft above stays
+				// saved, sending is refused.
+				res.SubmitRefused = domain.Errorf(domain.ECONFLICT, "nomination.deadline_passed", i18n.Day(*due))
+			} else if err := n.Submit(); err != nil {
 				res.SubmitRefused = err // the draft above stays saved
 			} else {
 				n.Reason = ""

@@ -12,12 +12,11 @@ import (
 	"thidua/internal/paths"
 )
 
-// The deadlines a unit is reminded of (reminders.deadline). Nominations
-// have no deadline of their own in the schema (a campaign takes them while
-// it is announced), so there is nothing to remind of there.
+// The deadlines a unit is reminded of (reminders.deadline).
 const (
 	DeadlineAssessment = "assessment" // the self-assessment: the phase's assessment_to, or the unit's extension
 	DeadlineReply      = "reply"      // the reply to the appraisal: the form's reply_until
+	DeadlineNomination = "nomination" // the nominations: the phase's nomination_to, while the unit has some unsent
 )
 
 // Reminder is one reminder a unit was sent: of which deadline, due when,
@@ -55,7 +54,9 @@ type dueReminder struct {
 //     one criterion (otherwise there is nothing to reply to) and whose reply
 //     is not sent, due on its reply_until; a reminder N days before counts
 //     only when the window opened earlier than that (the notice of the
-//     completed appraisal says the rest).
+//     completed appraisal says the rest);
+//   - the nominations of every unit with a nomination of the phase still in
+//     draft or returned, due on the phase's nomination_to.
 //
 // For each, the reminder is the smallest N of the phase's reminder_days
 // whose day has come (due_on − N ≤ today < due_on), unless a reminder of
@@ -88,6 +89,11 @@ const dueRemindersSQL = `
 			  AND (s.appraised_na IS DISTINCT FROM s.na OR NOT s.appraised_na
 				AND (s.appraised_points IS DISTINCT FROM s.points
 				     OR k.method IN ('tiers', 'target_share') AND s.appraised_measured IS DISTINCT FROM s.measured)))
+		UNION ALL
+		SELECT p.id, n.unit_id, 'nomination', p.nomination_to, NULL::date, p.reminder_days, c.id, c.title, p.name, NULL::bigint
+		FROM phases p JOIN campaigns c ON c.id = p.campaign_id
+		JOIN (SELECT DISTINCT phase_id, unit_id FROM nominations WHERE status IN ('draft', 'returned')) n ON n.phase_id = p.id
+		WHERE c.status = 'announced' AND p.nomination_to IS NOT NULL
 	), pick AS (
 		SELECT d.*, (SELECT min(n) FROM unnest(d.reminder_days) n
 			WHERE d.due_on - n <= $1 AND (d.opened IS NULL OR d.due_on - n > d.opened)) AS days_before
@@ -158,12 +164,18 @@ func (d dueReminder) notice(today time.Time) domain.NewNotification {
 		n.Message, n.Args = "notify.deadline_reminder.reply_tomorrow", []string{d.Title, d.PhaseName, due}
 	case d.Deadline == DeadlineReply:
 		n.Message, n.Args = "notify.deadline_reminder.reply", []string{strconv.Itoa(left), d.Title, d.PhaseName, due}
+	case d.Deadline == DeadlineNomination && left == 1:
+		n.Message, n.Args = "notify.deadline_reminder.nomination_tomorrow", []string{d.Title, d.PhaseName, due}
+	case d.Deadline == DeadlineNomination:
+		n.Message, n.Args = "notify.deadline_reminder.nomination", []string{strconv.Itoa(left), d.Title, d.PhaseName, due}
 	case left == 1:
 		n.Message, n.Args = "notify.deadline_reminder.assessment_tomorrow", []string{d.Title, d.PhaseName, due}
 	default:
 		n.Message, n.Args = "notify.deadline_reminder.assessment", []string{strconv.Itoa(left), d.Title, d.PhaseName, due}
 	}
 	switch {
+	case d.Deadline == DeadlineNomination:
+		n.Link = paths.Nominations(d.CampaignID)
 	case d.Deadline == DeadlineReply && d.FormID != nil:
 		n.Link = paths.AssessmentAction(d.CampaignID, *d.FormID, "reply")
 	case d.FormID != nil:

@@ -26,7 +26,7 @@ func (s *Server) phasesPage(w http.ResponseWriter, r *http.Request) error {
 
 // phaseFields are the controls of the phase form, top to bottom.
 var phaseFields = []string{"name", "start", "end", "registration_deadline", "assessment_from", "assessment_to",
-	"appraisal_from", "appraisal_to", "reply_from", "reply_to", "reply_days", "reminder_days", "review_kind", "review_date"}
+	"appraisal_from", "appraisal_to", "reply_from", "reply_to", "reply_days", "reminder_days", "nomination_to", "review_kind", "review_date"}
 
 // renderPhases shows the phases and the phase form, with what was typed and
 // its problems after a refused submission.
@@ -81,7 +81,7 @@ func (s *Server) editPhase(w http.ResponseWriter, r *http.Request) error {
 		Registration: dayOrEmpty(p.RegistrationDeadline), AssessmentFrom: dayOrEmpty(p.AssessmentFrom), AssessmentTo: dayOrEmpty(p.AssessmentTo),
 		AppraisalFrom: dayOrEmpty(p.AppraisalFrom), AppraisalTo: dayOrEmpty(p.AppraisalTo), ReplyFrom: dayOrEmpty(p.ReplyFrom),
 		ReplyTo: dayOrEmpty(p.ReplyTo), ReviewKind: string(p.ReviewKind), Review: dayOrEmpty(p.ReviewDate), ReplyDays: strconv.Itoa(p.ReplyDays),
-		ReminderDays: reminderDaysText(p.ReminderDays)})
+		ReminderDays: reminderDaysText(p.ReminderDays), NominationTo: dayOrEmpty(p.NominationTo)})
 }
 
 // reminderDaysText writes a phase's reminder days as the form shows them:
@@ -125,7 +125,7 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		AssessmentTo: r.PostFormValue("assessment_to"), AppraisalFrom: r.PostFormValue("appraisal_from"), AppraisalTo: r.PostFormValue("appraisal_to"),
 		ReplyFrom: r.PostFormValue("reply_from"), ReplyTo: r.PostFormValue("reply_to"), ReviewKind: r.PostFormValue("review_kind"),
 		Review: r.PostFormValue("review_date"), ReplyDays: strings.TrimSpace(r.PostFormValue("reply_days")),
-		ReminderDays: strings.TrimSpace(r.PostFormValue("reminder_days"))}
+		ReminderDays: strings.TrimSpace(r.PostFormValue("reminder_days")), NominationTo: r.PostFormValue("nomination_to")}
 	required := func(field, v string) time.Time {
 		d, ok := domain.ParseDate(v)
 		if !ok {
@@ -149,7 +149,12 @@ func (s *Server) addPhase(w http.ResponseWriter, r *http.Request) error {
 		AssessmentFrom:       optional("assessment_from", f.AssessmentFrom), AssessmentTo: optional("assessment_to", f.AssessmentTo),
 		AppraisalFrom: optional("appraisal_from", f.AppraisalFrom), AppraisalTo: optional("appraisal_to", f.AppraisalTo),
 		ReplyFrom: optional("reply_from", f.ReplyFrom), ReplyTo: optional("reply_to", f.ReplyTo),
-		ReviewKind: domain.ReviewKind(f.ReviewKind), ReviewDate: optional("review_date", f.Review)}
+		ReviewKind: domain.ReviewKind(f.ReviewKind), ReviewDate: optional("review_date", f.Review),
+		NominationTo: optional("nomination_to", f.NominationTo)}
+	if !r.PostForm.Has("nomination_to") && existing != nil {
+		// A client that does not know the field keeps the phase's.
+		p.NominationTo = existing.NominationTo
+	}
 	switch n, err := strconv.Atoi(f.ReplyDays); {
 	case !r.PostForm.Has("reply_days"):
 		// A client that does not know the field keeps what the phase has

@@ -377,6 +377,9 @@ func phaseViews(ctx context.Context, phases []domain.Phase) []web.PhaseView {
 		if p.ReviewDate != nil {
 			pv.ReviewDate = i18n.Day(*p.ReviewDate)
 		}
+		if p.NominationTo != nil {
+			pv.Nominations = i18n.T(ctx, "phase.nomination_to.short", i18n.Day(*p.NominationTo))
+		}
 		out = append(out, pv)
 	}
 	return out

@@ -140,7 +140,7 @@ func TestReturnNotifiesTheUnit(t *testing.T) {
 	leaves := domain.Leaves(nodes)
 	before := count(t, a, `SELECT count(*) FROM notifications`)
 	mailsBefore := count(t, a, `SELECT count(*) FROM mails`)
-	jobsBefore := count(t, a, `SELECT count(*) FROM river_job WHERE kind = 'mail.send'`)
+	jobsBefore := count(t, a, `SELECT count(*) FROM river_job WHERE kind = 'send_mail'`)
 
 	reasons := url.Values{
 		fmt.Sprintf("r_%d", leaves[1].ID): {"Thiếu quyết định ban hành kế hoạch"},
@@ -174,13 +174,13 @@ func TestReturnNotifiesTheUnit(t *testing.T) {
 		t.Errorf("%d mails for the focal point who chose none, want 0", got)
 	}
 	if got := count(t, a, `SELECT count(*) FROM river_job j JOIN mails m ON m.id = (j.args->>'mail_id')::bigint
-		JOIN notifications n ON n.id = m.notification_id WHERE j.kind = 'mail.send' AND n.kind = 'form_returned'`); got != 1 {
+		JOIN notifications n ON n.id = m.notification_id WHERE j.kind = 'send_mail' AND n.kind = 'form_returned'`); got != 1 {
 		t.Errorf("%d mail jobs for the return, want 1", got)
 	}
 	if got := count(t, a, `SELECT count(*) FROM mails`) - mailsBefore; got != 1 {
 		t.Errorf("the return queued %d mails, want 1", got)
 	}
-	if got := count(t, a, `SELECT count(*) FROM river_job WHERE kind = 'mail.send'`) - jobsBefore; got != 1 {
+	if got := count(t, a, `SELECT count(*) FROM river_job WHERE kind = 'send_mail'`) - jobsBefore; got != 1 {
 		t.Errorf("the return queued %d jobs, want 1", got)
 	}
 	for _, u := range []*domain.User{stranger, otherStaff, admin, staffUser, gone} {

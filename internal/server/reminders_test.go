@@ -226,7 +226,7 @@ func TestRemindersBeforeTheDeadline(t *testing.T) {
 	var notes, mails, jobs int
 	_ = a.db.Pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM notifications WHERE kind = 'deadline_reminder'),
 		(SELECT count(*) FROM mails m JOIN notifications n ON n.id = m.notification_id WHERE n.kind = 'deadline_reminder'),
-		(SELECT count(*) FROM river_job WHERE kind = 'mail.send')`).Scan(&notes, &mails, &jobs)
+		(SELECT count(*) FROM river_job WHERE kind = 'send_mail')`).Scan(&notes, &mails, &jobs)
 	if notes != 8 || mails != 8 || jobs < 8 { // B twice, C's two focal points three times each
 		t.Errorf("%d reminders, %d mails, %d mail jobs; want 8, 8, ≥ 8", notes, mails, jobs)
 	}
@@ -470,4 +470,96 @@ func (wk work) unitOf(t *testing.T, a *app, formID int64) int64 {
 		t.Fatal(err)
 	}
 	return unit
+}
+
+// TestNominationDeadline: a phase's nomination deadline reminds, 7 and 1
+// days before, only the units with a nomination not yet sent (linking to
+// their nominations), sending on the last day is taken, and after it the
+// portal refuses to send, keeping the draft.
+func TestNominationDeadline(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir()})
+	clock := &testClock{}
+	clock.set(time.Now())
+	a.db.Now = clock.now
+	nw := newNominationWork(t, a)
+	ctx := context.Background()
+	today := domain.DateOf(time.Now())
+	due := today.AddDate(0, 0, 5)
+	if _, err := a.db.Pool.Exec(ctx, `UPDATE phases SET nomination_to = $2, end_date = greatest(end_date, $2) WHERE id = $1`, nw.phase, due); err != nil {
+		t.Fatal(err)
+	}
+	resp := nw.nominate(t, nw.fp, nw.mine)
+	wantStatus(t, resp, http.StatusSeeOther)
+	page := resp.Header.Get("Location")
+	id := page[strings.LastIndex(page, "/")+1:]
+	doc := htmlOf(t, nw.fp.get(page))
+	parts := append(reportForm(t, doc, completeReport), field{key: "report_file", file: "bao-cao-ky.pdf", value: testPDF})
+	wantStatus(t, nw.fp.postParts(page, parts), http.StatusSeeOther)
+	var unit, otherFP int64
+	if err := a.db.Pool.QueryRow(ctx, `SELECT unit_id FROM nominations WHERE id = $1`, id).Scan(&unit); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.Pool.QueryRow(ctx, `SELECT id FROM users WHERE role = 'focal_point' AND unit_id = $1`, nw.otherUnit).Scan(&otherFP); err != nil {
+		t.Fatal(err)
+	}
+	run := func(at time.Time) int {
+		clock.set(at)
+		n, err := a.db.SendReminders(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nomCount(t, a, `SELECT count(*) FROM reminders WHERE deadline = 'nomination'`) + 0*n
+	}
+	if n := run(vnAt(today, 9)); n != 1 {
+		t.Errorf("%d nomination reminders five days before, want 1 (the 7-day one)", n)
+	}
+	if n := run(vnAt(today, 15)); n != 1 {
+		t.Errorf("%d nomination reminders after a second run the same day, want 1", n)
+	}
+	if n := run(vnAt(due.AddDate(0, 0, -1), 9)); n != 2 {
+		t.Errorf("%d nomination reminders the day before, want 2", n)
+	}
+	if got := remindedDays(t, a, unit, "nomination"); !slices.Equal(got, []int{7, 1}) {
+		t.Errorf("the unit was reminded %v days before, want [7 1]", got)
+	}
+	if got := remindedDays(t, a, nw.otherUnit, "nomination"); len(got) != 0 {
+		t.Errorf("a unit without an unsent nomination was reminded: %v", got)
+	}
+	if n := nomCount(t, a, `SELECT count(*) FROM notifications WHERE user_id = $1`, otherFP); n != 0 {
+		t.Errorf("the other unit's focal point got %d notifications", n)
+	}
+	var msg, link string
+	var args []string
+	if err := a.db.Pool.QueryRow(ctx, `SELECT message, args, link FROM notifications n JOIN users u ON u.id = n.user_id
+		WHERE u.unit_id = $1 AND n.kind = 'deadline_reminder' ORDER BY n.id DESC LIMIT 1`, unit).Scan(&msg, &args, &link); err != nil {
+		t.Fatal(err)
+	}
+	if msg != "notify.deadline_reminder.nomination_tomorrow" || link != nw.page+"/nominations" {
+		t.Errorf("the last reminder: %s %v → %s", msg, args, link)
+	}
+
+	// After the last day: refused, the draft kept; the phase's list says the deadline.
+	clock.set(vnAt(due.AddDate(0, 0, 1), 8))
+	doc = htmlOf(t, nw.fp.get(page))
+	resp = nw.fp.postParts(page+"/submit", reportForm(t, doc, map[string]string{"tasks": "Nhiệm vụ sửa sau hạn"}))
+	if resp.StatusCode != http.StatusConflict && resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("sending after the deadline: %d, want 409 or 422", resp.StatusCode)
+	}
+	if body := bodyOf(resp); !strings.Contains(body, "Đã hết hạn gửi hồ sơ đề nghị khen thưởng của đợt này (hạn cuối ngày "+due.Format("02/01/2006")+")") {
+		t.Error("the refusal does not say the deadline passed")
+	}
+	if st, tasks, _, _ := nominationStatus(t, a, id); st != "draft" || tasks != "Nhiệm vụ sửa sau hạn" {
+		t.Errorf("after the refused send: %s, tasks %q; want the draft saved", st, tasks)
+	}
+	// On the last day itself it is taken.
+	clock.set(vnAt(due, 23))
+	doc = htmlOf(t, nw.fp.get(page))
+	wantStatus(t, nw.fp.postParts(page+"/submit", reportForm(t, doc, nil)), http.StatusSeeOther)
+	if st, _, _, _ := nominationStatus(t, a, id); st != "submitted" {
+		t.Errorf("sent on the last day: %s, want submitted", st)
+	}
+	if !strings.Contains(bodyOf(nw.staff.get(nw.page+"/phases")), "Hạn gửi hồ sơ đề nghị: "+due.Format("02/01/2006")) {
+		t.Error("the phases page does not show the nomination deadline")
+	}
 }

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE phases DROP COLUMN nomination_to;
+
+COMMIT;
