@@ -6,6 +6,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -54,7 +55,7 @@ func Start(ctx context.Context, c Config) (*Runner, error) {
 		every = time.Hour
 	}
 	client, err := river.NewClient(riverpgxv5.New(c.DB.Pool), &river.Config{
-		Logger: c.Log,
+		Logger: slog.New(warnings{cmp.Or(c.Log, slog.Default()).Handler()}).With("component", "jobs"),
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 2},
 			"mail":             {MaxWorkers: 4},
@@ -120,3 +121,17 @@ func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[RemindArgs]) err
 	_, err := w.db.SendReminders(ctx)
 	return err
 }
+
+// warnings passes on river's log lines from warnings up: its informational
+// lines (job counts every few seconds) would drown the portal's own.
+type warnings struct{ slog.Handler }
+
+func (h warnings) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnings) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnings{h.Handler.WithAttrs(attrs)}
+}
+
+func (h warnings) WithGroup(name string) slog.Handler { return warnings{h.Handler.WithGroup(name)} }

@@ -193,12 +193,25 @@ func (db *DB) NotificationPrefs(ctx context.Context, userID int64) (_ map[domain
 // SetNotificationPref sets whether the user receives the kind by e-mail.
 func (db *DB) SetNotificationPref(ctx context.Context, userID int64, kind domain.NotificationKind, email bool) (err error) {
 	defer wrap(&err, "SetNotificationPref")
-	if !kind.Valid() {
-		return domain.Errorf(domain.EINVALID, "notifications.kind_unknown")
+	return db.SetNotificationPrefs(ctx, userID, map[domain.NotificationKind]bool{kind: email})
+}
+
+// SetNotificationPrefs sets, in one transaction, whether the user receives
+// each of the kinds by e-mail.
+func (db *DB) SetNotificationPrefs(ctx context.Context, userID int64, prefs map[domain.NotificationKind]bool) (err error) {
+	defer wrap(&err, "SetNotificationPrefs")
+	kinds := make([]string, 0, len(prefs))
+	emails := make([]bool, 0, len(prefs))
+	for k, v := range prefs {
+		if !k.Valid() {
+			return domain.Errorf(domain.EINVALID, "notifications.kind_unknown")
+		}
+		kinds, emails = append(kinds, string(k)), append(emails, v)
 	}
 	_, err = db.Pool.Exec(ctx, `
-		INSERT INTO notification_prefs (user_id, kind, email) VALUES ($1, $2, $3)
-		ON CONFLICT (user_id, kind) DO UPDATE SET email = excluded.email`, userID, string(kind), email)
+		INSERT INTO notification_prefs (user_id, kind, email)
+		SELECT $1, k, e FROM unnest($2::text[], $3::boolean[]) AS x (k, e)
+		ON CONFLICT (user_id, kind) DO UPDATE SET email = excluded.email`, userID, kinds, emails)
 	return err
 }
 

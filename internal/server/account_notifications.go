@@ -50,11 +50,12 @@ func (s *Server) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) e
 		}
 	}
 	u := userFrom(ctx)
+	prefs := make(map[domain.NotificationKind]bool, len(shown))
 	for _, k := range shown {
-		kind := domain.NotificationKind(k)
-		if err := s.db.SetNotificationPref(ctx, u.ID, kind, ticked[kind]); err != nil {
-			return err
-		}
+		prefs[domain.NotificationKind(k)] = ticked[domain.NotificationKind(k)]
+	}
+	if err := s.db.SetNotificationPrefs(ctx, u.ID, prefs); err != nil {
+		return err
 	}
 	s.flash(ctx, "prefs.saved")
 	http.Redirect(w, r, "/account/notifications", http.StatusSeeOther)
