@@ -231,7 +231,11 @@ func seedCurrent(ctx context.Context, db *postgres.DB, units map[string]int64, s
 		return 0, 0, err
 	}
 	from, to := today.AddDate(0, 0, -7), today.AddDate(0, 0, 14)
-	p := domain.Phase{CampaignID: id, Name: "Đợt 1", Start: start, End: end, AssessmentFrom: &from, AssessmentTo: &to, ReviewKind: domain.ReviewAnnual}
+	// Nominations due in six days: a unit with one not yet sent is reminded
+	// (7 days before) as soon as the portal runs.
+	nominationsDue := today.AddDate(0, 0, 6)
+	p := domain.Phase{CampaignID: id, Name: "Đợt 1", Start: start, End: end, AssessmentFrom: &from, AssessmentTo: &to, ReviewKind: domain.ReviewAnnual,
+		NominationTo: &nominationsDue}
 	if _, err := db.SavePhase(ctx, &p); err != nil {
 		return 0, 0, err
 	}
