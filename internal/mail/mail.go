@@ -24,6 +24,7 @@ import (
 	"thidua/internal/config"
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 )
 
@@ -115,7 +116,7 @@ func (x *Mailer) Compose(m *postgres.Mail) (subject, body string) {
 	fmt.Fprintf(&b, "\n%s\n%s\n", i18n.Translate(loc, "mail.open"), x.link(n.Link))
 	fmt.Fprintf(&b, "\n-- \n%s\n", i18n.Translate(loc, "mail.why"))
 	fmt.Fprintf(&b, "%s\n%s\n", i18n.Translate(loc, "mail.unsubscribe", i18n.Translate(loc, "notify.kind."+string(n.Kind))), x.UnsubscribeURL(m))
-	fmt.Fprintf(&b, "%s\n%s\n", i18n.Translate(loc, "mail.prefs"), x.link("/account/notifications"))
+	fmt.Fprintf(&b, "%s\n%s\n", i18n.Translate(loc, "mail.prefs"), x.link(paths.NotificationPrefs()))
 	return subject, b.String()
 }
 

@@ -14,3 +14,6 @@ func NotificationRead(notificationID int64) string { return Notification(notific
 
 // NotificationsReadAll marks every notification shown read (POST).
 func NotificationsReadAll() string { return Notifications() + "/read" }
+
+// NotificationPrefs is where a user chooses which kinds come by e-mail.
+func NotificationPrefs() string { return "/account/notifications" }

@@ -5,6 +5,7 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
+	"thidua/internal/paths"
 	"thidua/web"
 )
 
@@ -58,6 +59,6 @@ func (s *Server) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	s.flash(ctx, "prefs.saved")
-	http.Redirect(w, r, "/account/notifications", http.StatusSeeOther)
+	http.Redirect(w, r, paths.NotificationPrefs(), http.StatusSeeOther)
 	return nil
 }

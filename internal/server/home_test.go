@@ -39,7 +39,7 @@ func TestDashboardPerRole(t *testing.T) {
 		intro string
 		nav   []string
 	}{
-		domain.RoleAdmin:      {"quản trị tài khoản", []string{"/home", "/campaigns", "/units", "/people", "/councils", "/decisions", "/measures", "/holidays", "/users", "/audit", "/account"}},
+		domain.RoleAdmin:      {"quản trị tài khoản", []string{"/home", "/campaigns", "/units", "/people", "/councils", "/decisions", "/measures", "/holidays", "/users", "/audit", "/admin/outbox", "/account"}},
 		domain.RoleStaff:      {"tổ chức phong trào thi đua", []string{"/home", "/campaigns", "/units", "/people", "/councils", "/decisions", "/measures", "/holidays", "/account"}},
 		domain.RoleFocalPoint: {"đầu mối thi đua của đơn vị", []string{"/home", "/units", "/people", "/account"}},
 		domain.RoleLeader:     {"bỏ phiếu kín", []string{"/home", "/units", "/councils", "/decisions", "/account"}},
