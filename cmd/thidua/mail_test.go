@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-
 	"thidua/internal/domain"
 	"thidua/internal/mail/mailtest"
 	"thidua/internal/password"
@@ -47,30 +44,11 @@ func TestTwoPortalsSendEachMailOnce(t *testing.T) {
 	// The mails wait in the queue before either portal starts, so both
 	// compete for them from their first poll.
 	const n = 30
-	inserter, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{SkipUnknownJobCheck: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var params []river.InsertManyParams
 	for i := range n {
-		var id int64
-		if err := tx.QueryRow(ctx, `
-			WITH n AS (INSERT INTO notifications (user_id, kind, message, detail, link)
-			           VALUES ($1, 'form_returned', 'notify.kind.form_returned', $2, '/home') RETURNING id)
-			INSERT INTO mails (notification_id) SELECT id FROM n RETURNING id`, u.ID, fmt.Sprintf("Lý do %d", i)).Scan(&id); err != nil {
+		if _, err := db.Notify(ctx, domain.NewNotification{Kind: domain.NotifyFormReturned, Message: "notify.kind.form_returned",
+			Detail: fmt.Sprintf("Lý do %d", i), Link: "/home"}, []int64{u.ID}); err != nil {
 			t.Fatal(err)
 		}
-		params = append(params, river.InsertManyParams{Args: postgres.SendMailArgs{MailID: id}})
-	}
-	if _, err := inserter.InsertManyTx(ctx, tx, params); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
 	}
 
 	var portals []*portal

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 	"golang.org/x/text/unicode/norm"
 
@@ -54,35 +52,14 @@ func user(t *testing.T, db *postgres.DB, email, name string) int64 {
 // mails and mail jobs in one transaction, as an event does.
 func queue(t *testing.T, db *postgres.DB, userID int64, n int) []int64 {
 	t.Helper()
-	ctx := context.Background()
-	inserter, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{SkipUnknownJobCheck: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
 	var ids []int64
-	var params []river.InsertManyParams
 	for i := range n {
-		var id int64
-		err := tx.QueryRow(ctx, `
-			WITH n AS (INSERT INTO notifications (user_id, kind, message, detail, link)
-			           VALUES ($1, 'form_returned', 'notify.kind.form_returned', $2, '/campaigns/3/assessments/8') RETURNING id)
-			INSERT INTO mails (notification_id) SELECT id FROM n RETURNING id`, userID, fmt.Sprintf("Thiếu minh chứng tiêu chí 2.%d", i+1)).Scan(&id)
-		if err != nil {
-			t.Fatal(err)
+		mails, err := db.Notify(context.Background(), domain.NewNotification{Kind: domain.NotifyFormReturned, Message: "notify.kind.form_returned",
+			Detail: fmt.Sprintf("Thiếu minh chứng tiêu chí 2.%d", i+1), Link: "/campaigns/3/assessments/8"}, []int64{userID})
+		if err != nil || len(mails) != 1 {
+			t.Fatalf("queueing a mail: %v (%d mails)", err, len(mails))
 		}
-		ids = append(ids, id)
-		params = append(params, river.InsertManyParams{Args: postgres.SendMailArgs{MailID: id}})
-	}
-	if _, err := inserter.InsertManyTx(ctx, tx, params); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
+		ids = append(ids, mails[0])
 	}
 	return ids
 }

@@ -33,8 +33,26 @@ func (SendMailArgs) InsertOpts() river.InsertOpts {
 // mail of those who receive this kind by e-mail: the notification, its mail
 // and the job commit or roll back with the event.
 func (db *DB) notify(ctx context.Context, tx pgx.Tx, n domain.NewNotification, userIDs []int64) error {
+	_, err := db.notifyMails(ctx, tx, n, userIDs)
+	return err
+}
+
+// Notify writes the notice for the users in a transaction of its own,
+// exactly as an event does, and returns the mails it queued: for what
+// notifies outside a store operation, and for the tests of delivery.
+func (db *DB) Notify(ctx context.Context, n domain.NewNotification, userIDs []int64) (mailIDs []int64, err error) {
+	defer wrap(&err, "Notify")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		mailIDs, err = db.notifyMails(ctx, tx, n, userIDs)
+		return err
+	})
+	return mailIDs, err
+}
+
+// notifyMails is notify, returning the mails it queued.
+func (db *DB) notifyMails(ctx context.Context, tx pgx.Tx, n domain.NewNotification, userIDs []int64) ([]int64, error) {
 	if !n.Kind.Valid() {
-		return errors.New("notify: unknown kind " + string(n.Kind))
+		return nil, errors.New("notify: unknown kind " + string(n.Kind))
 	}
 	ids := slices.Clone(userIDs)
 	slices.Sort(ids)
@@ -43,7 +61,7 @@ func (db *DB) notify(ctx context.Context, tx pgx.Tx, n domain.NewNotification, u
 		ids = slices.DeleteFunc(ids, func(id int64) bool { return id == actor })
 	}
 	if len(ids) == 0 {
-		return nil
+		return nil, nil
 	}
 	args := n.Args
 	if args == nil {
@@ -61,21 +79,20 @@ func (db *DB) notify(ctx context.Context, tx pgx.Tx, n domain.NewNotification, u
 		WHERE NOT EXISTS (SELECT 1 FROM notification_prefs p WHERE p.user_id = ins.user_id AND p.kind = $2 AND NOT p.email)
 		RETURNING id`, ids, string(n.Kind), n.Message, args, n.Detail, n.Link)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	mailIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return err
-	}
-	if len(mailIDs) == 0 {
-		return nil
+	if err != nil || len(mailIDs) == 0 {
+		return nil, err
 	}
 	params := make([]river.InsertManyParams, len(mailIDs))
 	for i, id := range mailIDs {
 		params[i] = river.InsertManyParams{Args: SendMailArgs{MailID: id}}
 	}
-	_, err = db.jobs.InsertManyTx(ctx, tx, params)
-	return err
+	if _, err := db.jobs.InsertManyTx(ctx, tx, params); err != nil {
+		return nil, err
+	}
+	return mailIDs, nil
 }
 
 // focalPointsOf returns the active focal points of the units.

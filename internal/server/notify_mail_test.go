@@ -13,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-
 	"thidua/internal/config"
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
@@ -30,31 +27,12 @@ import (
 // mail's ID.
 func queueMail(t *testing.T, db *postgres.DB, userID int64, kind domain.NotificationKind, detail string) int64 {
 	t.Helper()
-	ctx := context.Background()
-	inserter, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{SkipUnknownJobCheck: true})
-	if err != nil {
-		t.Fatal(err)
+	mails, err := db.Notify(context.Background(), domain.NewNotification{Kind: kind, Message: "notify.kind." + string(kind),
+		Detail: detail, Link: "/home"}, []int64{userID})
+	if err != nil || len(mails) != 1 {
+		t.Fatalf("queueing a mail: %v (%d mails)", err, len(mails))
 	}
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	var id int64
-	err = tx.QueryRow(ctx, `
-		WITH n AS (INSERT INTO notifications (user_id, kind, message, detail, link)
-		           VALUES ($1, $2, 'notify.kind.' || $2, $3, '/home') RETURNING id)
-		INSERT INTO mails (notification_id) SELECT id FROM n RETURNING id`, userID, string(kind), detail).Scan(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := inserter.InsertTx(ctx, tx, postgres.SendMailArgs{MailID: id}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return mails[0]
 }
 
 func prefsOf(t *testing.T, a *app, userID int64) map[domain.NotificationKind]bool {
