@@ -559,7 +559,16 @@ func TestNominationDeadline(t *testing.T) {
 	if st, _, _, _ := nominationStatus(t, a, id); st != "submitted" {
 		t.Errorf("sent on the last day: %s, want submitted", st)
 	}
-	if !strings.Contains(bodyOf(nw.staff.get(nw.page+"/phases")), "Hạn gửi hồ sơ đề nghị: "+due.Format("02/01/2006")) {
+	phases := bodyOf(nw.staff.get(nw.page + "/phases"))
+	if !strings.Contains(phases, "Hạn gửi hồ sơ đề nghị: "+due.Format("02/01/2006")) {
 		t.Error("the phases page does not show the nomination deadline")
+	}
+	// The phases page is about phases and awards: it used to add a criteria
+	// card saying the campaign had none, although it has a scored set.
+	if strings.Contains(phases, "Phong trào không có bộ tiêu chí chấm điểm") {
+		t.Error("the phases page says the campaign has no criteria")
+	}
+	if campaign := bodyOf(nw.staff.get(nw.page)); !strings.Contains(campaign, `id="criteria"`) || strings.Contains(campaign, "Phong trào không có bộ tiêu chí chấm điểm") {
+		t.Error("the campaign page does not list its criteria sets")
 	}
 }
