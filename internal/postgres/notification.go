@@ -150,13 +150,6 @@ func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, 
 	})
 }
 
-// UnreadNotifications counts the user's unread notifications.
-func (db *DB) UnreadNotifications(ctx context.Context, userID int64) (n int, err error) {
-	defer wrap(&err, "UnreadNotifications")
-	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, userID).Scan(&n)
-	return n, err
-}
-
 // ReadNotification marks one of the user's notifications read and returns
 // it (to follow its link). Another user's notification is not found.
 func (db *DB) ReadNotification(ctx context.Context, userID, id int64) (_ *domain.Notification, err error) {
@@ -360,8 +353,15 @@ func (db *DB) MailCounts(ctx context.Context) (_ map[domain.MailState]int, err e
 func (db *DB) Secret(ctx context.Context, name string, fresh []byte) (_ []byte, err error) {
 	defer wrap(&err, "Secret")
 	var v []byte
-	err = db.Pool.QueryRow(ctx, `
-		WITH ins AS (INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING value)
-		SELECT value FROM ins UNION ALL SELECT value FROM app_secrets WHERE name = $1 LIMIT 1`, name, fresh).Scan(&v)
+	// Two instances starting at once: the one whose insert waited on the
+	// other's finds nothing in its statement's snapshot, and reads again.
+	for range 2 {
+		err = db.Pool.QueryRow(ctx, `
+			WITH ins AS (INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING value)
+			SELECT value FROM ins UNION ALL SELECT value FROM app_secrets WHERE name = $1 LIMIT 1`, name, fresh).Scan(&v)
+		if !errors.Is(err, pgx.ErrNoRows) {
+			break
+		}
+	}
 	return v, err
 }

@@ -27,11 +27,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unread, err := s.db.UnreadNotifications(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	v := web.InboxView{UnreadOnly: unreadOnly, Unread: unread, ReadAllAction: paths.NotificationsReadAll()}
+	// The unread count was read with this request's session.
+	v := web.InboxView{UnreadOnly: unreadOnly, Unread: u.Unread, ReadAllAction: paths.NotificationsReadAll()}
 	if len(list) > inboxPageSize {
 		list = list[:inboxPageSize]
 		q := url.Values{"before": {strconv.FormatInt(list[len(list)-1].ID, 10)}}
@@ -55,11 +52,6 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	c := s.chrome(r, i18n.T(ctx, "inbox.title"))
-	// The page reads the count itself: the header's was read with the
-	// session, before a notification was opened in another tab.
-	if c.User != nil {
-		c.User.Unread = unread
-	}
 	s.render(w, r, http.StatusOK, web.Inbox(c, v))
 	return nil
 }
