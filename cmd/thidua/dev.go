@@ -11,7 +11,6 @@ import (
 	"thidua/internal/pgcluster"
 	"thidua/internal/postgres"
 	"thidua/internal/seed"
-	"thidua/internal/storage"
 )
 
 // runDev is the embedded default: with no DATABASE_URL it runs a private
@@ -59,7 +58,11 @@ func runDev(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	logins, seeded, err := seed.Demo(ctx, db, seed.WithEvidence(&storage.Local{Dir: cfg.EvidenceDir}))
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	logins, seeded, err := seed.Demo(ctx, db, seed.WithEvidence(store))
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}

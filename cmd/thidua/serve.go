@@ -42,7 +42,11 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 	} else if n > 0 {
 		log.Warn("imports interrupted by the last stop marked failed (nothing of them was written)", "jobs", n)
 	}
-	if err := cleanUp(ctx, cfg, db, log); err != nil {
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := cleanUp(ctx, store, db, log); err != nil {
 		return err
 	}
 	key, err := mail.UnsubscribeKey(ctx, db)
@@ -65,7 +69,7 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 			log.Error("stopping the job runner", "err", err)
 		}
 	}()
-	srv := server.New(cfg, db, log)
+	srv := server.New(cfg, db, store, log)
 	defer srv.Close()
 	hs := &http.Server{
 		Handler:           srv,
@@ -104,14 +108,11 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 	return nil
 }
 
-// cleanUp runs at start: files left by a stopped process go. Uploads cut off
-// mid-way are removed from the store's temporary directory, stored files no
-// row points to are swept, and import files of ended jobs are deleted.
-func cleanUp(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.Logger) error {
-	store := &storage.Local{Dir: cfg.EvidenceDir}
-	if err := store.CleanTemp(); err != nil {
-		return err
-	}
+// cleanUp runs at start: files left by a stopped process go, once they are
+// a day old (another instance may be receiving them now): uploads cut off
+// mid-way and stored files no row points to. Import files of ended jobs
+// are deleted.
+func cleanUp(ctx context.Context, store storage.Store, db *postgres.DB, log *slog.Logger) error {
 	hashes, err := db.EvidenceHashes(ctx)
 	if err != nil {
 		return err
@@ -120,7 +121,7 @@ func cleanUp(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog
 	for _, h := range hashes {
 		referenced[h] = true
 	}
-	n, err := store.Sweep(referenced, 10*time.Minute)
+	swept, err := store.Sweep(ctx, func(sum string) bool { return referenced[sum] }, time.Now().Add(-24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -131,8 +132,8 @@ func cleanUp(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog
 	for _, f := range files {
 		_ = os.Remove(f)
 	}
-	if n > 0 || len(files) > 0 {
-		log.Info("start-up clean-up", "orphan_files", n, "import_files", len(files))
+	if swept != (storage.Swept{}) || len(files) > 0 {
+		log.Info("start-up clean-up", "temp_files", swept.Temp, "orphan_files", swept.Orphans, "import_files", len(files))
 	}
 	return nil
 }

@@ -15,7 +15,6 @@ import (
 	"thidua/internal/password"
 	"thidua/internal/postgres"
 	"thidua/internal/seed"
-	"thidua/internal/storage"
 )
 
 func runMigrate(ctx context.Context, cfg *config.Config, args []string, stdout io.Writer) error {
@@ -144,7 +143,11 @@ func runSeed(ctx context.Context, cfg *config.Config, args []string, stdout io.W
 		return err
 	}
 	defer db.Close()
-	logins, seeded, err := seed.Demo(ctx, db, seed.WithEvidence(&storage.Local{Dir: cfg.EvidenceDir}))
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	logins, seeded, err := seed.Demo(ctx, db, seed.WithEvidence(store))
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,7 @@ import (
 	"thidua/internal/config"
 	"thidua/internal/postgres"
 	"thidua/internal/server"
+	"thidua/internal/storage"
 )
 
 // The child process serves the portal and the references; the harness
@@ -180,7 +181,7 @@ func ServeChild(dbURL, dir string, portBase int) error {
 	}
 	defer logFile.Close()
 	log := slog.New(slog.NewJSONHandler(logFile, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	portal := server.New(cfg, db, log)
+	portal := server.New(cfg, db, &storage.Local{Dir: cfg.EvidenceDir}, log)
 	defer portal.Close()
 
 	var peak peakSampler

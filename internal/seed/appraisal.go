@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -33,9 +34,9 @@ func demoPDF(unit string) string {
 // criterion of the form that requires evidence.
 func attachEvidence(ctx context.Context, db *postgres.DB, store storage.Store, formID, setID int64, unit string) error {
 	var contentType string
-	sum, size, err := store.Put(strings.NewReader(demoPDF(unit)), 1<<20, func(path string) error {
+	sum, size, err := store.Put(ctx, strings.NewReader(demoPDF(unit)), 1<<20, func(f io.ReaderAt, size int64) error {
 		var err error
-		contentType, err = storage.SniffEvidence(path)
+		contentType, err = storage.SniffEvidence(f, size)
 		return err
 	})
 	if err != nil {

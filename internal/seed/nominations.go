@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strings"
 
 	"thidua/internal/domain"
@@ -82,7 +83,7 @@ func seedNominations(ctx context.Context, db *postgres.DB, store storage.Store, 
 				name string
 				dst  **postgres.EvidenceFile
 			}{{"bao-cao-thanh-tich-ky.pdf", &edit.ReportFile}, {"bien-ban-binh-xet.pdf", &edit.VoteFile}} {
-				ef, err := demoFile(store, f.name, person.FullName)
+				ef, err := demoFile(ctx, store, f.name, person.FullName)
 				if err != nil {
 					return err
 				}
@@ -118,12 +119,12 @@ func seedNominations(ctx context.Context, db *postgres.DB, store storage.Store, 
 }
 
 // demoFile stores a short PDF for a demo nomination.
-func demoFile(store storage.Store, name, person string) (*postgres.EvidenceFile, error) {
+func demoFile(ctx context.Context, store storage.Store, name, person string) (*postgres.EvidenceFile, error) {
 	var contentType string
 	body := strings.Replace(demoPDF(strings.TrimSuffix(name, ".pdf")), "\n%%EOF", "\n% "+domain.SearchKey(person)+"\n%%EOF", 1)
-	sum, size, err := store.Put(strings.NewReader(body), 1<<20, func(path string) error {
+	sum, size, err := store.Put(ctx, strings.NewReader(body), 1<<20, func(f io.ReaderAt, size int64) error {
 		var err error
-		contentType, err = storage.SniffEvidence(path)
+		contentType, err = storage.SniffEvidence(f, size)
 		return err
 	})
 	if err != nil {

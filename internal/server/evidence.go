@@ -142,9 +142,9 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		}
 		typed := part.FileName()
 		var contentType string
-		sum, size, err := s.store.Put(part, s.cfg.MaxUploadBytes, func(path string) error {
+		sum, size, err := s.store.Put(ctx, part, s.cfg.MaxUploadBytes, func(f io.ReaderAt, size int64) error {
 			var err error
-			contentType, err = storage.SniffEvidence(path)
+			contentType, err = storage.SniffEvidence(f, size)
 			return err
 		})
 		switch {
@@ -231,7 +231,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 			return domain.Errorf(domain.ENOTFOUND, "evidence.not_found")
 		}
 	}
-	rc, err := s.store.Open(f.SHA256)
+	rc, err := s.store.Open(ctx, f.SHA256)
 	if err != nil {
 		return err
 	}

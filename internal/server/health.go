@@ -40,7 +40,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		ok = st.Current()
 	}
 	report["evidence_store"] = "ok"
-	if err := s.store.Writable(); err != nil {
+	if err := s.store.Writable(ctx); err != nil {
 		if errors.Is(err, storage.ErrNoSpace) {
 			report["evidence_store"] = "full"
 			report["degraded"] = true

@@ -19,6 +19,7 @@ import (
 	"thidua/internal/password"
 	"thidua/internal/pgtest"
 	"thidua/internal/postgres"
+	"thidua/internal/storage"
 )
 
 // testPassword is the password of every user made by the helpers.
@@ -61,7 +62,7 @@ func newAppWithDB(t *testing.T, db *postgres.DB, env map[string]string) *app {
 	}
 	a.cfg = cfg
 	log := slog.New(slog.NewTextHandler(a.logs, nil))
-	a.srv = New(cfg, db, log)
+	a.srv = New(cfg, db, &storage.Local{Dir: cfg.EvidenceDir}, log)
 	a.slept = make(chan time.Duration, 1000)
 	a.srv.sleep = func(_ context.Context, d time.Duration) error {
 		select {

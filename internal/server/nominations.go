@@ -322,9 +322,9 @@ func (s *Server) readNominationForm(w http.ResponseWriter, r *http.Request) (*no
 		case name == "report_file" || name == "vote_file":
 			typed := part.FileName()
 			var contentType string
-			sum, size, err := s.store.Put(part, s.cfg.MaxUploadBytes, func(path string) error {
+			sum, size, err := s.store.Put(ctx, part, s.cfg.MaxUploadBytes, func(f io.ReaderAt, size int64) error {
 				var err error
-				contentType, err = storage.SniffEvidence(path)
+				contentType, err = storage.SniffEvidence(f, size)
 				return err
 			})
 			switch {

@@ -106,7 +106,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error 
 		if n < 5 || !bytes.Equal(head, []byte("%PDF-")) {
 			return domain.Errorf(domain.EUNSUPPORTED, "attachment.not_pdf")
 		}
-		sum, size, err := s.store.Put(io.MultiReader(bytes.NewReader(head), part), s.cfg.MaxUploadBytes, nil)
+		sum, size, err := s.store.Put(ctx, io.MultiReader(bytes.NewReader(head), part), s.cfg.MaxUploadBytes, nil)
 		if errors.Is(err, storage.ErrTooLarge) {
 			return domain.Errorf(domain.ETOOLARGE, "error.too_large")
 		}
@@ -139,7 +139,7 @@ func (s *Server) downloadAttachment(public bool) handlerFunc {
 		if a.CampaignID != c.ID {
 			return domain.Errorf(domain.ENOTFOUND, "attachment.not_found")
 		}
-		f, err := s.store.Open(a.SHA256)
+		f, err := s.store.Open(r.Context(), a.SHA256)
 		if err != nil {
 			return err
 		}

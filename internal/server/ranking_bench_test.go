@@ -23,6 +23,7 @@ import (
 	"thidua/internal/password"
 	"thidua/internal/pgtest"
 	"thidua/internal/postgres"
+	"thidua/internal/storage"
 )
 
 // rankingBench is a portal over a database holding campaigns of units ×
@@ -191,7 +192,7 @@ func newRankingBench(b *testing.B, n, campaigns int) *rankingBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := New(cfg, db, &storage.Local{Dir: cfg.EvidenceDir}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	b.Cleanup(srv.Close)
 	ts.Config.Handler = srv
 	rb.ts = ts

@@ -38,8 +38,8 @@ type Server struct {
 }
 
 // New builds the server and its routes.
-func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
-	s := &Server{cfg: cfg, db: db, log: log}
+func New(cfg *config.Config, db *postgres.DB, store storage.Store, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg, db: db, store: store, log: log}
 	s.bg, s.stopBg = context.WithCancel(context.Background())
 	// A signed-in GET does not write: the stored idle deadline is pushed
 	// forward at most once a minute (see postgres.SessionStore), or once a
@@ -47,7 +47,6 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger) *Server {
 	// timeout never expires an active session between two writes.
 	s.sessStore = postgres.NewSessionStore(db, min(time.Minute, cfg.SessionIdleTimeout/4), 10*time.Minute, log)
 	s.sessStore.UserOf = sessionUserID
-	s.store = &storage.Local{Dir: cfg.EvidenceDir}
 	sm := scs.New()
 	sm.Store = s.sessStore
 	sm.Codec = stableCodec{}

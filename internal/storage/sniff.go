@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -54,49 +55,30 @@ const (
 // SniffEvidence decides a file's type by its content and checks ZIP-based
 // documents for decompression bombs. It returns the content type;
 // ErrEmpty for a file of zero bytes, ErrUnsupported for any other type.
-func SniffEvidence(path string) (string, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return "", err
-	}
-	if fi.Size() == 0 {
+// It reads r at its offsets only, so a store's check can hand it the
+// upload in place (a local file, an object read by ranges).
+func SniffEvidence(r io.ReaderAt, size int64) (string, error) {
+	if size == 0 {
 		return "", ErrEmpty
 	}
-	m, err := mimetype.DetectFile(path)
+	m, err := mimetype.DetectReader(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return "", err
 	}
-	ct := m.String()
-	if i := len(ct); i > 0 {
-		for j := 0; j < len(ct); j++ {
-			if ct[j] == ';' {
-				ct = ct[:j]
-				break
-			}
-		}
-	}
+	ct, _, _ := strings.Cut(m.String(), ";")
 	if !EvidenceTypes[ct] {
 		return "", ErrUnsupported
 	}
 	if zipBased[ct] {
-		if err := checkZip(path); err != nil {
+		if err := checkZip(r, size); err != nil {
 			return "", err
 		}
 	}
 	return ct, nil
 }
 
-func checkZip(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	zr, err := zip.NewReader(f, fi.Size())
+func checkZip(r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return ErrUnsupported
 	}
@@ -131,4 +113,15 @@ func checkZip(path string) error {
 // limits evidence files have: ErrBomb when it would unpack far beyond its
 // size, ErrUnsupported when it is not a readable archive. It inflates the
 // entries once, up to the limits, without writing anything.
-func CheckArchive(path string) error { return checkZip(path) }
+func CheckArchive(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return checkZip(f, fi.Size())
+}

@@ -5,6 +5,7 @@
 package storage
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,20 +17,44 @@ import (
 	"time"
 )
 
-// Store is where files live. The local file system is the default; the
-// interface leaves room for an S3-compatible store.
+// Store is where files live: the local file system (Local, the default)
+// or an S3-compatible object store (S3). Both keep the same promises: an
+// upload is streamed with flat memory while its SHA-256 is computed; it is
+// checked before it is kept; content is stored once, under its hash; and
+// nothing half-written is ever visible under a hash.
 type Store interface {
 	// Put streams r into the store, keeping at most limit bytes; it returns
 	// the content's SHA-256 and size. ErrTooLarge when r is longer. check,
-	// when not nil, inspects the complete temporary file before it is kept:
-	// an error from it stores nothing.
-	Put(r io.Reader, limit int64, check func(path string) error) (sum string, size int64, err error)
-	// Open returns the content with the given SHA-256.
-	Open(sum string) (io.ReadSeekCloser, error)
+	// when not nil, inspects the complete content before it is kept (for
+	// sniffing and ZIP checks): an error from it stores nothing.
+	Put(ctx context.Context, r io.Reader, limit int64, check func(f io.ReaderAt, size int64) error) (sum string, size int64, err error)
+	// Open returns the content with the given SHA-256, ErrNotFound when
+	// there is none. It seeks (range requests) and closes.
+	Open(ctx context.Context, sum string) (io.ReadSeekCloser, error)
+	// Delete removes the content with the given SHA-256 (the import file
+	// of an ended job); removing content that is not there is no error.
+	Delete(ctx context.Context, sum string) error
+	// Walk calls fn for every stored content, in no set order (backups).
+	Walk(ctx context.Context, fn func(sum string, size int64) error) error
+	// Sweep removes temporary uploads started before cutoff (left by a
+	// process that stopped mid-upload) and stored content last written
+	// before cutoff that keep does not claim (left by a process stopped
+	// between storing a file and committing its row). Uploads in flight
+	// and content stored after cutoff are never touched, so instances can
+	// sweep while others upload.
+	Sweep(ctx context.Context, keep func(sum string) bool, cutoff time.Time) (Swept, error)
 	// Writable reports whether the store takes files now: nil, or an
 	// *Error (ErrNoSpace when its disk is full). It is cheap enough for a
 	// readiness probe.
-	Writable() error
+	Writable(ctx context.Context) error
+	// String names the store for logs: its directory or bucket.
+	String() string
+}
+
+// Swept counts what a Sweep removed.
+type Swept struct {
+	Temp    int // temporary uploads abandoned mid-way
+	Orphans int // stored content no record points to
 }
 
 // ErrTooLarge means the content passed the limit; nothing was stored.
@@ -105,8 +130,11 @@ func (l *Local) path(sum string) string {
 	return filepath.Join(l.Dir, sum[:2], sum[2:4], sum)
 }
 
+// String implements Store.
+func (l *Local) String() string { return l.Dir }
+
 // Put implements Store.
-func (l *Local) Put(r io.Reader, limit int64, check func(path string) error) (string, int64, error) {
+func (l *Local) Put(ctx context.Context, r io.Reader, limit int64, check func(f io.ReaderAt, size int64) error) (string, int64, error) {
 	tmpDir := filepath.Join(l.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
 		return "", 0, l.fail("create directory", err)
@@ -123,7 +151,7 @@ func (l *Local) Put(r io.Reader, limit int64, check func(path string) error) (st
 		}
 	}()
 	// The temporary file is created before the first byte arrives, so a
-	// process killed mid-upload leaves it for CleanTemp at the next start.
+	// process killed mid-upload leaves it for a later Sweep.
 	h := sha256.New()
 	out := &writeErr{w: l.writer(f)}
 	n, err := io.Copy(io.MultiWriter(out, h), io.LimitReader(r, limit+1))
@@ -139,25 +167,26 @@ func (l *Local) Put(r io.Reader, limit int64, check func(path string) error) (st
 	if err := f.Sync(); err != nil {
 		return "", 0, l.fail("sync", err)
 	}
-	if err := f.Close(); err != nil {
-		return "", 0, l.fail("close", err)
-	}
 	if check != nil {
-		if err := check(f.Name()); err != nil {
+		if err := check(f, n); err != nil {
 			return "", 0, err
 		}
+	}
+	if err := f.Close(); err != nil {
+		return "", 0, l.fail("close", err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	dst := l.path(sum)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return "", 0, l.fail("create directory", err)
 	}
-	if _, err := os.Stat(dst); err == nil {
-		os.Remove(f.Name()) // the same content is already stored
-		// Freshen it, so a sweep of old unreferenced files running now does
-		// not take it before the caller's row that refers to it commits.
-		now := time.Now()
-		_ = os.Chtimes(dst, now, now)
+	// The same content may be stored already: it is freshened, so that a
+	// sweep of old unreferenced files running now does not take it before
+	// the caller's row that refers to it commits (one that took it just
+	// before leaves nothing to freshen, and the new file takes its place).
+	now := time.Now()
+	if err := os.Chtimes(dst, now, now); err == nil {
+		os.Remove(f.Name())
 		committed = true
 		return sum, n, nil
 	}
@@ -174,7 +203,7 @@ func (l *Local) Put(r io.Reader, limit int64, check func(path string) error) (st
 }
 
 // Open implements Store.
-func (l *Local) Open(sum string) (io.ReadSeekCloser, error) {
+func (l *Local) Open(_ context.Context, sum string) (io.ReadSeekCloser, error) {
 	if !hexSum.MatchString(sum) {
 		return nil, ErrNotFound
 	}
@@ -185,9 +214,50 @@ func (l *Local) Open(sum string) (io.ReadSeekCloser, error) {
 	return f, err
 }
 
+// Delete implements Store.
+func (l *Local) Delete(_ context.Context, sum string) error {
+	if !hexSum.MatchString(sum) {
+		return nil
+	}
+	if err := os.Remove(l.path(sum)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return l.fail("remove", err)
+	}
+	return nil
+}
+
+// Walk implements Store.
+func (l *Local) Walk(ctx context.Context, fn func(sum string, size int64) error) error {
+	err := filepath.WalkDir(l.Dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == "tmp" {
+				return filepath.SkipDir
+			}
+			return ctx.Err()
+		}
+		if !hexSum.MatchString(d.Name()) {
+			return nil
+		}
+		info, err := d.Info()
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // removed meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		return fn(d.Name(), info.Size())
+	})
+	return err
+}
+
 // Writable implements Store: it creates, writes one byte to and removes a
 // file in the store's tmp/ directory (no sync, so it stays cheap).
-func (l *Local) Writable() error {
+func (l *Local) Writable(context.Context) error {
 	tmpDir := filepath.Join(l.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
 		return l.fail("create directory", err)
@@ -207,29 +277,25 @@ func (l *Local) Writable() error {
 	return nil
 }
 
-// CleanTemp removes uploads left in flight by a stopped process.
-func (l *Local) CleanTemp() error {
-	entries, err := os.ReadDir(filepath.Join(l.Dir, "tmp"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
+// Sweep implements Store. A temporary file's age is its last write, so an
+// upload still arriving is never taken.
+func (l *Local) Sweep(ctx context.Context, keep func(sum string) bool, cutoff time.Time) (Swept, error) {
+	var swept Swept
+	tmpDir := filepath.Join(l.Dir, "tmp")
+	entries, err := os.ReadDir(tmpDir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return swept, l.fail("read directory", err)
 	}
 	for _, e := range entries {
-		_ = os.Remove(filepath.Join(l.Dir, "tmp", e.Name()))
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(cutoff) {
+			continue
+		}
+		if os.Remove(filepath.Join(tmpDir, e.Name())) == nil {
+			swept.Temp++
+		}
 	}
-	return nil
-}
-
-// Sweep removes stored files no record points to (a process killed between
-// storing a file and committing its row leaves one), if they are older than
-// minAge, so uploads in flight in another process are spared. It returns
-// how many it removed.
-func (l *Local) Sweep(referenced map[string]bool, minAge time.Duration) (int, error) {
-	removed := 0
-	cutoff := time.Now().Add(-minAge)
-	err := filepath.WalkDir(l.Dir, func(path string, d os.DirEntry, err error) error {
+	err = filepath.WalkDir(l.Dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil
@@ -240,20 +306,20 @@ func (l *Local) Sweep(referenced map[string]bool, minAge time.Duration) (int, er
 			if d.Name() == "tmp" {
 				return filepath.SkipDir
 			}
-			return nil
+			return ctx.Err()
 		}
 		name := d.Name()
-		if !hexSum.MatchString(name) || referenced[name] {
+		if !hexSum.MatchString(name) || keep(name) {
 			return nil
 		}
 		info, err := d.Info()
-		if err != nil || info.ModTime().After(cutoff) {
+		if err != nil || !info.ModTime().Before(cutoff) {
 			return nil
 		}
 		if err := os.Remove(path); err == nil {
-			removed++
+			swept.Orphans++
 		}
 		return nil
 	})
-	return removed, err
+	return swept, err
 }

@@ -15,46 +15,35 @@ import (
 	"thidua/internal/storage/storagetest"
 )
 
-func TestPutOpenDedupe(t *testing.T) {
-	l := &storage.Local{Dir: t.TempDir()}
-	content := []byte("%PDF-1.7 kế hoạch")
-	sum, n, err := l.Put(bytes.NewReader(content), 1<<20, nil)
-	if err != nil || n != int64(len(content)) || len(sum) != 64 {
-		t.Fatalf("Put: %s %d %v", sum, n, err)
-	}
-	again, _, err := l.Put(bytes.NewReader(content), 1<<20, nil)
-	if err != nil || again != sum {
-		t.Fatalf("second Put: %s %v", again, err)
-	}
-	f, err := l.Open(sum)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(f)
-	f.Close()
-	if !bytes.Equal(got, content) {
-		t.Error("content differs")
-	}
-	if _, err := l.Open("../../etc/passwd"); !errors.Is(err, storage.ErrNotFound) {
-		t.Errorf("Open of a path: %v", err)
-	}
-	if _, _, err := l.Put(bytes.NewReader(make([]byte, 2048)), 1024, nil); !errors.Is(err, storage.ErrTooLarge) {
-		t.Errorf("too large: %v", err)
-	}
-	tmp, _ := os.ReadDir(filepath.Join(l.Dir, "tmp"))
-	if len(tmp) != 0 {
-		t.Errorf("%d temporary files left", len(tmp))
-	}
+// TestLocal runs the store suite against the local file system.
+func TestLocal(t *testing.T) {
+	storagetest.Suite{
+		New: func(t *testing.T) storage.Store { return &storage.Local{Dir: t.TempDir()} },
+		Abandon: func(t *testing.T, s storage.Store) {
+			dir := filepath.Join(s.String(), "tmp")
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "upload-killed"), []byte("nửa chừng"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}.Run(t)
 }
 
 func TestSniffEvidence(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, b []byte) string {
+	write := func(name string, b []byte) (*os.File, int64) {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return p
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f, int64(len(b))
 	}
 	if ct, err := storage.SniffEvidence(write("a.pdf", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"))); err != nil || ct != "application/pdf" {
 		t.Errorf("pdf: %q %v", ct, err)
@@ -71,11 +60,7 @@ func TestSniffEvidence(t *testing.T) {
 }
 
 func TestSniffEmptyFile(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "rong.pdf")
-	if err := os.WriteFile(p, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := storage.SniffEvidence(p); !errors.Is(err, storage.ErrEmpty) {
+	if _, err := storage.SniffEvidence(bytes.NewReader(nil), 0); !errors.Is(err, storage.ErrEmpty) {
 		t.Errorf("empty file: %v, want ErrEmpty", err)
 	}
 }
@@ -85,7 +70,7 @@ func TestSniffEmptyFile(t *testing.T) {
 func TestPutDiskFull(t *testing.T) {
 	dir := t.TempDir()
 	l := &storage.Local{Dir: dir, Writer: storagetest.FullDisk(1000)}
-	_, _, err := l.Put(bytes.NewReader(bytes.Repeat([]byte("x"), 5000)), 1<<20, nil)
+	_, _, err := l.Put(t.Context(), bytes.NewReader(bytes.Repeat([]byte("x"), 5000)), 1<<20, nil)
 	if !errors.Is(err, storage.ErrNoSpace) || !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("Put on a full disk: %v, want ErrNoSpace wrapping ENOSPC", err)
 	}
@@ -105,14 +90,14 @@ func TestPutDiskFull(t *testing.T) {
 	// The same store, not full, takes the file; a content error is not a
 	// store error.
 	l.Writer = nil
-	if _, _, err := l.Put(bytes.NewReader([]byte("%PDF-1.4\n")), 1<<20, nil); err != nil {
+	if _, _, err := l.Put(t.Context(), bytes.NewReader([]byte("%PDF-1.4\n")), 1<<20, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := l.Put(bytes.NewReader(make([]byte, 2048)), 1024, nil); errors.As(err, &se) {
+	if _, _, err := l.Put(t.Context(), bytes.NewReader(make([]byte, 2048)), 1024, nil); errors.As(err, &se) {
 		t.Errorf("too large reported as the store's failure: %v", err)
 	}
 	// A reader that fails (a client gone) is not the store's failure either.
-	if _, _, err := l.Put(io.MultiReader(bytes.NewReader([]byte("abc")), iotest.ErrReader(io.ErrUnexpectedEOF)), 1<<20, nil); err == nil || errors.As(err, &se) {
+	if _, _, err := l.Put(t.Context(), io.MultiReader(bytes.NewReader([]byte("abc")), iotest.ErrReader(io.ErrUnexpectedEOF)), 1<<20, nil); err == nil || errors.As(err, &se) {
 		t.Errorf("reader failure: %v", err)
 	}
 }
@@ -122,7 +107,7 @@ func TestPutDiskFull(t *testing.T) {
 func TestWritable(t *testing.T) {
 	dir := t.TempDir()
 	l := &storage.Local{Dir: dir}
-	if err := l.Writable(); err != nil {
+	if err := l.Writable(t.Context()); err != nil {
 		t.Fatalf("writable store: %v", err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "tmp"))
@@ -130,7 +115,7 @@ func TestWritable(t *testing.T) {
 		t.Errorf("the check left %d files", len(entries))
 	}
 	l.Writer = storagetest.FullDisk(0)
-	if err := l.Writable(); !errors.Is(err, storage.ErrNoSpace) {
+	if err := l.Writable(t.Context()); !errors.Is(err, storage.ErrNoSpace) {
 		t.Errorf("full disk: %v", err)
 	}
 	entries, _ = os.ReadDir(filepath.Join(dir, "tmp"))
@@ -142,7 +127,7 @@ func TestWritable(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := (&storage.Local{Dir: filepath.Join(file, "store")}).Writable(); err == nil {
+	if err := (&storage.Local{Dir: filepath.Join(file, "store")}).Writable(t.Context()); err == nil {
 		t.Error("a store under a file reported writable")
 	}
 }
