@@ -27,6 +27,8 @@ func runDev(ctx context.Context, stdout, stderr io.Writer) error {
 			return "false"
 		case "LOG_FORMAT":
 			return "text"
+		case "SHUTDOWN_DRAIN":
+			return "0s" // one instance, no load balancer: Ctrl-C stops at once
 		}
 		return ""
 	}

@@ -95,7 +95,20 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: draining requests")
+	// Not ready from now on, and no connection kept alive, so the load
+	// balancer moves every client to another instance; the requests that
+	// still arrive meanwhile are answered.
+	srv.Drain()
+	hs.SetKeepAlivesEnabled(false)
+	if cfg.ShutdownDrain > 0 {
+		log.Info("stopping: not ready, still serving while the load balancer notices", "drain", cfg.ShutdownDrain)
+		select {
+		case <-time.After(cfg.ShutdownDrain):
+		case err := <-errc:
+			return err
+		}
+	}
+	log.Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {

@@ -34,6 +34,9 @@ type Config struct {
 	// SMTP is the mail server notifications go through; nil when
 	// SMTP_HOST is empty: mails are then kept in the admin's outbox.
 	SMTP *SMTP
+	// ShutdownDrain is how long a stopping instance stays up, not ready,
+	// before it stops taking requests (a rolling restart loses none).
+	ShutdownDrain time.Duration
 }
 
 // SMTP is how the portal reaches its mail server.
@@ -71,6 +74,7 @@ var Vars = []Var{
 	{"SESSION_LIFETIME", "10h", "a session ends this long after sign-in, whatever the activity"},
 	{"TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 	{"MAX_BODY_BYTES", "1048576", "largest form body accepted (uploads have their own limit)"},
+	{"SHUTDOWN_DRAIN", "5s", "on SIGTERM, how long /readyz answers 503 while requests are still served, so a load balancer moves traffic away first (0 to stop at once)"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json", "json or text"},
 	{"SMTP_HOST", "", "mail server for notifications; when empty, mails are kept in the admin's outbox (/admin/outbox)"},
@@ -150,6 +154,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.MaxUploadBytes, err = strconv.ParseInt(get("MAX_UPLOAD_BYTES"), 10, 64); err != nil || c.MaxUploadBytes < 1024 {
 		bad("MAX_UPLOAD_BYTES", "must be a number of bytes, at least 1024")
+	}
+	if c.ShutdownDrain, err = time.ParseDuration(get("SHUTDOWN_DRAIN")); err != nil || c.ShutdownDrain < 0 || c.ShutdownDrain > 5*time.Minute {
+		bad("SHUTDOWN_DRAIN", "must be a duration from 0s to 5m, e.g. 5s (a little over the load balancer's health-check interval)")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error")

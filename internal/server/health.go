@@ -24,7 +24,17 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // ready but marks it "degraded": every instance shares the one store, so
 // holding traffic would take the whole portal down on the deadline day,
 // while reading, scoring and submitting still work and only uploads get 507.
+//
+// An instance told to stop (Drain, on SIGTERM) answers 503 "draining" at
+// once, without probing, while it still serves the requests that arrive
+// until the load balancer has seen it.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_ = json.NewEncoder(w).Encode(map[string]any{"ready": false, "draining": true})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	report := map[string]any{}

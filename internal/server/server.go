@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -35,7 +36,14 @@ type Server struct {
 	bg     context.Context
 	stopBg context.CancelFunc
 	jobs   sync.WaitGroup
+	// draining is set when the instance is about to stop: /readyz answers
+	// 503 so that the load balancer sends no new requests.
+	draining atomic.Bool
 }
+
+// Drain marks the instance as stopping: from now on /readyz answers 503
+// ("draining"), while every request still gets its answer.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // New builds the server and its routes.
 func New(cfg *config.Config, db *postgres.DB, store storage.Store, log *slog.Logger) *Server {
