@@ -311,11 +311,14 @@ func runRestore(ctx context.Context, cfg *config.Config, args []string, stdout i
 	if out, err := exec.CommandContext(ctx, pgRestore, "--list", dumpPath).CombinedOutput(); err != nil {
 		return fmt.Errorf("restore: %s cannot read %s: %v\n%s", pgRestore, dumpPath, err, strings.TrimSpace(string(out)))
 	}
-	contents, err := databaseContents(ctx, conn)
+	contents, version, err := databaseContents(ctx, conn)
 	if err != nil {
 		return err
 	}
 	if contents != "" {
+		if version > int64(m.SchemaVersion) {
+			return fmt.Errorf("restore: the database is at schema version %d, newer than the backup's %d: the tables of the newer version would stay beside the restored ones; restore into a new, empty database; nothing was restored", version, m.SchemaVersion)
+		}
 		if !*force {
 			return fmt.Errorf("restore: the database is not empty (%s): restoring would replace all of it with the backup; restore into a new, empty database, or run again with --force to replace it; nothing was restored", contents)
 		}
@@ -330,14 +333,33 @@ func runRestore(ctx context.Context, cfg *config.Config, args []string, stdout i
 		return err
 	}
 	var bytes int64
+	verified := make(map[string]bool, len(m.Objects))
 	for _, e := range m.Objects {
 		path := objectPath(dir, e.SHA256)
 		if err := putObject(ctx, store, path, e); err != nil {
 			return err
 		}
+		// The store keeps content it already has (it deduplicates), so its
+		// copy is read back: one damaged there is replaced by the backup's.
+		intact, err := storedIntact(ctx, store, e.SHA256)
+		if err == nil && !intact {
+			fmt.Fprintf(stdout, "%s: damaged in the store, replaced by the backup's copy\n", e.SHA256)
+			if err = store.Delete(ctx, e.SHA256); err == nil {
+				if err = putObject(ctx, store, path, e); err == nil {
+					intact, err = storedIntact(ctx, store, e.SHA256)
+				}
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("restore: read back %s from the store %s: %w; nothing was restored into the database", e.SHA256, store, err)
+		}
+		if !intact {
+			return fmt.Errorf("restore: the store %s does not keep %s intact (read back, it hashes differently); nothing was restored into the database", store, e.SHA256)
+		}
+		verified[e.SHA256] = true
 		bytes += e.Size
 	}
-	fmt.Fprintf(stdout, "files: %d put into the store %s, %d bytes, each checked against its SHA-256\n", len(m.Objects), store, bytes)
+	fmt.Fprintf(stdout, "files: %d put into the store %s, %d bytes, each read back and checked against its SHA-256\n", len(m.Objects), store, bytes)
 
 	if err := pgTool(ctx, pgRestore, cfg.DatabaseURL, "--clean", "--if-exists", "--no-owner", "--no-privileges",
 		"--single-transaction", "--exit-on-error", dumpPath); err != nil {
@@ -357,26 +379,46 @@ func runRestore(ctx context.Context, cfg *config.Config, args []string, stdout i
 	}
 	var missing []string
 	for _, sum := range sums {
-		rc, err := store.Open(ctx, sum)
-		if errors.Is(err, storage.ErrNotFound) {
-			missing = append(missing, sum)
-			continue
+		if verified[sum] {
+			continue // put and read back above
 		}
+		// Not in the backup: the store may have it from before.
+		intact, err := storedIntact(ctx, store, sum)
 		if err != nil {
-			return fmt.Errorf("restore: open %s in the store %s: %w", sum, store, err)
+			return fmt.Errorf("restore: read %s from the store %s: %w", sum, store, err)
 		}
-		rc.Close()
+		if !intact {
+			missing = append(missing, sum)
+		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("restore: the database is restored, but %d of the %d files its evidence and attachments refer to are not in the store %s (the backup lacked them): their downloads will fail:\n  %s",
+		return fmt.Errorf("restore: the database is restored, but %d of the %d files its evidence and attachments refer to are not in the store %s, or damaged there (the backup lacked them): their downloads will fail:\n  %s",
 			len(missing), len(sums), store, strings.Join(missing, "\n  "))
 	}
-	fmt.Fprintf(stdout, "check: all %d files the evidence and attachments refer to are in the store\n", len(sums))
+	fmt.Fprintf(stdout, "check: all %d files the evidence and attachments refer to are in the store, intact\n", len(sums))
 	if latest := postgres.LatestMigration(); m.SchemaVersion < latest {
 		fmt.Fprintf(stdout, "the backup's schema version %d is older than this binary's %d: run `thidua migrate up` before `thidua serve`\n", m.SchemaVersion, latest)
 	}
 	fmt.Fprintln(stdout, "restore complete")
 	return nil
+}
+
+// storedIntact reads the stored content sum and reports whether it is
+// there and hashes to sum.
+func storedIntact(ctx context.Context, store storage.Store, sum string) (bool, error) {
+	rc, err := store.Open(ctx, sum)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return false, err
+	}
+	return hex.EncodeToString(h.Sum(nil)) == sum, nil
 }
 
 // putObject puts the backup's file into the store and checks that it is
@@ -532,17 +574,17 @@ func referencedSums(ctx context.Context, tx pgx.Tx) ([]string, error) {
 }
 
 // databaseContents describes what the database holds, "" when it has no
-// table at all.
-func databaseContents(ctx context.Context, conn *pgx.Conn) (string, error) {
+// table at all, and its schema version (0 when it has none).
+func databaseContents(ctx context.Context, conn *pgx.Conn) (string, int64, error) {
 	var tables int
 	err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 		  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'`).Scan(&tables)
 	if err != nil {
-		return "", fmt.Errorf("look into the database: %w", err)
+		return "", 0, fmt.Errorf("look into the database: %w", err)
 	}
 	if tables == 0 {
-		return "", nil
+		return "", 0, nil
 	}
 	parts := []string{fmt.Sprintf("%d tables", tables)}
 	var version int64
@@ -562,7 +604,7 @@ func databaseContents(ctx context.Context, conn *pgx.Conn) (string, error) {
 			parts = append(parts, fmt.Sprintf("%d %s", n, t.what))
 		}
 	}
-	return strings.Join(parts, ", "), nil
+	return strings.Join(parts, ", "), version, nil
 }
 
 // findPGTool finds a PostgreSQL client program (pg_dump, pg_restore) of the

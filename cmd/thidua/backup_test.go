@@ -228,13 +228,33 @@ func TestBackupWipeRestore(t *testing.T) {
 
 	servesRestoredData(t, db, store)
 
-	// A restore over the restored database with --force replaces it.
+	// A restore over the restored database with --force replaces it, and a
+	// file damaged in the store (kept by its deduplication) is replaced by
+	// the backup's copy.
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM score_evidence`); err != nil {
+		t.Fatal(err)
+	}
+	victim := m.Objects[len(m.Objects)-1].SHA256
+	if err := os.WriteFile(filepath.Join(storeDir, victim[:2], victim[2:4], victim), []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out, err = thidua(t, env, "restore", "--force", backup)
-	if err != nil || !strings.Contains(out, "--force: replacing") || !strings.Contains(out, "restore complete") {
+	if err != nil || !strings.Contains(out, "--force: replacing") || !strings.Contains(out, victim+": damaged in the store, replaced") || !strings.Contains(out, "restore complete") {
 		t.Fatalf("restore --force: %v\n%s", err, out)
 	}
+	t.Logf("restore --force:\n%s", out)
 	if after := counts(t, db); !equalCounts(before, after) {
 		t.Fatalf("rows before the backup %v, after the forced restore %v", before, after)
+	}
+	checkStore(t, db, store)
+
+	// Over a database of a newer schema even --force is refused: the newer
+	// tables would stay.
+	if _, err := db.Pool.Exec(ctx, `UPDATE schema_migrations SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := thidua(t, env, "restore", "--force", backup); err == nil || !strings.Contains(err.Error(), "newer than the backup's") {
+		t.Fatalf("restore --force over a newer schema: %v\n%s", err, out)
 	}
 }
 
@@ -426,5 +446,20 @@ func servesRestoredData(t *testing.T, db *postgres.DB, store storage.Store) {
 	resp, part := get("/evidence/"+key, "Range", "bytes=0-9")
 	if resp.StatusCode != http.StatusPartialContent || string(part) != string(body[:10]) {
 		t.Fatalf("range request on restored evidence: status %d, %q; want 206 and %q", resp.StatusCode, part, body[:10])
+	}
+}
+
+// TestLibpqURL: pg_dump and pg_restore get DATABASE_URL without its password
+// (it goes in PGPASSWORD) and without pgx's own parameters, which libpq
+// refuses; libpq's own parameters stay.
+func TestLibpqURL(t *testing.T) {
+	in := "postgres://thidua:s%40cr%C3%A8t@db.example:5433/thidua?sslmode=verify-full&pool_max_conns=40&default_query_exec_mode=exec&application_name=x"
+	got := libpqURL(in)
+	if strings.Contains(got, "s%40cr") || strings.Contains(got, "pool_") || strings.Contains(got, "default_query_exec_mode") ||
+		!strings.Contains(got, "sslmode=verify-full") || !strings.Contains(got, "application_name=x") || !strings.HasPrefix(got, "postgres://thidua@db.example:5433/thidua?") {
+		t.Fatalf("libpqURL = %q", got)
+	}
+	if pw := urlPassword(in); pw != "s@crèt" {
+		t.Fatalf("urlPassword = %q", pw)
 	}
 }
