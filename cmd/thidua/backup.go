@@ -107,7 +107,7 @@ func runBackup(ctx context.Context, cfg *config.Config, args []string, stdout io
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		return errors.New(backupUsage)
+		return errors.New(strings.TrimSpace(backupUsage))
 	}
 	dir := fs.Arg(0)
 	if cfg.DatabaseURL == "" {
@@ -274,7 +274,7 @@ func runRestore(ctx context.Context, cfg *config.Config, args []string, stdout i
 	fs.SetOutput(io.Discard)
 	force := fs.Bool("force", false, "restore over a database that is not empty")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		return errors.New(restoreUsage)
+		return errors.New(strings.TrimSpace(restoreUsage))
 	}
 	dir := fs.Arg(0)
 	if cfg.DatabaseURL == "" {
