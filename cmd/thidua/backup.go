@@ -183,7 +183,7 @@ func runBackup(ctx context.Context, cfg *config.Config, args []string, stdout io
 		var bad *damagedError
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
-			continue // removed since the listing: swept, so no row of the dump names it
+			continue // removed since the listing (swept); if the dump names it, it is reported missing below
 		case errors.As(err, &bad):
 			damaged = append(damaged, bad.Error())
 			continue
@@ -206,7 +206,7 @@ func runBackup(ctx context.Context, cfg *config.Config, args []string, stdout io
 	fmt.Fprintf(stdout, "files: %d copied to %s, %d bytes; the dump refers to %d\n", m.ObjectCount, filepath.Join(dir, objectsDir), m.ObjectBytes, m.Referenced)
 	if len(m.Missing) > 0 || len(damaged) > 0 {
 		var b strings.Builder
-		fmt.Fprintf(&b, "backup incomplete: %d file(s) the database refers to are missing from the store %s or damaged there (listed as \"missing\" in %s):", len(m.Missing), store, filepath.Join(dir, manifestFile))
+		fmt.Fprintf(&b, "backup incomplete: %d file(s) the database refers to are missing from the store %s or damaged there (listed as \"missing\" in %s); the dump and every other file are in the backup:", len(m.Missing), store, filepath.Join(dir, manifestFile))
 		for _, d := range damaged {
 			b.WriteString("\n  " + d)
 		}
