@@ -6,6 +6,8 @@
 //	thidua user create …              create a user
 //	thidua seed demo                  load demonstration data once
 //	thidua import KIND FILE           import units, people or measures (CSV or XLSX)
+//	thidua backup DIR                 back up the database and the store into DIR
+//	thidua restore [--force] DIR      restore a backup into the database and the store
 package main
 
 import (
@@ -34,6 +36,11 @@ Usage:
   thidua seed demo                   load demonstration data (once)
   thidua import units|people|measures|awards [--dry-run] FILE
                                      import a CSV or XLSX file (dry run: report every problem, write nothing)
+  thidua backup DIR                  back up into a new directory: the database (pg_dump, taken first), then every
+                                     stored file (SHA-256 checked) and a manifest; the portal may keep running
+  thidua restore [--force] DIR       with the portal stopped: put the backup's files into the store (each checked),
+                                     then restore the database in one transaction (refused unless the database is
+                                     empty or --force is given), then check every evidence file is in the store
 
 Configuration comes from environment variables:
 `
@@ -71,6 +78,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runSeed(ctx, cfg, args[1:], stdout)
 	case "import":
 		return runImport(ctx, cfg, args[1:], stdout)
+	case "backup":
+		return runBackup(ctx, cfg, args[1:], stdout)
+	case "restore":
+		return runRestore(ctx, cfg, args[1:], stdout)
 	}
 	printUsage(stderr)
 	return fmt.Errorf("unknown command %q", args[0])
