@@ -65,6 +65,11 @@ func NewS3(cfg S3Config) (*S3, error) {
 		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure: cfg.TLS,
 		Region: cfg.Region,
+		// A few retries (about 2.5 s of backoff) ride over a store's
+		// brief refusals (503 SlowDown, a restart); the client's default
+		// of ten would hold every upload and download about 8 s when the
+		// store is down before saying so.
+		MaxRetries: 4,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: S3 endpoint %s: %w", cfg.Endpoint, err)
