@@ -68,7 +68,8 @@ MINIO_MODULE := github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 minio:
 	@if [ -n "$$MINIO_BIN" ] || [ -x .tools/bin/minio ]; then exit 0; fi; \
 	echo "building the MinIO server into .tools/bin for the S3 tests (a few minutes, once)"; \
-	GOBIN=$(CURDIR)/.tools/bin $(GO) install $(MINIO_MODULE)
+	rm -rf .tools/build && GOBIN=$(CURDIR)/.tools/build $(GO) install $(MINIO_MODULE) && \
+	mkdir -p .tools/bin && mv .tools/build/minio .tools/bin/minio && rm -rf .tools/build
 
 ## build: build bin/thidua
 .PHONY: build

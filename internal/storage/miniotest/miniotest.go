@@ -228,15 +228,22 @@ func Binary() (string, error) {
 		return bin, nil // another test package built it meanwhile
 	}
 	fmt.Fprintf(os.Stderr, "miniotest: building the MinIO server into %s (a few minutes, once)\n", filepath.Dir(bin))
+	// Built aside, then renamed: a test that finds the binary without the
+	// lock never finds it half-written.
+	gobin, err := os.MkdirTemp(filepath.Join(root, ".tools"), "build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(gobin)
 	cmd := exec.Command("go", "install", Module)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOBIN="+filepath.Dir(bin))
+	cmd.Env = append(os.Environ(), "GOBIN="+gobin)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("building MinIO (go install %s): %v\n%s", Module, err, out)
 	}
-	if _, err := os.Stat(bin); err != nil {
-		return "", fmt.Errorf("go install %s left no %s", Module, bin)
+	if err := os.Rename(filepath.Join(gobin, "minio"), bin); err != nil {
+		return "", fmt.Errorf("go install %s: %w", Module, err)
 	}
 	return bin, nil
 }
