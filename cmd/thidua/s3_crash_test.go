@@ -19,6 +19,7 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
+	"thidua/internal/config"
 	"thidua/internal/criteria"
 	"thidua/internal/domain"
 	"thidua/internal/password"
@@ -245,5 +246,36 @@ func TestKilledMidUploadS3(t *testing.T) {
 	}
 	if keys := contents(); len(keys) != 1 {
 		t.Errorf("after the sweeps: %v, want the claimed file", keys)
+	}
+}
+
+// TestOpenStore: the store the configuration names; a bucket that is not
+// there stops the start with a message naming it (the portal does not
+// create buckets), without the secret.
+func TestOpenStore(t *testing.T) {
+	srv := miniotest.Start(t)
+	bucket := srv.Bucket(t)
+	load := func(vars map[string]string) *config.Config {
+		t.Helper()
+		cfg, err := config.Load(func(k string) string { return vars[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	st, err := openStore(t.Context(), load(map[string]string{"EVIDENCE_DIR": "/srv/thidua/evidence"}))
+	if l, ok := st.(*storage.Local); err != nil || !ok || l.Dir != "/srv/thidua/evidence" {
+		t.Errorf("default store: %v %v", st, err)
+	}
+	s3 := map[string]string{"STORE": "s3", "S3_ENDPOINT": srv.Endpoint, "S3_BUCKET": bucket, "S3_ACCESS_KEY": srv.AccessKey,
+		"S3_SECRET_KEY": srv.SecretKey, "S3_TLS": "false", "S3_PREFIX": "thidua"}
+	st, err = openStore(t.Context(), load(s3))
+	if err != nil || st.String() != "s3://"+bucket+"/thidua@"+srv.Endpoint {
+		t.Errorf("S3 store: %v %v", st, err)
+	}
+	s3["S3_BUCKET"] = "chua-tao"
+	_, err = openStore(t.Context(), load(s3))
+	if err == nil || !strings.Contains(err.Error(), `bucket "chua-tao" does not exist`) || strings.Contains(err.Error(), srv.SecretKey) {
+		t.Errorf("missing bucket: %v", err)
 	}
 }
