@@ -31,6 +31,9 @@ type S3Config struct {
 	// Prefix, when not empty, is put before every key (e.g. "thidua/"),
 	// so that the portal can share a bucket.
 	Prefix string
+	// Transport, when not nil, carries the requests (tests count them);
+	// nil in production: the client's own.
+	Transport http.RoundTripper
 }
 
 // S3 stores files as objects of a bucket: tmp/<random> for uploads in
@@ -70,6 +73,7 @@ func NewS3(cfg S3Config) (*S3, error) {
 		// of ten would hold every upload and download about 8 s when the
 		// store is down before saying so.
 		MaxRetries: 4,
+		Transport:  cfg.Transport,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: S3 endpoint %s: %w", cfg.Endpoint, err)

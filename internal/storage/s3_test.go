@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"net/http"
 	"runtime"
 	"runtime/metrics"
 	"strings"
@@ -317,5 +318,72 @@ func TestPutMemory(t *testing.T) {
 			t.Errorf("%s: read back %d bytes (%v)", c.name, n, err)
 		}
 		f.Close()
+	}
+}
+
+// countingTransport counts the requests by method.
+type countingTransport struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.n[r.Method]++
+	c.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (c *countingTransport) take() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.n
+	c.n = map[string]int{}
+	return n
+}
+
+// TestS3Requests: checking a Word file where it lies (its ZIP directory at
+// the end, then every entry inflated) and serving a range cost a few
+// requests, not one per read; a stored file is one upload, one check, one
+// copy.
+func TestS3Requests(t *testing.T) {
+	srv := miniotest.Start(t)
+	cfg := srv.Config(srv.Bucket(t))
+	ct := &countingTransport{n: map[string]int{}}
+	cfg.Transport = ct
+	st, err := storage.NewS3(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docx := storagetest.SmallDOCX(t)
+	sum, _, err := st.Put(t.Context(), bytes.NewReader(docx), 1<<20, func(f io.ReaderAt, size int64) error {
+		_, err := storage.SniffEvidence(f, size)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := ct.take()
+	t.Logf("a checked Word file: %v", n)
+	if n["GET"] > 6 {
+		t.Errorf("the check of a Word file took %d GET requests", n["GET"])
+	}
+	f, err := st.Open(t.Context(), sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ct.take()
+	for _, off := range []int64{100, 200} {
+		if _, err := f.Seek(off, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, 50)
+		if _, err := io.ReadFull(f, got); err != nil || !bytes.Equal(got, docx[off:off+50]) {
+			t.Errorf("read at %d: %v", off, err)
+		}
+	}
+	if n := ct.take(); n["GET"] != 1 {
+		t.Errorf("two reads close together took %v requests, want one GET", n)
 	}
 }
