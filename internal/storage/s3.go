@@ -187,9 +187,15 @@ func (u *upload) Read(p []byte) (int, error) {
 // leaves that marker and its incomplete upload, both swept once older than
 // the cutoff.
 func (s *S3) Put(ctx context.Context, r io.Reader, limit int64, check func(f io.ReaderAt, size int64) error) (string, int64, error) {
+	fail := func(op string, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err() // the request is gone: not the store's failure
+		}
+		return s.fail(op, err)
+	}
 	tmp := s.tmpPrefix() + randomName()
 	if _, err := s.client.PutObject(ctx, s.bucket, tmp, bytes.NewReader(nil), 0, minio.PutObjectOptions{}); err != nil {
-		return "", 0, s.fail("start upload", err)
+		return "", 0, fail("start upload", err)
 	}
 	failed := true // until the upload is complete: its multipart upload may be left
 	defer func() { s.dropTemp(ctx, tmp, failed) }()
@@ -204,7 +210,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, limit int64, check func(f io.
 		return "", 0, in.err // the reader's: the upload broke off or was too large
 	}
 	if err != nil {
-		return "", 0, s.fail("upload", err)
+		return "", 0, fail("upload", err)
 	}
 	if info.Size != in.n {
 		return "", 0, s.fail("upload", fmt.Errorf("the store kept %d bytes of %d", info.Size, in.n))
@@ -213,11 +219,8 @@ func (s *S3) Put(ctx context.Context, r io.Reader, limit int64, check func(f io.
 		obj := s.object(ctx, tmp, in.n)
 		err := check(obj, in.n)
 		obj.Close()
-		if obj.err != nil && ctx.Err() != nil {
-			return "", 0, ctx.Err() // the request is gone
-		}
 		if obj.err != nil {
-			return "", 0, s.fail("read", obj.err) // the store failed the check, not the content
+			return "", 0, fail("read", obj.err) // the store failed the check, not the content
 		}
 		if err != nil {
 			return "", 0, err
@@ -238,7 +241,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, limit int64, check func(f io.
 		return sum, in.n, nil
 	}
 	if !isNotFound(err) {
-		return "", 0, s.fail("freshen", err)
+		return "", 0, fail("freshen", err)
 	}
 	destination := minio.CopyDestOptions{Bucket: s.bucket, Object: dst, ReplaceMetadata: true,
 		UserMetadata: map[string]string{"Stored": now}, ContentType: "application/octet-stream"}
@@ -249,7 +252,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, limit int64, check func(f io.
 		_, err = s.client.ComposeObject(ctx, destination, source)
 	}
 	if err != nil {
-		return "", 0, s.fail("copy", err)
+		return "", 0, fail("copy", err)
 	}
 	return sum, in.n, nil
 }

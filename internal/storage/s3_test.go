@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -124,6 +125,35 @@ func TestS3SweepAbandoned(t *testing.T) {
 	}
 	if keys := objects(t, srv, bucket); len(keys) != 0 {
 		t.Errorf("a refused upload left %v", keys)
+	}
+	// The request goes (its context ends) mid-upload: not the store's
+	// failure, and nothing is left.
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := st.Put(ctx, pr, 64<<20, nil)
+		done <- err
+	}()
+	if _, err := pw.Write(bytes.Repeat([]byte("y"), 6<<20)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	go func() { // the client still sending, until the store stops reading
+		for {
+			if _, err := pw.Write(make([]byte, 64<<10)); err != nil {
+				return
+			}
+		}
+	}()
+	err = <-done
+	pr.Close()
+	var se *storage.Error
+	if !errors.Is(err, context.Canceled) || errors.As(err, &se) {
+		t.Errorf("a request gone mid-upload: %v, want context.Canceled, not the store's failure", err)
+	}
+	if keys := objects(t, srv, bucket); len(keys) != 0 {
+		t.Errorf("an upload whose request went left %v", keys)
 	}
 }
 
