@@ -62,6 +62,15 @@ pdftools:
 		echo "  sudo apt-get install -y poppler-utils"; exit 1; \
 	fi
 
+## minio: make sure a MinIO server is in .tools/bin for the S3 store's tests (built from the Go module proxy, once)
+MINIO_MODULE := github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
+.PHONY: minio
+minio:
+	@if [ -n "$$MINIO_BIN" ] || [ -x .tools/bin/minio ]; then exit 0; fi; \
+	echo "building the MinIO server into .tools/bin for the S3 tests (a few minutes, once)"; \
+	rm -rf .tools/build && GOBIN=$(CURDIR)/.tools/build $(GO) install $(MINIO_MODULE) && \
+	mkdir -p .tools/bin && mv .tools/build/minio .tools/bin/minio && rm -rf .tools/build
+
 ## build: build bin/thidua
 .PHONY: build
 build:
@@ -74,7 +83,7 @@ run: postgres build
 
 ## test: the whole suite against a real throwaway PostgreSQL
 .PHONY: test
-test: postgres browser office pdftools
+test: postgres browser office pdftools minio
 	THIDUA_NEED_LIBREOFFICE=1 THIDUA_NEED_POPPLER=1 $(GO) test -count=1 -timeout 20m ./...
 
 ## bench: the load harness: throwaway cluster, province-sized data, references, report (docs/performance.md)

@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,29 @@ type Config struct {
 	// ShutdownDrain is how long a stopping instance stays up, not ready,
 	// before it stops taking requests (a rolling restart loses none).
 	ShutdownDrain time.Duration
+	// S3 is the object store of evidence, attachments and import files
+	// when STORE=s3; nil for the local directory EVIDENCE_DIR (STORE=local).
+	S3 *S3
 }
+
+// S3 is how the portal reaches its S3-compatible object store.
+type S3 struct {
+	Endpoint  string // host or host:port
+	Bucket    string
+	Prefix    string // "" or ending in "/"
+	Region    string // "": asked of the store
+	AccessKey string
+	SecretKey string
+	TLS       bool
+}
+
+// String describes the store without its secret.
+func (s *S3) String() string {
+	return fmt.Sprintf("s3://%s/%s@%s (access key %s, tls %t)", s.Bucket, s.Prefix, s.Endpoint, s.AccessKey, s.TLS)
+}
+
+// LogValue keeps the secret out of logs.
+func (s *S3) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // SMTP is how the portal reaches its mail server.
 type SMTP struct {
@@ -83,7 +106,21 @@ var Vars = []Var{
 	{"SMTP_PASSWORD", "", "password of SMTP_USER"},
 	{"SMTP_FROM", "", "sender of the mails, e.g. Thi Đua <thidua@sonv.gov.vn> (required with SMTP_HOST)"},
 	{"SMTP_TLS", "starttls", "starttls, tls (implicit TLS) or none (only for a loopback SMTP_HOST)"},
+	{"STORE", "local", "where evidence, attachments and import files are kept: local (EVIDENCE_DIR) or s3 (an S3-compatible object store, S3_*)"},
+	{"S3_ENDPOINT", "", "host:port of the S3-compatible store, without scheme, e.g. minio.internal:9000 (required with STORE=s3)"},
+	{"S3_BUCKET", "", "bucket of the store; the portal does not create it (required with STORE=s3)"},
+	{"S3_PREFIX", "", "prefix of every key, e.g. thidua/ to share the bucket"},
+	{"S3_REGION", "", "region of the bucket; empty: asked of the store"},
+	{"S3_ACCESS_KEY", "", "access key of the store (required with STORE=s3)"},
+	{"S3_SECRET_KEY", "", "secret key of S3_ACCESS_KEY (required with STORE=s3; never printed)"},
+	{"S3_TLS", "true", "HTTPS to the store; false only for a loopback S3_ENDPOINT"},
 }
+
+// s3Vars are the settings of STORE=s3.
+var s3Vars = []string{"S3_ENDPOINT", "S3_BUCKET", "S3_PREFIX", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_TLS"}
+
+// bucketName is S3's rule for bucket names.
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 // Load reads the configuration through getenv (os.Getenv in main).
 func Load(getenv func(string) string) (*Config, error) {
@@ -205,10 +242,65 @@ func Load(getenv func(string) string) (*Config, error) {
 			}
 		}
 	}
+	switch get("STORE") {
+	case "local":
+		for _, name := range s3Vars {
+			if strings.TrimSpace(getenv(name)) != "" {
+				bad(name, "is set but STORE is not s3: set STORE=s3 too, or unset it")
+			}
+		}
+	case "s3":
+		c.S3 = loadS3(get, getenv, bad)
+	default:
+		bad("STORE", "must be local or s3")
+	}
 	if c.SessionSecure && c.BaseURL != nil && c.BaseURL.Scheme != "https" && !isLoopback(c.BaseURL.Hostname()) {
 		bad("SESSION_SECURE", "is on but BASE_URL is not https: browsers would drop the session cookie")
 	}
 	return c, errors.Join(errs...)
+}
+
+// loadS3 reads and checks the settings of STORE=s3.
+func loadS3(get, getenv func(string) string, bad func(name, format string, args ...any)) *S3 {
+	s := &S3{Endpoint: get("S3_ENDPOINT"), Bucket: get("S3_BUCKET"), Region: get("S3_REGION"),
+		AccessKey: get("S3_ACCESS_KEY"), SecretKey: getenv("S3_SECRET_KEY")}
+	host := s.Endpoint
+	switch {
+	case s.Endpoint == "":
+		bad("S3_ENDPOINT", "is required with STORE=s3, e.g. minio.internal:9000")
+	case strings.ContainsAny(s.Endpoint, "/ ") || strings.Contains(s.Endpoint, "://"):
+		bad("S3_ENDPOINT", "must be a host or host:port without scheme or path, e.g. minio.internal:9000 (HTTPS is S3_TLS)")
+	case strings.Contains(s.Endpoint, ":") && net.ParseIP(s.Endpoint) == nil:
+		h, port, err := net.SplitHostPort(s.Endpoint)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
+			bad("S3_ENDPOINT", "must be host:port with a port number (1-65535)")
+		}
+		host = h
+	}
+	if s.Bucket == "" {
+		bad("S3_BUCKET", "is required with STORE=s3")
+	} else if !bucketName.MatchString(s.Bucket) || strings.Contains(s.Bucket, "..") {
+		bad("S3_BUCKET", "must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens")
+	}
+	if p := strings.Trim(get("S3_PREFIX"), "/"); p != "" {
+		if strings.Contains(p, "//") || strings.Contains(p, "..") || strings.ContainsAny(p, "\\ \t\n") {
+			bad("S3_PREFIX", "must be a key prefix such as thidua/ (no spaces, no // or ..)")
+		}
+		s.Prefix = p + "/"
+	}
+	if s.AccessKey == "" {
+		bad("S3_ACCESS_KEY", "is required with STORE=s3")
+	}
+	if strings.TrimSpace(s.SecretKey) == "" {
+		bad("S3_SECRET_KEY", "is required with STORE=s3")
+	}
+	var err error
+	if s.TLS, err = strconv.ParseBool(get("S3_TLS")); err != nil {
+		bad("S3_TLS", "must be true or false")
+	} else if !s.TLS && s.Endpoint != "" && !isLoopback(host) {
+		bad("S3_TLS", "false is allowed only for a loopback S3_ENDPOINT: the keys' signatures and the files would cross the network in clear")
+	}
+	return s
 }
 
 func isLoopback(host string) bool {

@@ -19,7 +19,6 @@ import (
 	"thidua/internal/password"
 	"thidua/internal/pgtest"
 	"thidua/internal/postgres"
-	"thidua/internal/storage"
 )
 
 // testPassword is the password of every user made by the helpers.
@@ -62,7 +61,7 @@ func newAppWithDB(t *testing.T, db *postgres.DB, env map[string]string) *app {
 	}
 	a.cfg = cfg
 	log := slog.New(slog.NewTextHandler(a.logs, nil))
-	a.srv = New(cfg, db, &storage.Local{Dir: cfg.EvidenceDir}, log)
+	a.srv = New(cfg, db, testStore(t, cfg), log)
 	a.slept = make(chan time.Duration, 1000)
 	a.srv.sleep = func(_ context.Context, d time.Duration) error {
 		select {
