@@ -210,9 +210,11 @@ func (c *client) upload(path, name string, content []byte) *http.Response {
 	return c.do(req)
 }
 
-// waitJob reloads an import page until it leaves the running states.
+// waitJob reloads an import page until it leaves the running states; the
+// app's job runner works the import.
 func waitJob(t *testing.T, c *client, path string) *goqueryDoc {
 	t.Helper()
+	c.a.runJobs()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp := c.get(path)
