@@ -146,7 +146,10 @@ func TestImportHandedOverOnStop(t *testing.T) {
 				case midway <- rows:
 				default:
 				}
-				<-ctx.Done() // a long import: still going when A stops
+				select { // a long import: still going when A stops
+				case <-ctx.Done():
+				case <-time.After(time.Minute):
+				}
 			}
 		}))
 	job := waitStatus(t, db, key, "checked", "failed")
