@@ -14,6 +14,8 @@ import (
 
 	"thidua/internal/domain"
 	"thidua/internal/jobs"
+	"thidua/internal/storage"
+	"thidua/internal/storage/storagetest"
 )
 
 // TestFailedRowLeavesObjectForCleanUp is acceptance 2c: an evidence upload
@@ -124,4 +126,78 @@ func TestImportPageShowsAttemptsAndStrandedJob(t *testing.T) {
 	// Other roles do not see it.
 	fp, _ := a.loggedIn(domain.RoleFocalPoint)
 	wantStatus(t, fp.get(job), http.StatusForbidden)
+}
+
+// TestImportUploadDiskFull: an import file the store cannot take (its disk
+// is full) is answered 507 on the upload page with the reason; nothing is
+// stored and no job is recorded.
+func TestImportUploadDiskFull(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": dir})
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	a.srv.store = &storage.Local{Dir: dir, Writer: storagetest.FullDisk(1024)}
+	resp := staff.upload("/units/import", "don-vi.csv", bytes.Repeat([]byte("ma,ten\n"), 1000))
+	wantStatus(t, resp, http.StatusInsufficientStorage)
+	doc := htmlOf(t, resp)
+	if msg := doc.Find(".error-summary").Text(); !strings.Contains(msg, "hết dung lượng") {
+		t.Errorf("message %q does not say the server is out of space", msg)
+	}
+	if doc.Find(`input[type=file]`).Length() != 1 {
+		t.Error("no upload form to try again")
+	}
+	if files := storeFiles(t, dir); len(files) != 0 {
+		t.Errorf("files left: %v", files)
+	}
+	var jobsN, queued int
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM import_jobs`).Scan(&jobsN)
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'run_import'`).Scan(&queued)
+	if jobsN+queued != 0 {
+		t.Errorf("%d import jobs, %d queued after the failed upload", jobsN, queued)
+	}
+}
+
+// TestSameFileTwice: the same file uploaded twice (a double submit) is
+// stored once for two jobs; the first job's end leaves it for the second,
+// whose end removes it.
+func TestSameFileTwice(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"IMPORT_DIR": t.TempDir()})
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	csv := []byte("ma,ten,ten_viet_tat,loai,ma_cap_tren,hieu_luc_tu,hieu_luc_den\nT1,UBND tỉnh Hai Lần,,tỉnh,,01/07/2025,\n")
+	var jobs []string
+	for range 2 {
+		resp := staff.upload("/units/import", "don-vi.csv", csv)
+		wantStatus(t, resp, http.StatusSeeOther)
+		jobs = append(jobs, resp.Header.Get("Location"))
+	}
+	if jobs[0] == jobs[1] {
+		t.Fatal("two uploads, one job")
+	}
+	content := func() int {
+		n := 0
+		for _, f := range storeFiles(t, a.cfg.EvidenceDir) {
+			if rel, _ := filepath.Rel(a.cfg.EvidenceDir, f); !strings.HasPrefix(rel, "tmp"+string(filepath.Separator)) {
+				n++
+			}
+		}
+		return n
+	}
+	if n := content(); n != 1 {
+		t.Fatalf("%d stored files for the same content twice", n)
+	}
+	for i, job := range jobs {
+		waitJob(t, staff, job)
+		wantStatus(t, staff.post(job+"/run", nil), http.StatusSeeOther)
+		if doc := waitJob(t, staff, job); !strings.Contains(doc.Find(".status-line").Text(), "Đã nhập xong") {
+			t.Fatalf("job %d: %q", i, doc.Find(".status-line").Text())
+		}
+		want := 1 - i
+		for deadline := time.Now().Add(10 * time.Second); content() != want && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := content(); n != want {
+			t.Errorf("after job %d ended: %d stored files, want %d", i+1, n, want)
+		}
+	}
 }
