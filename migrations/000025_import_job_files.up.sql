@@ -7,6 +7,8 @@ BEGIN;
 -- has ended and its file is released.
 ALTER TABLE import_jobs ADD COLUMN file_sum text CHECK (file_sum ~ '^[0-9a-f]{64}$');
 CREATE INDEX import_jobs_file_sum_idx ON import_jobs (file_sum) WHERE file_sum IS NOT NULL;
+-- The import page finds its job in the queue by the import's key.
+CREATE INDEX river_job_run_import_key_idx ON river_job ((args->>'key')) WHERE kind = 'run_import';
 
 -- Imports that were running in a process of the previous version have no
 -- job in the queue: their transaction ended with that process.

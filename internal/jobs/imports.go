@@ -70,6 +70,8 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[postgres.RunImpo
 		if !args.DryRun {
 			status = "done"
 		}
+		// Recorded even when a stop comes now: the import has committed.
+		ctx := context.WithoutCancel(ctx)
 		if err := w.db.FinishImportJob(ctx, args.Key, status, report, ""); err != nil {
 			return err
 		}

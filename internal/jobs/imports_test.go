@@ -268,7 +268,7 @@ func TestImportFailsAfterLastAttempt(t *testing.T) {
 	}
 	job := waitStatus(t, db, key, "checked", "failed")
 	want := i18n.Translate(i18n.Vietnamese, "import_job.failed.attempts", postgres.ImportMaxAttempts)
-	if job.Status != "failed" || job.Error != want || job.FileSum != "" {
+	if job.Status != "failed" || job.Error != want {
 		t.Fatalf("after the last attempt: %+v", job)
 	}
 	var attempt int
@@ -278,6 +278,9 @@ func TestImportFailsAfterLastAttempt(t *testing.T) {
 	}
 	if attempt != postgres.ImportMaxAttempts || state != "discarded" {
 		t.Errorf("queue job at attempt %d, %s", attempt, state)
+	}
+	if job, _ := db.ImportJobByKey(ctx, key); job.FileSum != "" { // released before the queue records the end
+		t.Errorf("the failed job still holds its file: %+v", job)
 	}
 	if _, err := local.Open(ctx, sum); err != storage.ErrNotFound {
 		t.Errorf("the failed job's file is still stored: %v", err)

@@ -55,7 +55,8 @@ type RunImportArgs struct {
 	ClientAddr string `json:"client_addr,omitempty"`
 }
 
-// Kind names the job for the queue.
+// Kind names the job for the queue (written out in the queries below, so
+// that they use the index of migration 000025 on its jobs' keys).
 func (RunImportArgs) Kind() string { return "run_import" }
 
 // ImportMaxAttempts is how many times the queue starts an import whose
@@ -107,9 +108,9 @@ func (db *DB) ImportJobByKey(ctx context.Context, key string) (_ *ImportJob, err
 		FROM import_jobs i
 		LEFT JOIN LATERAL (
 			SELECT r.state, r.attempt, r.max_attempts FROM river_job r
-			WHERE r.kind = $2 AND r.args->>'key' = i.key AND (r.args->>'dry_run')::boolean = (i.status = 'checking')
+			WHERE r.kind = 'run_import' AND r.args->>'key' = i.key AND (r.args->>'dry_run')::boolean = (i.status = 'checking')
 			ORDER BY r.id DESC LIMIT 1) q ON i.status IN ('checking', 'importing')
-		WHERE i.key = $1`, key, RunImportArgs{}.Kind()).Scan(&j.ID, &j.Key, &j.Kind, &j.FileName, &j.FileSum, &j.FilePath, &j.Status, &j.RowsDone,
+		WHERE i.key = $1`, key).Scan(&j.ID, &j.Key, &j.Kind, &j.FileName, &j.FileSum, &j.FilePath, &j.Status, &j.RowsDone,
 		&report, &j.Error, &j.CreatedBy, &j.CreatedAt, &j.UpdatedAt, &state, &attempt, &maxAttempts)
 	if err != nil {
 		return nil, notFound(err, "import.not_found")
@@ -235,11 +236,11 @@ func (db *DB) ReleaseImportFiles(ctx context.Context, expired, stranded string) 
 		WHERE status = 'checked' AND updated_at < now() - interval '1 day'`, expired); err != nil {
 		return nil, nil, err
 	}
-	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs i SET status = 'failed', error = $2, updated_at = now()
+	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs i SET status = 'failed', error = $1, updated_at = now()
 		WHERE i.status IN ('checking', 'importing') AND NOT EXISTS (
 			SELECT 1 FROM river_job r
-			WHERE r.kind = $1 AND r.args->>'key' = i.key AND (r.args->>'dry_run')::boolean = (i.status = 'checking')
-			  AND r.state NOT IN ('completed', 'discarded', 'cancelled'))`, RunImportArgs{}.Kind(), stranded); err != nil {
+			WHERE r.kind = 'run_import' AND r.args->>'key' = i.key AND (r.args->>'dry_run')::boolean = (i.status = 'checking')
+			  AND r.state NOT IN ('completed', 'discarded', 'cancelled'))`, stranded); err != nil {
 		return nil, nil, err
 	}
 	rows, err := db.Pool.Query(ctx, fmt.Sprintf(releaseFiles, "true"))
