@@ -17,6 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"thidua/internal/jobs"
 	"thidua/internal/pgtest"
 	"thidua/internal/postgres"
 )
@@ -157,12 +161,37 @@ func TestKilledMidUpload(t *testing.T) {
 		t.Fatal("the kill left no temporary file: the test did not interrupt an upload")
 	}
 
-	// Restart: what the kill left is younger than a day, so the start
-	// leaves it (it could be another instance's upload in flight).
+	// Restart: what the kill left is younger than a day, so the clean-up
+	// job the new instance runs at its start leaves it (it could be another
+	// instance's upload in flight).
+	before := cleanUps(t, db)
 	p2 := startPortal(t, bin, env)
 	defer func() { _ = p2.cmd.Process.Signal(syscall.SIGTERM); _ = p2.cmd.Wait() }()
-	if entries, _ := os.ReadDir(tmp); len(entries) != 1 {
-		t.Errorf("%d temporary files after the restart, want the killed upload's, younger than a day", len(entries))
+	if done := waitCleanUp(t, db, len(before)); done.TempFiles != 0 {
+		t.Errorf("the clean-up at the restart removed %+v", done)
+	}
+	entries, _ := os.ReadDir(tmp)
+	if len(entries) != 1 {
+		t.Fatalf("%d temporary files after the restart, want the killed upload's, younger than a day", len(entries))
+	}
+	// A day later it is abandoned: the next clean-up removes it, once.
+	old := time.Now().Add(-25 * time.Hour)
+	_ = os.Chtimes(filepath.Join(tmp, entries[0].Name()), old, old)
+	inserter, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{1, 0} {
+		n := len(cleanUps(t, db))
+		if _, err := inserter.Insert(ctx, jobs.CleanUpArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if done := waitCleanUp(t, db, n); done.TempFiles != want {
+			t.Errorf("clean-up %d removed %d temporary files, want %d", i+1, done.TempFiles, want)
+		}
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("%d temporary files after the clean-up", len(entries))
 	}
 	hashes, _ := db.EvidenceHashes(ctx)
 	for _, h := range hashes {
@@ -182,5 +211,39 @@ func TestKilledMidUpload(t *testing.T) {
 	a, _ := db.AssessmentByID(ctx, assessment)
 	if a.Points != 1000 {
 		t.Errorf("total after the crash %s, want 10", a.Points)
+	}
+}
+
+// cleanUps returns the outputs of the completed clean-up jobs, in order.
+func cleanUps(t *testing.T, db *postgres.DB) []jobs.CleanedUp {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), `SELECT metadata->'output' FROM river_job
+		WHERE kind = 'clean_up' AND state = 'completed' ORDER BY finalized_at, id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []jobs.CleanedUp
+	for rows.Next() {
+		var c jobs.CleanedUp
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// waitCleanUp waits for a clean-up beyond the first n to complete and
+// returns what it removed.
+func waitCleanUp(t *testing.T, db *postgres.DB, n int) jobs.CleanedUp {
+	t.Helper()
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if out := cleanUps(t, db); len(out) > n {
+			return out[n]
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no clean-up ran")
+		}
 	}
 }

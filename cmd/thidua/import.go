@@ -47,17 +47,7 @@ func runImport(ctx context.Context, cfg *config.Config, args []string, stdout io
 		return err
 	}
 	defer db.Close()
-	var report *domain.ImportReport
-	switch kind {
-	case "units":
-		report, err = imports.Units(ctx, db, r, *dryRun, nil)
-	case "people":
-		report, err = imports.People(ctx, db, r, *dryRun, nil)
-	case "awards":
-		report, err = imports.Awards(ctx, db, r, *dryRun, nil, "")
-	default:
-		report, err = imports.External(ctx, db, r, *dryRun, nil, "")
-	}
+	report, err := imports.Run(ctx, db, kind, r, *dryRun, nil, "")
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"thidua/internal/config"
@@ -14,7 +13,6 @@ import (
 	"thidua/internal/mail"
 	"thidua/internal/postgres"
 	"thidua/internal/server"
-	"thidua/internal/storage"
 )
 
 func runServe(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
@@ -37,16 +35,8 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 		log.Warn("database schema is not current: run `thidua migrate up`; /readyz reports 503 until then",
 			"version", st.Version, "latest", st.Latest, "dirty", st.Dirty)
 	}
-	if n, err := db.FailInterruptedImports(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		log.Warn("imports interrupted by the last stop marked failed (nothing of them was written)", "jobs", n)
-	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
-		return err
-	}
-	if err := cleanUp(ctx, store, db, log); err != nil {
 		return err
 	}
 	key, err := mail.UnsubscribeKey(ctx, db)
@@ -58,7 +48,8 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 	} else {
 		log.Info("notification mails go through SMTP", "smtp", cfg.SMTP.Addr(), "tls", cfg.SMTP.TLS)
 	}
-	runner, err := jobs.Start(context.WithoutCancel(ctx), jobs.Config{DB: db, Log: log, Mailer: mail.New(cfg, key)})
+	runner, err := jobs.Start(context.WithoutCancel(ctx), jobs.Config{DB: db, Log: log, Mailer: mail.New(cfg, key),
+		Store: store, ScratchDir: cfg.ImportDir})
 	if err != nil {
 		return err
 	}
@@ -118,35 +109,5 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 		return err
 	}
 	log.Info("stopped")
-	return nil
-}
-
-// cleanUp runs at start: files left by a stopped process go, once they are
-// a day old (another instance may be receiving them now): uploads cut off
-// mid-way and stored files no row points to. Import files of ended jobs
-// are deleted.
-func cleanUp(ctx context.Context, store storage.Store, db *postgres.DB, log *slog.Logger) error {
-	hashes, err := db.EvidenceHashes(ctx)
-	if err != nil {
-		return err
-	}
-	referenced := make(map[string]bool, len(hashes))
-	for _, h := range hashes {
-		referenced[h] = true
-	}
-	swept, err := store.Sweep(ctx, func(sum string) bool { return referenced[sum] }, time.Now().Add(-24*time.Hour))
-	if err != nil {
-		return err
-	}
-	files, err := db.ReleaseImportFiles(ctx)
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		_ = os.Remove(f)
-	}
-	if swept != (storage.Swept{}) || len(files) > 0 {
-		log.Info("start-up clean-up", "temp_files", swept.Temp, "orphan_files", swept.Orphans, "import_files", len(files))
-	}
 	return nil
 }

@@ -51,6 +51,7 @@ var parts = []map[string]message{
 	notifyEventMessages,
 	mailMessages,
 	reminderMessages,
+	importJobMessages,
 }
 
 // catalogue holds every user-facing text, gathered from parts. Tests check

@@ -1,14 +1,18 @@
 // Package jobs works the portal's background jobs on PostgreSQL (river): a
-// notification's mail, queued in the transaction of its event, and the
-// periodic deadline reminders. Every instance of the portal runs a Runner;
-// river hands each job to one of them, and elects one instance to insert the
-// periodic jobs.
+// notification's mail, queued in the transaction of its event; an import's
+// dry run and import, queued with the import job; the periodic deadline
+// reminders and clean-up. Every instance of the portal runs a Runner; river
+// hands each job to one of them, and elects one instance to insert the
+// periodic jobs. A job whose instance stops goes back to the queue: at once
+// after a graceful stop (StopGrace), after its time limit when the instance
+// was killed.
 package jobs
 
 import (
 	"cmp"
 	"context"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +21,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"thidua/internal/postgres"
+	"thidua/internal/storage"
 )
 
 // Mailer composes a notification's mail and sends it, or keeps it in the
@@ -38,7 +43,36 @@ type Config struct {
 	// RetryPolicy schedules a failed job's next attempt (default: river's
 	// exponential backoff). Tests shorten it.
 	RetryPolicy river.ClientRetryPolicy
+	// Store holds the import files, and is swept by the clean-up job.
+	// Without it (tests of mails) the runner works no import and no
+	// clean-up.
+	Store storage.Store
+	// ScratchDir is where an import's file is copied to be read (default:
+	// the system's temporary directory).
+	ScratchDir string
+	// ImportTimeout is how long one attempt of an import may run (default
+	// 15 minutes). A job whose instance was killed goes back to the queue
+	// once it has been running for longer than this.
+	ImportTimeout time.Duration
+	// CleanUpEvery is how often the clean-up job runs (default: hourly).
+	CleanUpEvery time.Duration
+	// StopGrace is how long Stop lets jobs in progress finish before it
+	// cancels them (default 10 seconds); a cancelled job goes back to the
+	// queue, its attempt not counted, for another instance.
+	StopGrace time.Duration
+
+	// onProgress is the import worker's test hook (export_test.go).
+	onProgress func(ctx context.Context, key string, rows int)
 }
+
+// DefaultImportTimeout is how long one attempt of an import may run.
+const DefaultImportTimeout = 15 * time.Minute
+
+// DefaultStopGrace is how long Stop lets jobs in progress finish.
+const DefaultStopGrace = 10 * time.Second
+
+// jobTimeout is the time limit of the other jobs (a mail, the reminders).
+const jobTimeout = 2 * time.Minute
 
 // Runner works jobs until stopped.
 type Runner struct {
@@ -54,21 +88,39 @@ func Start(ctx context.Context, c Config) (*Runner, error) {
 	if every <= 0 {
 		every = time.Hour
 	}
+	log := cmp.Or(c.Log, slog.Default())
+	importTimeout := cmp.Or(c.ImportTimeout, DefaultImportTimeout)
+	periodic := []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(every),
+			func() (river.JobArgs, *river.InsertOpts) { return RemindArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "reminders", RunOnStart: true}),
+	}
+	if c.Store != nil {
+		scratch := cmp.Or(c.ScratchDir, os.TempDir())
+		river.AddWorker(workers, &importWorker{db: c.DB, store: c.Store, log: log, scratch: scratch,
+			timeout: importTimeout, onProgress: c.onProgress})
+		river.AddWorker(workers, &cleanUpWorker{db: c.DB, store: c.Store, log: log, scratch: scratch})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(c.CleanUpEvery, time.Hour)),
+			func() (river.JobArgs, *river.InsertOpts) { return CleanUpArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "clean_up", RunOnStart: true}))
+	}
 	client, err := river.NewClient(riverpgxv5.New(c.DB.Pool), &river.Config{
-		Logger: slog.New(warnings{cmp.Or(c.Log, slog.Default()).Handler()}).With("component", "jobs"),
+		Logger: slog.New(warnings{log.Handler()}).With("component", "jobs"),
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 2},
 			"mail":             {MaxWorkers: 4},
+			"imports":          {MaxWorkers: 2},
 		},
 		Workers:           workers,
 		FetchPollInterval: c.Poll,
 		RetryPolicy:       c.RetryPolicy,
-		JobTimeout:        2 * time.Minute,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(every),
-				func() (river.JobArgs, *river.InsertOpts) { return RemindArgs{}, nil },
-				&river.PeriodicJobOpts{ID: "reminders", RunOnStart: true}),
-		},
+		JobTimeout:        jobTimeout,
+		// A job still running after this was left by a killed instance
+		// (each kind's own time limit is checked too, so an import is
+		// rescued only once past ImportTimeout).
+		RescueStuckJobsAfter: max(importTimeout, jobTimeout) + time.Minute,
+		SoftStopTimeout:      cmp.Or(c.StopGrace, DefaultStopGrace),
+		PeriodicJobs:         periodic,
 	})
 	if err != nil {
 		return nil, err
@@ -79,7 +131,9 @@ func Start(ctx context.Context, c Config) (*Runner, error) {
 	return &Runner{client: client}, nil
 }
 
-// Stop lets the jobs in progress finish (until ctx ends) and stops.
+// Stop stops taking jobs and lets the jobs in progress finish for
+// StopGrace; then it cancels them (they go back to the queue) and returns
+// once they have (or when ctx ends).
 func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
 
 // mailWorker delivers one notification's mail.

@@ -3,19 +3,26 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"thidua/internal/domain"
 )
 
 // ImportJob is a web import: its file, its state and its report.
 type ImportJob struct {
-	ID        int64
-	Key       string
-	Kind      string // "units" or "people"
-	FileName  string
+	ID       int64
+	Key      string
+	Kind     string // "units", "people", "measures" or "awards"
+	FileName string
+	// FileSum is the SHA-256 of the file in the store, empty once the job
+	// has ended and its file is released.
+	FileSum string
+	// FilePath is the file of a job recorded before imports ran from the
+	// store (a local IMPORT_DIR); empty for newer jobs.
 	FilePath  string
 	Status    string // checking, checked, importing, done, failed
 	RowsDone  int
@@ -24,27 +31,87 @@ type ImportJob struct {
 	CreatedBy int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Attempt is the attempt of the queue's job that runs (or will run
+	// next) the dry run or the import while the status is checking or
+	// importing: 2 and more after an attempt that did not finish. Zero
+	// otherwise.
+	Attempt, MaxAttempts int
+	// Stranded is true when the status says checking or importing but no
+	// job in the queue will run it any more (its last attempt died with
+	// its instance): the job has failed.
+	Stranded bool
 }
 
-// CreateImportJob records an uploaded file about to be checked.
-func (db *DB) CreateImportJob(ctx context.Context, key, kind, fileName, filePath string) (_ *ImportJob, err error) {
+// Running reports whether a dry run or an import is on its way.
+func (j *ImportJob) Running() bool { return j.Status == "checking" || j.Status == "importing" }
+
+// RunImportArgs is the queue's job that dry-runs (DryRun) or imports the
+// file of an import job, for the user who uploaded it.
+type RunImportArgs struct {
+	Key        string `json:"key"`
+	DryRun     bool   `json:"dry_run"`
+	UserID     int64  `json:"user_id"`
+	RequestID  string `json:"request_id,omitempty"`
+	ClientAddr string `json:"client_addr,omitempty"`
+}
+
+// Kind names the job for the queue (written out in the queries below, so
+// that they use the index of migration 000025 on its jobs' keys).
+func (RunImportArgs) Kind() string { return "run_import" }
+
+// ImportMaxAttempts is how many times the queue starts an import whose
+// attempts fail on the server's side (its instance killed, the database
+// gone): a stop that lets the job go back to the queue is not counted.
+const ImportMaxAttempts = 5
+
+// InsertOpts puts imports in their own queue, so that a long import does
+// not hold up mails and reminders.
+func (RunImportArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: "imports", MaxAttempts: ImportMaxAttempts}
+}
+
+// runImportArgs is the job of key for the acting user.
+func runImportArgs(ctx context.Context, key string, dryRun bool) RunImportArgs {
+	a := domain.ActorFrom(ctx)
+	return RunImportArgs{Key: key, DryRun: dryRun, UserID: a.UserID, RequestID: a.RequestID, ClientAddr: a.ClientAddr}
+}
+
+// CreateImportJob records an uploaded file, kept in the store under
+// fileSum, and queues its dry run in the same transaction.
+func (db *DB) CreateImportJob(ctx context.Context, key, kind, fileName, fileSum string) (_ *ImportJob, err error) {
 	defer wrap(&err, "CreateImportJob")
-	_, err = db.Pool.Exec(ctx, `INSERT INTO import_jobs (key, kind, file_name, file_path, status, created_by)
-		VALUES ($1, $2, $3, $4, 'checking', $5)`, key, kind, fileName, filePath, domain.ActorFrom(ctx).UserID)
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO import_jobs (key, kind, file_name, file_path, file_sum, status, created_by)
+			VALUES ($1, $2, $3, '', $4, 'checking', $5)`, key, kind, fileName, fileSum, domain.ActorFrom(ctx).UserID); err != nil {
+			return err
+		}
+		_, err := db.jobs.InsertTx(ctx, tx, runImportArgs(ctx, key, true), nil)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return db.ImportJobByKey(ctx, key)
 }
 
-// ImportJobByKey returns a job by its random key.
+// ImportJobByKey returns a job by its random key, with where the queue
+// stands with it.
 func (db *DB) ImportJobByKey(ctx context.Context, key string) (_ *ImportJob, err error) {
 	defer wrap(&err, "ImportJobByKey")
 	var j ImportJob
 	var report []byte
-	err = db.Pool.QueryRow(ctx, `SELECT id, key, kind, file_name, file_path, status, rows_done, report, error, created_by, created_at, updated_at
-		FROM import_jobs WHERE key = $1`, key).Scan(&j.ID, &j.Key, &j.Kind, &j.FileName, &j.FilePath, &j.Status, &j.RowsDone,
-		&report, &j.Error, &j.CreatedBy, &j.CreatedAt, &j.UpdatedAt)
+	var state *string
+	var attempt, maxAttempts *int
+	err = db.Pool.QueryRow(ctx, `
+		SELECT i.id, i.key, i.kind, i.file_name, coalesce(i.file_sum, ''), i.file_path, i.status, i.rows_done, i.report, i.error,
+		       i.created_by, i.created_at, i.updated_at, q.state::text, q.attempt, q.max_attempts
+		FROM import_jobs i
+		LEFT JOIN LATERAL (
+			SELECT r.state, r.attempt, r.max_attempts FROM river_job r
+			WHERE r.kind = 'run_import' AND r.args->>'key' = i.key AND (r.args->>'dry_run')::boolean = (i.status = 'checking')
+			ORDER BY r.id DESC LIMIT 1) q ON i.status IN ('checking', 'importing')
+		WHERE i.key = $1`, key).Scan(&j.ID, &j.Key, &j.Kind, &j.FileName, &j.FileSum, &j.FilePath, &j.Status, &j.RowsDone,
+		&report, &j.Error, &j.CreatedBy, &j.CreatedAt, &j.UpdatedAt, &state, &attempt, &maxAttempts)
 	if err != nil {
 		return nil, notFound(err, "import.not_found")
 	}
@@ -54,20 +121,38 @@ func (db *DB) ImportJobByKey(ctx context.Context, key string) (_ *ImportJob, err
 			return nil, err
 		}
 	}
+	if j.Running() {
+		switch {
+		case state == nil || *state == "completed" || *state == "discarded" || *state == "cancelled":
+			j.Stranded = true
+		case *state == "running":
+			j.Attempt, j.MaxAttempts = *attempt, *maxAttempts
+		default: // waiting for its (next) attempt
+			j.Attempt, j.MaxAttempts = *attempt+1, *maxAttempts
+		}
+	}
 	return &j, nil
 }
 
 // StartImportRun moves a checked job whose dry run found no problem to
-// importing. The status changes in one statement, so of two clicks only one
-// starts the import.
-func (db *DB) StartImportRun(ctx context.Context, job *ImportJob) (_ bool, err error) {
+// importing and queues the import, in one transaction. The status changes
+// in one statement, so of two clicks only one queues the import.
+func (db *DB) StartImportRun(ctx context.Context, job *ImportJob) (started bool, err error) {
 	defer wrap(&err, "StartImportRun")
 	if job.Status != "checked" || job.Report == nil || !job.Report.OK() {
 		return false, nil
 	}
-	tag, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'importing', rows_done = 0, updated_at = now()
-		WHERE key = $1 AND status = 'checked'`, job.Key)
-	return tag.RowsAffected() == 1, err
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE import_jobs SET status = 'importing', rows_done = 0, updated_at = now()
+			WHERE key = $1 AND status = 'checked'`, job.Key)
+		if err != nil || tag.RowsAffected() != 1 {
+			return err
+		}
+		started = true
+		_, err = db.jobs.InsertTx(ctx, tx, runImportArgs(ctx, job.Key, false), nil)
+		return err
+	})
+	return started && err == nil, err
 }
 
 // ImportProgress records how many rows a running job has read.
@@ -92,25 +177,94 @@ func (db *DB) FinishImportJob(ctx context.Context, key, status string, report *d
 	return err
 }
 
-// FailInterruptedImports marks the jobs a stopped portal left running: their
-// transactions died with it, so nothing of them was written.
-func (db *DB) FailInterruptedImports(ctx context.Context) (_ int64, err error) {
-	defer wrap(&err, "FailInterruptedImports")
-	tag, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = 'interrupted', updated_at = now()
-		WHERE status IN ('checking', 'importing')`)
-	return tag.RowsAffected(), err
+// ReleasedFile is the file of an ended import job, cleared from the job:
+// the caller deletes it from the store unless Referenced (evidence, an
+// attachment or another job not ended has the same content).
+type ReleasedFile struct {
+	Sum        string
+	Referenced bool
+}
+
+// releaseFiles clears the files of the ended jobs that where selects and
+// says whether anything else still refers to each.
+const releaseFiles = `
+	WITH old AS (
+		SELECT id, file_sum FROM import_jobs
+		WHERE %s AND status IN ('done', 'failed') AND file_sum IS NOT NULL
+		FOR UPDATE),
+	cleared AS (
+		UPDATE import_jobs j SET file_sum = NULL FROM old WHERE j.id = old.id RETURNING j.id, old.file_sum)
+	SELECT c.file_sum,
+	       EXISTS (SELECT 1 FROM evidence_files e WHERE e.sha256 = c.file_sum)
+	       OR EXISTS (SELECT 1 FROM campaign_attachments a WHERE a.sha256 = c.file_sum)
+	       OR EXISTS (SELECT 1 FROM import_jobs o WHERE o.file_sum = c.file_sum AND o.id <> c.id
+	                  AND o.status IN ('checking', 'checked', 'importing'))
+	FROM cleared c`
+
+func collectReleased(rows pgx.Rows) ([]ReleasedFile, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReleasedFile, error) {
+		var f ReleasedFile
+		err := r.Scan(&f.Sum, &f.Referenced)
+		return f, err
+	})
+}
+
+// ReleaseImportFile clears the file of the ended job key; ok is false when
+// it has none (released already).
+func (db *DB) ReleaseImportFile(ctx context.Context, key string) (_ ReleasedFile, ok bool, err error) {
+	defer wrap(&err, "ReleaseImportFile")
+	rows, err := db.Pool.Query(ctx, fmt.Sprintf(releaseFiles, "key = $1"), key)
+	if err != nil {
+		return ReleasedFile{}, false, err
+	}
+	files, err := collectReleased(rows)
+	if err != nil || len(files) == 0 {
+		return ReleasedFile{}, false, err
+	}
+	return files[0], true, nil
 }
 
 // ReleaseImportFiles ends jobs whose dry run was never followed by an
-// import within a day, and returns the files of every ended job that still
-// has one, clearing them from the jobs: the caller removes the files.
-func (db *DB) ReleaseImportFiles(ctx context.Context) (_ []string, err error) {
+// import within a day (expired is their message) and jobs the queue will
+// not run any more (stranded: their last attempt died with its instance),
+// then clears the files of every ended job that still has one: the caller
+// removes the released files (from the store) and the paths (files of jobs
+// recorded before imports ran from the store).
+func (db *DB) ReleaseImportFiles(ctx context.Context, expired, stranded string) (_ []ReleasedFile, paths []string, err error) {
 	defer wrap(&err, "ReleaseImportFiles")
-	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = 'expired', updated_at = now()
-		WHERE status = 'checked' AND updated_at < now() - interval '1 day'`); err != nil {
-		return nil, err
+	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = $1, updated_at = now()
+		WHERE status = 'checked' AND updated_at < now() - interval '1 day'`, expired); err != nil {
+		return nil, nil, err
 	}
-	rows, err := db.Pool.Query(ctx, `UPDATE import_jobs SET file_path = '' WHERE status IN ('failed', 'done') AND file_path <> '' RETURNING file_path`)
+	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs i SET status = 'failed', error = $1, updated_at = now()
+		WHERE i.status IN ('checking', 'importing') AND NOT EXISTS (
+			SELECT 1 FROM river_job r
+			WHERE r.kind = 'run_import' AND r.args->>'key' = i.key AND (r.args->>'dry_run')::boolean = (i.status = 'checking')
+			  AND r.state NOT IN ('completed', 'discarded', 'cancelled'))`, stranded); err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.Pool.Query(ctx, fmt.Sprintf(releaseFiles, "true"))
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := collectReleased(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err = db.Pool.Query(ctx, `UPDATE import_jobs SET file_path = '' WHERE status IN ('failed', 'done') AND file_path <> '' RETURNING file_path`)
+	if err != nil {
+		return nil, nil, err
+	}
+	paths, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	return files, paths, err
+}
+
+// LiveImportSums returns the files of the import jobs not ended: a sweep
+// of the store keeps them.
+func (db *DB) LiveImportSums(ctx context.Context) (_ []string, err error) {
+	defer wrap(&err, "LiveImportSums")
+	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT file_sum FROM import_jobs
+		WHERE file_sum IS NOT NULL AND status IN ('checking', 'checked', 'importing')`)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -76,7 +77,11 @@ func TestMovePersonKeepsHistory(t *testing.T) {
 	}
 }
 
-func TestInterruptedImportsFailAtStart(t *testing.T) {
+// TestImportJobQueued: the upload's job row and its dry run's queue job
+// commit together; a double click on "run" queues one import; a job whose
+// queue job is gone (its last attempt died with its instance) reads as
+// stranded, and the clean-up ends it and releases its file once.
+func TestImportJobQueued(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
 	ctx := context.Background()
@@ -84,16 +89,47 @@ func TestInterruptedImportsFailAtStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx = domain.WithActor(ctx, domain.Actor{UserID: u.ID})
-	if _, err := db.CreateImportJob(ctx, "0123456789abcdef0123", "units", "a.csv", "/tmp/a"); err != nil {
+	ctx = domain.WithActor(ctx, domain.Actor{UserID: u.ID, RequestID: "req-1"})
+	sum := strings.Repeat("ab", 32)
+	job, err := db.CreateImportJob(ctx, "0123456789abcdef0123", "units", "a.csv", sum)
+	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := db.FailInterruptedImports(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("marked %d, %v", n, err)
+	queued := func(dryRun bool) (n int) {
+		t.Helper()
+		_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'run_import' AND args->>'key' = $1
+			AND (args->>'dry_run')::boolean = $2 AND (args->>'user_id')::bigint = $3`, job.Key, dryRun, u.ID).Scan(&n)
+		return n
 	}
-	job, _ := db.ImportJobByKey(ctx, "0123456789abcdef0123")
-	if job.Status != "failed" || job.Error != "interrupted" {
-		t.Errorf("job %+v", job)
+	if queued(true) != 1 || job.FileSum != sum || job.Status != "checking" || job.Stranded || job.Attempt != 1 {
+		t.Fatalf("after the upload: %d dry runs queued, job %+v", queued(true), job)
+	}
+	// The dry run found no problem; two clicks on "run".
+	if err := db.FinishImportJob(ctx, job.Key, "checked", &domain.ImportReport{DryRun: true, Rows: 1, Inserted: 1}, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = db.Pool.Exec(ctx, `UPDATE river_job SET state = 'completed', finalized_at = now() WHERE args->>'key' = $1`, job.Key)
+	job, _ = db.ImportJobByKey(ctx, job.Key)
+	first, err1 := db.StartImportRun(ctx, job)
+	second, err2 := db.StartImportRun(ctx, job)
+	if !first || second || err1 != nil || err2 != nil || queued(false) != 1 {
+		t.Fatalf("two clicks: %v %v %v %v, %d imports queued", first, second, err1, err2, queued(false))
+	}
+	// The import's queue job was discarded (a killed instance, its last
+	// attempt): the job reads as stranded until the clean-up ends it.
+	_, _ = db.Pool.Exec(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = now() WHERE args->>'key' = $1`, job.Key)
+	job, _ = db.ImportJobByKey(ctx, job.Key)
+	if !job.Stranded || job.Status != "importing" {
+		t.Fatalf("discarded import: %+v", job)
+	}
+	for i := range 2 {
+		files, paths, err := db.ReleaseImportFiles(ctx, "hết hạn", "hỏng")
+		if err != nil || len(paths) != 0 || len(files) != 1-i || (i == 0 && (files[0].Sum != sum || files[0].Referenced)) {
+			t.Fatalf("clean-up %d: %+v %v %v", i, files, paths, err)
+		}
+	}
+	job, _ = db.ImportJobByKey(ctx, job.Key)
+	if job.Status != "failed" || job.Error != "hỏng" || job.FileSum != "" || job.Stranded {
+		t.Errorf("after the clean-up: %+v", job)
 	}
 }

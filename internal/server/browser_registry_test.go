@@ -76,6 +76,7 @@ func TestBrowserRegistry(t *testing.T) {
 	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	a.runJobs() // the dry run is a queued job
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(a.ts.URL+"/units/import"),
 		chromedp.WaitVisible("#file"),

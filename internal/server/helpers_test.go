@@ -16,6 +16,7 @@ import (
 
 	"thidua/internal/config"
 	"thidua/internal/domain"
+	"thidua/internal/jobs"
 	"thidua/internal/password"
 	"thidua/internal/pgtest"
 	"thidua/internal/postgres"
@@ -37,6 +38,28 @@ type app struct {
 	// slept records the sign-in delays the server asked for; tests never
 	// wait them out.
 	slept chan time.Duration
+	// runner works the queued jobs (imports) once runJobs started it.
+	runner *jobs.Runner
+}
+
+// runJobs starts a job runner on the app's database and store, as `thidua
+// serve` does, so that queued imports run; once per app.
+func (a *app) runJobs() {
+	a.t.Helper()
+	if a.runner != nil {
+		return
+	}
+	r, err := jobs.Start(context.Background(), jobs.Config{DB: a.db, Log: slog.New(slog.NewTextHandler(a.logs, nil)),
+		Store: a.srv.store, ScratchDir: a.cfg.ImportDir, Poll: 100 * time.Millisecond, StopGrace: time.Second})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.runner = r
+	a.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = r.Stop(ctx)
+	})
 }
 
 func newApp(t *testing.T, env map[string]string) *app {

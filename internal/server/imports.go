@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -14,7 +13,7 @@ import (
 	"thidua/internal/imports"
 	"thidua/internal/paths"
 	"thidua/internal/postgres"
-	"thidua/internal/tabular"
+	"thidua/internal/storage"
 	"thidua/web"
 )
 
@@ -43,8 +42,12 @@ func (s *Server) importForm(kind string) handlerFunc {
 	}
 }
 
-// uploadImport streams the uploaded file to disk (never whole in memory),
-// records the job and starts its dry run in the background.
+// errEmptyUpload refuses an empty import file before it is stored.
+var errEmptyUpload = errors.New("empty import file")
+
+// uploadImport streams the uploaded file into the store (never whole in
+// memory), records the job and queues its dry run in one transaction: any
+// instance of the portal may run it (internal/jobs).
 func (s *Server) uploadImport(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
@@ -54,47 +57,62 @@ func (s *Server) uploadImport(kind string) handlerFunc {
 			s.renderImportForm(w, r, http.StatusBadRequest, kind, "import.upload.bad")
 			return nil
 		}
-		var path, name string
+		var sum, name string
 		for {
 			part, err := mr.NextPart()
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
-				removeIfSet(path)
 				return uploadError(err)
 			}
-			if part.FormName() != "file" || path != "" {
+			if part.FormName() != "file" || sum != "" {
 				_, _ = io.Copy(io.Discard, part)
 				continue
 			}
 			name = cleanFileName(part.FileName())
-			if path, err = s.saveUpload(part); err != nil {
-				removeIfSet(path)
+			sum, _, err = s.store.Put(ctx, part, s.cfg.MaxImportBytes, func(_ io.ReaderAt, size int64) error {
+				if size == 0 {
+					return errEmptyUpload
+				}
+				return nil
+			})
+			var tooLarge *http.MaxBytesError
+			var storeErr *storage.Error
+			switch {
+			case errors.Is(err, errEmptyUpload):
+				s.renderImportForm(w, r, http.StatusUnprocessableEntity, kind, "import.upload.missing")
+				return nil
+			case errors.Is(err, storage.ErrTooLarge), errors.As(err, &tooLarge):
+				return domain.Errorf(domain.ETOOLARGE, "error.too_large")
+			case errors.Is(err, storage.ErrNoSpace):
+				errors.As(err, &storeErr)
+				s.log.Error("import store out of space", "request_id", requestID(ctx), "store", storeErr.Dir, "op", storeErr.Op, "err", err)
+				s.renderImportForm(w, r, http.StatusInsufficientStorage, kind, "error.no_space")
+				return nil
+			case errors.As(err, &storeErr):
+				return err // the server's failure: logged and answered 500
+			case err != nil:
 				return uploadError(err)
 			}
 		}
-		if path == "" {
+		if sum == "" {
 			s.renderImportForm(w, r, http.StatusUnprocessableEntity, kind, "import.upload.missing")
 			return nil
 		}
-		if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
-			_ = os.Remove(path)
-			s.renderImportForm(w, r, http.StatusUnprocessableEntity, kind, "import.upload.missing")
-			return nil
-		}
+		// A failure from here leaves the stored file to the clean-up job,
+		// which removes it a day later unless something refers to it.
 		key := newIdempotencyKey()
-		if _, err := s.db.CreateImportJob(ctx, key, kind, name, path); err != nil {
-			_ = os.Remove(path)
+		if _, err := s.db.CreateImportJob(ctx, key, kind, name, sum); err != nil {
 			return err
 		}
-		s.startImport(ctx, key, kind, path, true)
 		http.Redirect(w, r, paths.Import(key), http.StatusSeeOther)
 		return nil
 	}
 }
 
-// saveUpload writes a part to a new file of the import directory, synced.
+// saveUpload writes a part to a new file of the import directory, synced:
+// a file read during the request (a criteria tree), removed after it.
 func (s *Server) saveUpload(src io.Reader) (string, error) {
 	if err := os.MkdirAll(s.cfg.ImportDir, 0o700); err != nil {
 		return "", err
@@ -113,68 +131,6 @@ func (s *Server) saveUpload(src io.Reader) (string, error) {
 	return f.Name(), err
 }
 
-// startImport runs a dry run or an import in the background, recording its
-// progress and report on the job. The import is one transaction: a portal
-// stopped half-way writes nothing, and the job is marked failed at start-up.
-func (s *Server) startImport(reqCtx context.Context, key, kind, path string, dryRun bool) {
-	actor := domain.ActorFrom(reqCtx)
-	s.jobs.Add(1)
-	go func() {
-		defer s.jobs.Done()
-		ctx := domain.WithActor(s.bg, actor)
-		fail := func(err error) {
-			s.logImportFailure(key, err)
-			msg := i18n.Translate(i18n.Vietnamese, "error.internal")
-			if errors.Is(err, tabular.ErrEmpty) {
-				msg = i18n.Translate(i18n.Vietnamese, "import.empty")
-			} else if errors.Is(err, tabular.ErrEncoding) {
-				msg = i18n.Translate(i18n.Vietnamese, "import.file.not_utf8")
-			} else if errors.Is(err, tabular.ErrUnpackTooLarge) {
-				msg = i18n.Translate(i18n.Vietnamese, "import.unpack_too_large")
-			} else if de := (*domain.Error)(nil); errors.As(err, &de) {
-				msg = i18n.Translate(i18n.Vietnamese, de.Message, de.Args...)
-			} else if !errors.Is(err, context.Canceled) {
-				msg = i18n.Translate(i18n.Vietnamese, "import.unreadable")
-			}
-			_ = s.db.FinishImportJob(context.WithoutCancel(ctx), key, "failed", nil, msg)
-			_ = os.Remove(path) // a failed job keeps no personal data on disk
-		}
-		r, err := tabular.Open(path)
-		if err != nil {
-			fail(err)
-			return
-		}
-		defer r.Close()
-		progress := func(n int) { _ = s.db.ImportProgress(ctx, key, n) }
-		run := imports.Units
-		switch kind {
-		case "people":
-			run = imports.People
-		case "measures":
-			run = func(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
-				return imports.External(ctx, db, r, dryRun, progress, key)
-			}
-		case "awards":
-			run = func(ctx context.Context, db *postgres.DB, r tabular.Reader, dryRun bool, progress func(int)) (*domain.ImportReport, error) {
-				return imports.Awards(ctx, db, r, dryRun, progress, key)
-			}
-		}
-		report, err := run(ctx, s.db, r, dryRun, progress)
-		if err != nil {
-			fail(err)
-			return
-		}
-		status := "checked"
-		if !dryRun {
-			status = "done"
-			_ = os.Remove(path)
-		}
-		if err := s.db.FinishImportJob(ctx, key, status, report, ""); err != nil {
-			s.log.Error("import: recording the report", "key", key, "err", err)
-		}
-	}()
-}
-
 // importJob shows a job's progress or report.
 func (s *Server) importJob(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -182,9 +138,14 @@ func (s *Server) importJob(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if job.Stranded { // its last attempt died with its instance
+		job.Status, job.Error = "failed", i18n.T(ctx, "import_job.failed.attempts", postgres.ImportMaxAttempts)
+	}
 	v := web.ImportJobView{Key: job.Key, Kind: job.Kind, FileName: job.FileName, StatusKey: "import.status." + job.Status,
-		Running: job.Status == "checking" || job.Status == "importing", RowsDone: job.RowsDone, Failed: job.Error,
-		Done: job.Status == "done"}
+		Running: job.Running(), RowsDone: job.RowsDone, Failed: job.Error, Done: job.Status == "done"}
+	if job.Attempt > 1 {
+		v.Attempt = i18n.T(ctx, "import_job.attempt", job.Attempt, job.MaxAttempts)
+	}
 	if rep := job.Report; rep != nil {
 		v.HasReport, v.DryRun, v.Rows, v.Inserted, v.Updated, v.Unchanged, v.Truncated = true, rep.DryRun, rep.Rows, rep.Inserted, rep.Updated, rep.Unchanged, rep.Truncated
 		for _, p := range rep.Problems {
@@ -203,20 +164,16 @@ func (s *Server) importJob(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// runImport starts the import of a checked job; a second click finds the
-// job already running and only shows it.
+// runImport queues the import of a checked job; a second click finds the
+// job already importing and only shows it.
 func (s *Server) runImport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	job, err := s.db.ImportJobByKey(ctx, chi.URLParam(r, "key"))
 	if err != nil {
 		return err
 	}
-	started, err := s.db.StartImportRun(ctx, job)
-	if err != nil {
+	if _, err := s.db.StartImportRun(ctx, job); err != nil {
 		return err
-	}
-	if started {
-		s.startImport(ctx, job.Key, job.Kind, job.FilePath, false)
 	}
 	http.Redirect(w, r, paths.Import(job.Key), http.StatusSeeOther)
 	return nil

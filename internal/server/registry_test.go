@@ -210,9 +210,11 @@ func (c *client) upload(path, name string, content []byte) *http.Response {
 	return c.do(req)
 }
 
-// waitJob reloads an import page until it leaves the running states.
+// waitJob reloads an import page until it leaves the running states; the
+// app's job runner works the import.
 func waitJob(t *testing.T, c *client, path string) *goqueryDoc {
 	t.Helper()
+	c.a.runJobs()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp := c.get(path)
@@ -268,10 +270,21 @@ func TestWebImportFlow(t *testing.T) {
 	wantStatus(t, resp, http.StatusRequestEntityTooLarge)
 	wantStatus(t, staff.upload("/units/import", "empty.csv", nil), http.StatusUnprocessableEntity)
 	wantStatus(t, staff.upload("/users", "x.csv", []byte("x")), http.StatusUnsupportedMediaType)
-	// No stray upload files: the imported one is removed, rejected ones too.
+	// No stray upload files: the imported one leaves the store once its job
+	// has ended, rejected ones are never kept; the scratch copy is gone.
 	entries, _ := os.ReadDir(a.cfg.ImportDir)
 	if len(entries) != 0 {
 		t.Errorf("files left in the import directory: %d", len(entries))
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		files := storeFiles(t, a.cfg.EvidenceDir)
+		if len(files) == 0 {
+			break
+		}
+		if time.Now().After(deadline) { // the job deletes it just after recording "done"
+			t.Errorf("files left in the store: %v", files)
+			break
+		}
 	}
 	// Another staff member cannot guess the job: keys are random.
 	if strings.Count(job, "/") != 2 || len(filepath.Base(job)) < 32 {

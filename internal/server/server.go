@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,11 +30,6 @@ type Server struct {
 	// sleep waits out a sign-in delay (see domain.LoginCounts); nil is a
 	// real timer. Tests replace it so that they never sleep.
 	sleep func(context.Context, time.Duration) error
-	// bg is the context of background jobs (imports); Close cancels it and
-	// waits for them.
-	bg     context.Context
-	stopBg context.CancelFunc
-	jobs   sync.WaitGroup
 	// draining is set when the instance is about to stop: /readyz answers
 	// 503 so that the load balancer sends no new requests.
 	draining atomic.Bool
@@ -48,7 +42,6 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // New builds the server and its routes.
 func New(cfg *config.Config, db *postgres.DB, store storage.Store, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, store: store, log: log}
-	s.bg, s.stopBg = context.WithCancel(context.Background())
 	// A signed-in GET does not write: the stored idle deadline is pushed
 	// forward at most once a minute (see postgres.SessionStore), or once a
 	// quarter of the idle timeout when that is shorter, so that a short
@@ -93,10 +86,7 @@ func New(cfg *config.Config, db *postgres.DB, store storage.Store, log *slog.Log
 // ServeHTTP serves the portal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Close stops the background jobs (an import in progress rolls back) and
-// the session store's cleanup.
+// Close stops the session store's cleanup.
 func (s *Server) Close() {
-	s.stopBg()
-	s.jobs.Wait()
 	s.sessStore.Stop()
 }
