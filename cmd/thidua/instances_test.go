@@ -19,8 +19,11 @@ import (
 	"testing"
 	"time"
 
+	"thidua/internal/domain"
+	"thidua/internal/password"
 	"thidua/internal/paths"
 	"thidua/internal/pgtest"
+	"thidua/internal/storage/miniotest"
 	"thidua/internal/postgres"
 )
 
@@ -132,11 +135,12 @@ func (b *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusServiceUnavailable)
 }
 
-// signIn signs dm@example.vn in on base and returns the session cookie.
-func signIn(t *testing.T, base string) *http.Cookie {
+// signIn signs email in on base (password "Mật khẩu thử nghiệm 2026") and
+// returns the session cookie.
+func signIn(t *testing.T, base, email string) *http.Cookie {
 	t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.PostForm(base+"/login", url.Values{"email": {"dm@example.vn"}, "password": {"Mật khẩu thử nghiệm 2026"}})
+	resp, err := client.PostForm(base+"/login", url.Values{"email": {email}, "password": {"Mật khẩu thử nghiệm 2026"}})
 	if err != nil || resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in on %s: %v %v", base, err, resp)
 	}
@@ -177,11 +181,12 @@ func call(t *testing.T, method, target string, cookie *http.Cookie, body io.Read
 }
 
 // TestTwoInstances is acceptance 3 of the scale-out issue: two `thidua
-// serve` processes on one database and one store share everything. A
-// sign-in on A is valid on B; a form saved on A reads the same on B;
-// evidence uploaded on A downloads from B (with range requests); and a
-// rolling restart of both behind a load balancer, under load, loses no
-// request.
+// serve` processes on one database and one store (a bucket of a real
+// MinIO server) share everything. A sign-in on A is valid on B; a form
+// saved on A reads the same on B; evidence uploaded on A downloads from B
+// (with range requests); an import started on A finishes on B when A is
+// stopped mid-way; and a rolling restart of both behind a load balancer,
+// under load, loses no request.
 func TestTwoInstances(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -196,12 +201,22 @@ func TestTwoInstances(t *testing.T) {
 	}
 	defer db.Close()
 	campaign, assessment, leaves := formFixture(t, db)
+	hash, _ := password.Hash("Mật khẩu thử nghiệm 2026", password.Default)
+	if _, _, err := db.CreateUser(ctx, domain.NewUser{Email: "canbo@example.vn", FullName: "Cán bộ Sở Nội vụ", Role: domain.RoleStaff}, hash, ""); err != nil {
+		t.Fatal(err)
+	}
 
+	s3 := miniotest.Start(t)
+	bucket := s3.Bucket(t)
 	env := []string{"DATABASE_URL=" + dbURL, "BASE_URL=http://127.0.0.1", "SESSION_SECURE=false",
-		"EVIDENCE_DIR=" + filepath.Join(dir, "evidence"), "IMPORT_DIR=" + filepath.Join(dir, "imports"),
-		"LOG_FORMAT=text", "SHUTDOWN_DRAIN=1s"}
-	a := &instance{t: t, bin: bin, env: env, addr: fmt.Sprintf("127.0.0.1:%d", freePort(t))}
-	b := &instance{t: t, bin: bin, env: env, addr: fmt.Sprintf("127.0.0.1:%d", freePort(t))}
+		"LOG_FORMAT=text", "SHUTDOWN_DRAIN=1s", "JOB_STOP_GRACE=1s",
+		"STORE=s3", "S3_ENDPOINT=" + s3.Endpoint, "S3_BUCKET=" + bucket, "S3_ACCESS_KEY=" + s3.AccessKey,
+		"S3_SECRET_KEY=" + s3.SecretKey, "S3_TLS=false", "S3_REGION=us-east-1"}
+	// Each instance has its own disk: only its scratch directory is there.
+	a := &instance{t: t, bin: bin, addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		env: append(env, "EVIDENCE_DIR="+filepath.Join(dir, "a", "unused"), "IMPORT_DIR="+filepath.Join(dir, "a", "scratch"))}
+	b := &instance{t: t, bin: bin, addr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		env: append(env, "EVIDENCE_DIR="+filepath.Join(dir, "b", "unused"), "IMPORT_DIR="+filepath.Join(dir, "b", "scratch"))}
 	a.start()
 	b.start()
 	defer func() {
@@ -214,7 +229,7 @@ func TestTwoInstances(t *testing.T) {
 	}()
 
 	// A sign-in on A is valid on B.
-	cookie := signIn(t, a.base())
+	cookie := signIn(t, a.base(), "dm@example.vn")
 	form := paths.Assessment(campaign, assessment)
 	if status, _ := call(t, "GET", b.base()+form, cookie, nil, ""); status != http.StatusOK {
 		t.Fatalf("the form on B with A's session: %d", status)
@@ -260,6 +275,74 @@ func TestTwoInstances(t *testing.T) {
 	if status, got := call(t, "GET", b.base()+paths.EvidenceFile(key), cookie, nil, "", "Range", "bytes=0-7"); status != http.StatusPartialContent || string(got) != "%PDF-1.4" {
 		t.Errorf("range from B: %d %q", status, got)
 	}
+
+	// An import started on A finishes on B when A stops mid-way: A hands
+	// the job back to the queue (its transaction rolls back) and B, which
+	// reads the file from the store, runs it to the end.
+	staff := signIn(t, a.base(), "canbo@example.vn")
+	var csv bytes.Buffer
+	csv.WriteString(strings.Join(unitHeader, ",") + "\n")
+	rows := manyUnits(20000)
+	for _, r := range rows {
+		csv.WriteString(strings.Join(r, ",") + "\n")
+	}
+	mp.Reset()
+	mw = multipart.NewWriter(&mp)
+	fw, _ = mw.CreateFormFile("file", "don-vi.csv")
+	_, _ = fw.Write(csv.Bytes())
+	_ = mw.Close()
+	status, body := call(t, "POST", a.base()+paths.ImportUpload("units"), staff, &mp, mw.FormDataContentType())
+	if status != http.StatusSeeOther {
+		t.Fatalf("import upload on A: %d\n%s", status, body)
+	}
+	var jobKey string
+	if err := db.Pool.QueryRow(ctx, `SELECT key FROM import_jobs ORDER BY id DESC LIMIT 1`).Scan(&jobKey); err != nil {
+		t.Fatal(err)
+	}
+	importState := func(want ...string) (string, int) {
+		t.Helper()
+		var st string
+		var done int
+		for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			if err := db.Pool.QueryRow(ctx, `SELECT status, rows_done FROM import_jobs WHERE key = $1`, jobKey).Scan(&st, &done); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range want {
+				if st == w && (w != "importing" || done > 0) {
+					return st, done
+				}
+			}
+			if st == "failed" || time.Now().After(deadline) {
+				t.Fatalf("import job %s: %s after %d rows, waiting for %v", jobKey, st, done, want)
+			}
+		}
+	}
+	importState("checked")
+	if status, body := call(t, "POST", a.base()+paths.ImportRun(jobKey), staff, nil, ""); status != http.StatusSeeOther {
+		t.Fatalf("run the import on A: %d\n%s", status, body)
+	}
+	_, midway := importState("importing", "done")
+	var runningOn []string
+	if err := db.Pool.QueryRow(ctx, `SELECT attempted_by FROM river_job WHERE kind = 'run_import' AND NOT (args->>'dry_run')::boolean`).Scan(&runningOn); err != nil {
+		t.Fatal(err)
+	}
+	a.stop()
+	importState("done")
+	var attempts []string
+	if err := db.Pool.QueryRow(ctx, `SELECT attempted_by FROM river_job WHERE kind = 'run_import' AND NOT (args->>'dry_run')::boolean`).Scan(&attempts); err != nil {
+		t.Fatal(err)
+	}
+	var units, inserted int
+	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM units WHERE code LIKE 'X%' OR code LIKE 'H%' OR code = 'P1'`).Scan(&units)
+	_ = db.Pool.QueryRow(ctx, `SELECT (report->>'Inserted')::int FROM import_jobs WHERE key = $1`, jobKey).Scan(&inserted)
+	t.Logf("import of %d units: A stopped after %d rows; attempted by %v", len(rows), midway, attempts)
+	if len(runningOn) != 1 || len(attempts) != 2 || attempts[0] == attempts[1] {
+		t.Errorf("the import ran on %v, then on %v: want A's runner, then B's (A stopped after %d rows)", runningOn, attempts, midway)
+	}
+	if units != len(rows) || inserted != len(rows) {
+		t.Errorf("after the handover: %d units in the registry, %d in the report, want %d", units, inserted, len(rows))
+	}
+	a.start()
 
 	// A rolling restart under load: each instance in turn is stopped
 	// (SIGTERM: it stops being ready, the balancer notices, requests in
@@ -311,4 +394,13 @@ func TestTwoInstances(t *testing.T) {
 	if total.Load() < 100 {
 		t.Errorf("only %d requests during the restart: the load did not run", total.Load())
 	}
+}
+
+// manyUnits is a units import of a province and n-1 communes under it.
+func manyUnits(n int) [][]string {
+	rows := [][]string{{"P1", "Ủy ban nhân dân tỉnh Thử Nghiệm", "UBND tỉnh", "tỉnh", "", "01/01/2010", ""}}
+	for c := 1; c < n; c++ {
+		rows = append(rows, []string{fmt.Sprintf("X%05d", c), fmt.Sprintf("Ủy ban nhân dân xã Thử Nghiệm %d", c), "", "xã", "P1", "01/01/2010", ""})
+	}
+	return rows
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"thidua/internal/config"
@@ -49,17 +50,25 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 		log.Info("notification mails go through SMTP", "smtp", cfg.SMTP.Addr(), "tls", cfg.SMTP.TLS)
 	}
 	runner, err := jobs.Start(context.WithoutCancel(ctx), jobs.Config{DB: db, Log: log, Mailer: mail.New(cfg, key),
-		Store: store, ScratchDir: cfg.ImportDir})
+		Store: store, ScratchDir: cfg.ImportDir, StopGrace: cfg.JobStopGrace})
 	if err != nil {
 		return err
 	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := runner.Stop(stopCtx); err != nil {
-			log.Error("stopping the job runner", "err", err)
-		}
-	}()
+	// The runner stops when the portal is told to (its jobs get
+	// JOB_STOP_GRACE to finish, alongside the HTTP drain, then go back to
+	// the queue), or when serve returns for another reason.
+	runnerStopped := make(chan struct{})
+	stopRunner := sync.OnceFunc(func() {
+		go func() {
+			defer close(runnerStopped)
+			stopCtx, cancel := context.WithTimeout(context.Background(), cfg.JobStopGrace+30*time.Second)
+			defer cancel()
+			if err := runner.Stop(stopCtx); err != nil {
+				log.Error("stopping the job runner", "err", err)
+			}
+		}()
+	})
+	defer func() { stopRunner(); <-runnerStopped }()
 	srv := server.New(cfg, db, store, log)
 	defer srv.Close()
 	hs := &http.Server{
@@ -91,6 +100,7 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 	// still arrive meanwhile are answered.
 	srv.Drain()
 	hs.SetKeepAlivesEnabled(false)
+	stopRunner()
 	if cfg.ShutdownDrain > 0 {
 		log.Info("stopping: not ready, still serving while the load balancer notices", "drain", cfg.ShutdownDrain)
 		select {

@@ -38,6 +38,9 @@ type Config struct {
 	// ShutdownDrain is how long a stopping instance stays up, not ready,
 	// before it stops taking requests (a rolling restart loses none).
 	ShutdownDrain time.Duration
+	// JobStopGrace is how long a stopping instance lets its running jobs
+	// finish before it hands them back to the queue.
+	JobStopGrace time.Duration
 	// S3 is the object store of evidence, attachments and import files
 	// when STORE=s3; nil for the local directory EVIDENCE_DIR (STORE=local).
 	S3 *S3
@@ -98,6 +101,7 @@ var Vars = []Var{
 	{"TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 	{"MAX_BODY_BYTES", "1048576", "largest form body accepted (uploads have their own limit)"},
 	{"SHUTDOWN_DRAIN", "5s", "on SIGTERM, how long /readyz answers 503 while requests are still served, so a load balancer moves traffic away first (0 to stop at once)"},
+	{"JOB_STOP_GRACE", "10s", "on SIGTERM, how long running jobs (an import) may finish before they go back to the queue for another instance"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json", "json or text"},
 	{"SMTP_HOST", "", "mail server for notifications; when empty, mails are kept in the admin's outbox (/admin/outbox)"},
@@ -194,6 +198,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.ShutdownDrain, err = time.ParseDuration(get("SHUTDOWN_DRAIN")); err != nil || c.ShutdownDrain < 0 || c.ShutdownDrain > 5*time.Minute {
 		bad("SHUTDOWN_DRAIN", "must be a duration from 0s to 5m, e.g. 5s (a little over the load balancer's health-check interval)")
+	}
+	if c.JobStopGrace, err = time.ParseDuration(get("JOB_STOP_GRACE")); err != nil || c.JobStopGrace < time.Second || c.JobStopGrace > 10*time.Minute {
+		bad("JOB_STOP_GRACE", "must be a duration from 1s to 10m, e.g. 10s")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error")
