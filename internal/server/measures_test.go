@@ -14,8 +14,8 @@ import (
 )
 
 // dataPrint is the fingerprint of every table but the import jobs and the
-// job queue's (a dry
-// run records its own job and report there, and nothing else).
+// job queue's (a dry run records its own job and report there, and nothing
+// else).
 func dataPrint(t *testing.T, a *app) string {
 	t.Helper()
 	var out []string
