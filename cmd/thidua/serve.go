@@ -40,6 +40,7 @@ func serve(ctx context.Context, cfg *config.Config, db *postgres.DB, log *slog.L
 	if err != nil {
 		return err
 	}
+	log.Info("file store", "store", store.String())
 	key, err := mail.UnsubscribeKey(ctx, db)
 	if err != nil {
 		return err

@@ -92,7 +92,7 @@ var Vars = []Var{
 	{"LISTEN_ADDR", "127.0.0.1:8080", "address the portal listens on"},
 	{"BASE_URL", "http://127.0.0.1:8080", "public address of the portal, used in links"},
 	{"EVIDENCE_DIR", "./.data/evidence", "directory of the evidence file store"},
-	{"IMPORT_DIR", "./.data/imports", "directory where uploaded import files wait for their dry run and import"},
+	{"IMPORT_DIR", "./.data/imports", "scratch directory where an import job copies its file (kept in the store) while it reads it"},
 	{"MAX_IMPORT_BYTES", "52428800", "largest import file (CSV or XLSX) accepted from the web"},
 	{"MAX_UPLOAD_BYTES", "20971520", "largest attachment or evidence file accepted (20 MB)"},
 	{"SESSION_SECURE", "true", "Secure and __Host- session cookie; set false only for plain-HTTP development"},
