@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -24,6 +25,7 @@ import (
 	"thidua/internal/seed"
 	"thidua/internal/server"
 	"thidua/internal/storage"
+	"thidua/internal/storage/miniotest"
 )
 
 // thidua runs the binary's commands in-process with the environment env and
@@ -461,5 +463,70 @@ func TestLibpqURL(t *testing.T) {
 	}
 	if pw := urlPassword(in); pw != "s@crèt" {
 		t.Fatalf("urlPassword = %q", pw)
+	}
+}
+
+// TestBackupLocalRestoreS3 is the move from a local store to an S3 bucket
+// that docs/operations.md describes: a backup taken with STORE=local,
+// restored with --force into the same database with STORE=s3, leaves
+// every evidence file and attachment in the bucket with its SHA-256, and
+// a backup taken from the bucket holds the same files.
+func TestBackupLocalRestoreS3(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.NewURL(t)
+	storeDir := t.TempDir()
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := seed.Demo(ctx, db, seed.WithEvidence(&storage.Local{Dir: storeDir})); err != nil {
+		t.Fatal(err)
+	}
+	before := counts(t, db)
+	local := filepath.Join(t.TempDir(), "local")
+	if out, err := thidua(t, map[string]string{"DATABASE_URL": dbURL, "EVIDENCE_DIR": storeDir}, "backup", local); err != nil {
+		t.Fatalf("backup of the local store: %v\n%s", err, out)
+	}
+
+	srv := miniotest.Start(t)
+	bucket := srv.Bucket(t)
+	s3env := map[string]string{"DATABASE_URL": dbURL, "EVIDENCE_DIR": filepath.Join(t.TempDir(), "unused"), "STORE": "s3",
+		"S3_ENDPOINT": srv.Endpoint, "S3_BUCKET": bucket, "S3_ACCESS_KEY": srv.AccessKey, "S3_SECRET_KEY": srv.SecretKey,
+		"S3_TLS": "false", "S3_REGION": "us-east-1"}
+	out, err := thidua(t, s3env, "restore", "--force", local)
+	if err != nil {
+		t.Fatalf("restore into the bucket: %v\n%s", err, out)
+	}
+	t.Logf("restore:\n%s", out)
+	if got := counts(t, db); !maps.Equal(got, before) {
+		t.Errorf("after the restore: %v, want %v", got, before)
+	}
+	s3, err := storage.NewS3(srv.Config(bucket))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := checkStore(t, db, s3); n == 0 {
+		t.Fatal("no evidence checked in the bucket")
+	}
+
+	fromS3 := filepath.Join(t.TempDir(), "s3")
+	if out, err := thidua(t, s3env, "backup", fromS3); err != nil {
+		t.Fatalf("backup of the bucket: %v\n%s", err, out)
+	}
+	read := func(dir string) manifest {
+		var m manifest
+		b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	ml, ms := read(local), read(fromS3)
+	if ml.ObjectCount != ms.ObjectCount || ml.Referenced != ms.Referenced || len(ms.Missing) != 0 {
+		t.Errorf("backup of the bucket: %d files, %d named, missing %v; the local one had %d, %d", ms.ObjectCount, ms.Referenced, ms.Missing, ml.ObjectCount, ml.Referenced)
 	}
 }
