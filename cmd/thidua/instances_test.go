@@ -23,8 +23,8 @@ import (
 	"thidua/internal/password"
 	"thidua/internal/paths"
 	"thidua/internal/pgtest"
-	"thidua/internal/storage/miniotest"
 	"thidua/internal/postgres"
+	"thidua/internal/storage/miniotest"
 )
 
 // instance is one `thidua serve` process of a deployment: it can be
