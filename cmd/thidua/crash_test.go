@@ -33,9 +33,15 @@ type portal struct {
 
 func startPortal(t *testing.T, bin string, env []string) *portal {
 	t.Helper()
+	return startPortalLog(t, bin, env, io.Discard)
+}
+
+// startPortalLog is startPortal with the process's output written to log.
+func startPortalLog(t *testing.T, bin string, env []string, log io.Writer) *portal {
+	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
