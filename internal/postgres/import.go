@@ -68,7 +68,7 @@ func (db *DB) ImportUnits(ctx context.Context, next func() (*domain.UnitRow, err
 				SELECT w.start, e.parent_id, w.depth + 1 FROM walk w JOIN edges e ON e.id = w.cur
 				WHERE e.parent_id IS NOT NULL AND w.depth < 64 AND w.cur <> w.start)
 			SELECT i.line, coalesce(nullif(i.code, ''), i.name) FROM imp_units i
-			WHERE EXISTS (SELECT 1 FROM walk w WHERE w.start = coalesce(i.match_id, i.new_id) AND w.cur = w.start)
+			WHERE coalesce(i.match_id, i.new_id) IN (SELECT w.start FROM walk w WHERE w.cur = w.start)
 			ORDER BY i.line`); err != nil {
 			return err
 		}
