@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -21,7 +20,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"thidua/internal/jobs"
-	"thidua/internal/pgtest"
+	"thidua/internal/paths"
 	"thidua/internal/postgres"
 )
 
@@ -85,16 +84,8 @@ func freePort(t *testing.T) int {
 func TestKilledMidUpload(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "thidua")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	dbURL := pgtest.NewURL(t)
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	bin := portalBinary(t)
+	dbURL, db := openTestDB(t)
 
 	campaign, assessment, leaves := formFixture(t, db)
 
@@ -120,31 +111,7 @@ func TestKilledMidUpload(t *testing.T) {
 	}
 
 	// A 150 MB upload, sent by hand so it can stop half-way.
-	u, _ := url.Parse(base)
-	var cookie string
-	for _, c := range jar.Cookies(u) {
-		cookie += c.Name + "=" + c.Value + "; "
-	}
-	conn, err := net.Dial("tcp", u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	boundary := "thiduaboundary"
-	preamble := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lon.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n"
-	w := bufio.NewWriter(conn)
-	fmt.Fprintf(w, "POST /campaigns/%d/assessments/%d/criteria/%d/evidence HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nContent-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n%s",
-		campaign, assessment, leaf, u.Host, cookie, boundary, 150<<20, preamble)
-	chunk := make([]byte, 1<<20)
-	for i := range chunk {
-		chunk[i] = 'a'
-	}
-	for range 20 {
-		if _, err := w.Write(chunk); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = w.Flush()
+	startLargeUpload(t, base, jar, paths.Evidence(campaign, assessment, leaf))
 	tmp := filepath.Join(evidence, "tmp")
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,8 +21,6 @@ import (
 	"thidua/internal/domain"
 	"thidua/internal/password"
 	"thidua/internal/paths"
-	"thidua/internal/pgtest"
-	"thidua/internal/postgres"
 	"thidua/internal/storage/miniotest"
 )
 
@@ -217,16 +214,8 @@ func call(t *testing.T, method, target string, cookie *http.Cookie, body io.Read
 func TestTwoInstances(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "thidua")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	dbURL := pgtest.NewURL(t)
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	bin := portalBinary(t)
+	dbURL, db := openTestDB(t)
 	campaign, assessment, leaves := formFixture(t, db)
 	hash, _ := password.Hash("Mật khẩu thử nghiệm 2026", password.Default)
 	if _, _, err := db.CreateUser(ctx, domain.NewUser{Email: "canbo@example.vn", FullName: "Cán bộ Sở Nội vụ", Role: domain.RoleStaff}, hash, ""); err != nil {
@@ -308,6 +297,8 @@ func TestTwoInstances(t *testing.T) {
 	// reads the file from the store, runs it to the end. To stop A surely
 	// mid-way, the test holds a lock on the units table that the import's
 	// merge waits for: A has read and checked every row when it stops.
+	// (Each attempt must reach its merge within the 30 s statement
+	// timeout, which a waiting lock counts towards.)
 	staff := signIn(t, a.base(), "canbo@example.vn")
 	var csv bytes.Buffer
 	csv.WriteString(strings.Join(unitHeader, ",") + "\n")
@@ -352,6 +343,8 @@ func TestTwoInstances(t *testing.T) {
 	if _, err := lock.Exec(ctx, `LOCK TABLE units IN SHARE MODE`); err != nil {
 		t.Fatal(err)
 	}
+	// Any instance may take a job: B is stopped while A takes this one.
+	b.stop()
 	if status, body := call(t, "POST", a.base()+paths.ImportRun(jobKey), staff, nil, ""); status != http.StatusSeeOther {
 		t.Fatalf("run the import on A: %d\n%s", status, body)
 	}
@@ -381,6 +374,7 @@ func TestTwoInstances(t *testing.T) {
 	}
 	waitMerge(1)
 	firstBy := attemptedBy()
+	b.start()
 	a.stop()
 	waitMerge(2) // B has taken the job and waits for the same lock
 	if err := lock.Rollback(ctx); err != nil {

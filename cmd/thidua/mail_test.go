@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -14,8 +13,6 @@ import (
 	"thidua/internal/domain"
 	"thidua/internal/mail/mailtest"
 	"thidua/internal/password"
-	"thidua/internal/pgtest"
-	"thidua/internal/postgres"
 )
 
 // TestTwoPortalsSendEachMailOnce is acceptance 3 with two `thidua serve`
@@ -24,16 +21,8 @@ import (
 func TestTwoPortalsSendEachMailOnce(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "thidua")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	dbURL := pgtest.NewURL(t)
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	bin := portalBinary(t)
+	dbURL, db := openTestDB(t)
 	hash, _ := password.Hash("Mật khẩu thử nghiệm 2026", password.Default)
 	u, _, err := db.CreateUser(ctx, domain.NewUser{Email: "huong@tuphap.gov.vn", FullName: "Nguyễn Thị Hương", Role: domain.RoleStaff}, hash, "")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,7 +15,13 @@ import (
 	"thidua/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	pgtest.Main(m, func() {
+		if portalBin != "" {
+			os.RemoveAll(filepath.Dir(portalBin))
+		}
+	})
+}
 
 // TestDevStartsAndReuses runs `thidua dev` twice in an empty directory: the
 // first run creates the cluster under ./.data, migrates, seeds and prints the

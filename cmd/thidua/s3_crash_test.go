@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -20,8 +17,6 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"thidua/internal/config"
-	"thidua/internal/pgtest"
-	"thidua/internal/postgres"
 	"thidua/internal/storage"
 	"thidua/internal/storage/miniotest"
 )
@@ -36,18 +31,10 @@ import (
 func TestKilledMidUploadS3(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "thidua")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := portalBinary(t)
 	srv := miniotest.Start(t)
 	bucket := srv.Bucket(t)
-	dbURL := pgtest.NewURL(t)
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	dbURL, db := openTestDB(t)
 
 	campaign, assessment, leaves := formFixture(t, db)
 	leaf := leaves[0].ID
@@ -70,28 +57,7 @@ func TestKilledMidUploadS3(t *testing.T) {
 	evidencePath := fmt.Sprintf("/campaigns/%d/assessments/%d/criteria/%d/evidence", campaign, assessment, leaf)
 
 	// A 150 MB upload, sent by hand so it can stop half-way.
-	u, _ := url.Parse(base)
-	var cookie string
-	for _, c := range jar.Cookies(u) {
-		cookie += c.Name + "=" + c.Value + "; "
-	}
-	conn, err := net.Dial("tcp", u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	boundary := "thiduaboundary"
-	preamble := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lon.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n"
-	w := bufio.NewWriter(conn)
-	fmt.Fprintf(w, "POST %s HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nContent-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n%s",
-		evidencePath, u.Host, cookie, boundary, 150<<20, preamble)
-	chunk := bytes.Repeat([]byte("a"), 1<<20)
-	for range 20 {
-		if _, err := w.Write(chunk); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = w.Flush()
+	startLargeUpload(t, base, jar, evidencePath)
 
 	// Wait until two parts (10 MiB) of the upload are in the store.
 	var tmpKey, uploadID string

@@ -32,8 +32,13 @@ var (
 
 // Main runs the tests of a package around one PostgreSQL server. A server
 // that cannot be had fails the run: tests that need a database never skip.
-func Main(m *testing.M) {
-	os.Exit(run(m))
+// The cleanups, if any, run after the tests, before the process exits.
+func Main(m *testing.M, cleanups ...func()) {
+	code := run(m)
+	for _, c := range cleanups {
+		c()
+	}
+	os.Exit(code)
 }
 
 func run(m *testing.M) int {
