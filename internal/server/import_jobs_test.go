@@ -15,17 +15,42 @@ import (
 	"thidua/internal/domain"
 	"thidua/internal/jobs"
 	"thidua/internal/storage"
+	"thidua/internal/storage/miniotest"
 	"thidua/internal/storage/storagetest"
 )
 
-// TestFailedRowLeavesObjectForCleanUp is acceptance 2c: an evidence upload
-// whose row insert fails (a trigger raises) answers 500 and leaves its
-// stored file, which no row refers to; once older than a day the clean-up
-// job removes it, once, and the file a row refers to stays.
+// TestFailedRowLeavesObjectForCleanUp is acceptance 2c, on the local
+// store and on the S3 store: an evidence upload whose row insert fails (a
+// trigger raises) answers 500 and leaves its stored file, which no row
+// refers to; once older than a day the clean-up job removes it, once, and
+// the file a row refers to stays. A local file is aged by its time; an
+// object cannot be, so on S3 the clean-up is run as it will be a day later
+// (its cutoff a day ahead of now).
 func TestFailedRowLeavesObjectForCleanUp(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	a := newApp(t, map[string]string{"EVIDENCE_DIR": dir})
+	t.Run("local", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		failedRowCleanUp(t, map[string]string{"EVIDENCE_DIR": dir}, func(now time.Time) time.Time {
+			old := now.Add(-48 * time.Hour)
+			for _, f := range storeFiles(t, dir) {
+				_ = os.Chtimes(f, old, old)
+			}
+			return now.Add(-jobs.CleanUpAge)
+		})
+	})
+	t.Run("s3", func(t *testing.T) {
+		t.Parallel()
+		srv := miniotest.Start(t)
+		failedRowCleanUp(t, s3Env(t, srv, srv.Bucket(t)), func(now time.Time) time.Time { return now.Add(time.Minute) })
+	})
+}
+
+// failedRowCleanUp runs acceptance 2c on a portal with env; aDayLater
+// makes the store's files a day old (or moves the cutoff) and returns the
+// clean-up's cutoff.
+func failedRowCleanUp(t *testing.T, env map[string]string, aDayLater func(now time.Time) time.Time) {
+	a := newApp(t, env)
 	wk := newWork(t, a)
 	staff, _ := a.loggedIn(domain.RoleStaff)
 	fp, _ := a.loggedIn(domain.RoleFocalPoint)
@@ -34,50 +59,53 @@ func TestFailedRowLeavesObjectForCleanUp(t *testing.T) {
 	nodes, _ := a.db.Criteria(context.Background(), wk.set)
 	ev := fmt.Sprintf("%s/criteria/%d/evidence", form, domain.Leaves(nodes)[0].ID)
 	pdf := func(fill string) []byte { return append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte(fill), 4000)...) }
+	ctx := context.Background()
+	stored := func() []string {
+		t.Helper()
+		var sums []string
+		if err := a.srv.store.Walk(ctx, func(sum string, _ int64) error { sums = append(sums, sum); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return sums
+	}
 
 	wantStatus(t, fp.uploadEvidence(ev, "Trang 1", "giu-lai.pdf", pdf("a")), http.StatusSeeOther)
-	ctx := context.Background()
 	if _, err := a.db.Pool.Exec(ctx, `CREATE FUNCTION refuse_evidence() RETURNS trigger LANGUAGE plpgsql AS
 		$$ BEGIN RAISE EXCEPTION 'evidence refused by the test'; END $$;
 		CREATE TRIGGER refuse_evidence BEFORE INSERT ON evidence_files FOR EACH ROW EXECUTE FUNCTION refuse_evidence()`); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, fp.uploadEvidence(ev, "Trang 2", "mo-coi.pdf", pdf("b")), http.StatusInternalServerError)
-	files := storeFiles(t, dir)
-	if len(files) != 2 {
+	if files := stored(); len(files) != 2 {
 		t.Fatalf("store holds %v, want the kept file and the one whose row failed", files)
 	}
 	if f, s, _ := evidenceRows(t, a); f != 1 || s != 1 {
 		t.Fatalf("%d evidence rows, %d attachments after the failed insert, want 1 and 1", f, s)
 	}
 	hashes, _ := a.db.EvidenceHashes(ctx)
-	referenced := filepath.Join(dir, hashes[0][:2], hashes[0][2:4], hashes[0])
 
 	log := slog.New(slog.NewTextHandler(a.logs, nil))
-	cleanUp := func() jobs.CleanedUp {
+	cleanUp := func(cutoff time.Time) jobs.CleanedUp {
 		t.Helper()
-		done, err := jobs.CleanUp(ctx, a.db, a.srv.store, "", time.Now().Add(-jobs.CleanUpAge), log)
+		done, err := jobs.CleanUp(ctx, a.db, a.srv.store, "", cutoff, log)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return done
 	}
 	// Younger than a day: the row's transaction might still be committing.
-	if done := cleanUp(); done != (jobs.CleanedUp{}) {
+	if done := cleanUp(time.Now().Add(-jobs.CleanUpAge)); done != (jobs.CleanedUp{}) {
 		t.Errorf("a clean-up removed %+v, younger than a day", done)
 	}
-	old := time.Now().Add(-48 * time.Hour)
-	for _, f := range files {
-		_ = os.Chtimes(f, old, old)
-	}
-	if done := cleanUp(); done != (jobs.CleanedUp{OrphanFiles: 1}) {
+	cutoff := aDayLater(time.Now())
+	if done := cleanUp(cutoff); done != (jobs.CleanedUp{OrphanFiles: 1}) {
 		t.Errorf("the clean-up removed %+v, want the one orphan", done)
 	}
-	if done := cleanUp(); done != (jobs.CleanedUp{}) {
+	if done := cleanUp(cutoff); done != (jobs.CleanedUp{}) {
 		t.Errorf("a second clean-up removed %+v", done)
 	}
-	if left := storeFiles(t, dir); len(left) != 1 || left[0] != referenced {
-		t.Errorf("store holds %v, want only %s", left, referenced)
+	if left := stored(); len(left) != 1 || left[0] != hashes[0] {
+		t.Errorf("store holds %v, want only %s", left, hashes[0])
 	}
 	resp := fp.get(fmt.Sprintf("%s/criteria/%d/evidence", form, domain.Leaves(nodes)[0].ID))
 	wantStatus(t, resp, http.StatusOK)
