@@ -96,7 +96,7 @@ type balancer struct {
 	done     sync.WaitGroup
 }
 
-func newBalancer(t *testing.T, bases ...string) *httptest.Server {
+func newBalancer(t *testing.T, bases ...string) (*balancer, *httptest.Server) {
 	b := &balancer{ready: make([]atomic.Bool, len(bases)), served: make([]atomic.Int64, len(bases)), stop: make(chan struct{})}
 	for i, s := range bases {
 		u, _ := url.Parse(s)
@@ -135,11 +135,8 @@ func newBalancer(t *testing.T, bases ...string) *httptest.Server {
 	})
 	srv := httptest.NewServer(b)
 	t.Cleanup(func() { close(b.stop); b.done.Wait(); srv.Close() })
-	balancers.Store(srv.URL, b)
-	return srv
+	return b, srv
 }
-
-var balancers sync.Map
 
 type backendKey struct{}
 
@@ -397,8 +394,7 @@ func TestTwoInstances(t *testing.T) {
 	// A rolling restart under load: each instance in turn is stopped
 	// (SIGTERM: it stops being ready, the balancer notices, requests in
 	// flight finish) and started again, while clients keep reading.
-	lb := newBalancer(t, a.base(), b.base())
-	bal, _ := balancers.Load(lb.URL)
+	lbs, lb := newBalancer(t, a.base(), b.base())
 	var (
 		stop    atomic.Bool
 		total   atomic.Int64
@@ -436,7 +432,6 @@ func TestTwoInstances(t *testing.T) {
 	}
 	stop.Store(true)
 	load.Wait()
-	lbs := bal.(*balancer)
 	t.Logf("rolling restart: %d requests (%d on A, %d on B), %d failed", total.Load(), lbs.served[0].Load(), lbs.served[1].Load(), wrong.Load())
 	if wrong.Load() != 0 || lbs.failures.Load() != 0 {
 		t.Errorf("the rolling restart lost %d of %d requests (balancer errors %d: %v; last: %v)", wrong.Load(), total.Load(), lbs.failures.Load(), lbs.lastErr.Load(), lastBad.Load())
