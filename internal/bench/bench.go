@@ -75,6 +75,9 @@ type Result struct {
 	Load        string  `json:"loadavg"`
 	Rate        int     `json:"target_rate,omitempty"`
 	FirstError  string  `json:"first_error,omitempty"`
+	// SQL is what one request of the workload sent to PostgreSQL (the
+	// first, checking request), in order.
+	SQL []string `json:"sql,omitempty"`
 }
 
 // Report is the JSON output.
@@ -451,6 +454,20 @@ func (h *harness) stats() stats {
 	return s
 }
 
+// statsCall calls a path of the stats port and decodes its answer into
+// out (when not nil); the counters are a diagnosis, so a failure only
+// leaves out as it was.
+func (h *harness) statsCall(path string, out any) {
+	resp, err := http.Get(h.statsURL + path)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(resp.Body).Decode(out)
+	}
+}
+
 func (h *harness) snap() snapshot {
 	return snapshot{s: h.stats(), portal: cpuOf(h.child, false), pg: cpuOf(h.pm, true), at: time.Now()}
 }
@@ -534,12 +551,18 @@ func (h *harness) pages(ctx context.Context) ([]Result, error) {
 	if len(wls) == 0 {
 		return nil, nil
 	}
-	// Check each workload answers as expected before measuring.
+	// Check each workload answers as expected before measuring, and note
+	// the statements that one request sends.
+	sent := map[string][]string{}
 	for _, w := range wls {
+		h.statsCall("/queries/start", nil)
 		status, _, err := do(h.client, w.build(0, 0))
+		var sql []string
+		h.statsCall("/queries/end", &sql)
 		if err != nil || !w.ok(status) {
 			return nil, fmt.Errorf("%s: first request: status %d, %v", w.name, status, err)
 		}
+		sent[w.name] = sql
 	}
 	rounds := map[string][]Result{}
 	for round := 1; round <= h.o.Rounds; round++ {
@@ -577,6 +600,7 @@ func (h *harness) pages(ctx context.Context) ([]Result, error) {
 		rs := rounds[w.name]
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ReqPerSec < rs[j].ReqPerSec })
 		med := rs[len(rs)/2]
+		med.SQL = sent[w.name]
 		byName[w.name] = med
 		out = append(out, med)
 	}

@@ -40,21 +40,37 @@ type addrs struct {
 }
 
 // counter counts what the pool sends to PostgreSQL.
+// While recording, it also keeps the statements sent, so the report can
+// say which queries one request of a workload makes.
 type counter struct {
-	queries atomic.Int64
-	pings   atomic.Int64
+	queries   atomic.Int64
+	pings     atomic.Int64
+	recording atomic.Bool
+	mu        sync.Mutex
+	sent      []string
 }
 
-func (c *counter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+func (c *counter) record(sql string) {
+	if !c.recording.Load() {
+		return
+	}
+	c.mu.Lock()
+	c.sent = append(c.sent, sql)
+	c.mu.Unlock()
+}
+
+func (c *counter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	c.queries.Add(1)
+	c.record(d.SQL)
 	return ctx
 }
 func (c *counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 func (c *counter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
 	return ctx
 }
-func (c *counter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {
+func (c *counter) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
 	c.queries.Add(1)
+	c.record("(batch) " + d.SQL)
 }
 func (c *counter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 func (c *counter) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
@@ -192,6 +208,18 @@ func ServeChild(dbURL, dir string, portBase int) error {
 	})
 	statsMux.HandleFunc("/peak/start", func(w http.ResponseWriter, r *http.Request) { runtime.GC(); peak.start() })
 	statsMux.HandleFunc("/peak/end", func(w http.ResponseWriter, r *http.Request) { peak.end() })
+	statsMux.HandleFunc("/queries/start", func(w http.ResponseWriter, r *http.Request) {
+		cnt.mu.Lock()
+		cnt.sent = nil
+		cnt.mu.Unlock()
+		cnt.recording.Store(true)
+	})
+	statsMux.HandleFunc("/queries/end", func(w http.ResponseWriter, r *http.Request) {
+		cnt.recording.Store(false)
+		cnt.mu.Lock()
+		defer cnt.mu.Unlock()
+		_ = json.NewEncoder(w).Encode(cnt.sent)
+	})
 	statsMux.HandleFunc("/debug/pprof/", pprof.Index)
 	statsMux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 

@@ -153,5 +153,24 @@ func markdown(rep *Report) string {
 		}
 	}
 	fmt.Fprintf(&b, "\nData: %v. Whole run %.0f s.\n", rep.Data, rep.Total)
+	b.WriteString("\nWhat one request of each page workload sends to PostgreSQL, in order (the statement's start):\n\n")
+	for _, r := range rep.Results {
+		if len(r.SQL) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "- %s:\n", r.Label)
+		for _, q := range r.SQL {
+			fmt.Fprintf(&b, "  - `%s`\n", statementStart(q, 110))
+		}
+	}
 	return b.String()
+}
+
+// statementStart is a statement on one line, cut at n runes.
+func statementStart(sql string, n int) string {
+	s := []rune(strings.Join(strings.Fields(sql), " "))
+	if len(s) > n {
+		return string(s[:n]) + "…"
+	}
+	return string(s)
 }
