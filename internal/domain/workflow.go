@@ -57,6 +57,9 @@ type Assessment struct {
 	FinalPoints        Points
 	FinalMax           Points
 	FinalConverted     Points
+	// SetRevision is the revision of the form's criteria set when the form
+	// was read: it moves with every change to the set's criteria.
+	SetRevision int64
 }
 
 // Open reports whether the form takes self-assessment saves and submits on

@@ -27,7 +27,8 @@ var assessmentColumns = strings.Join(assessmentColumnList, ", ")
 var assessmentColumnList = []string{"a.id", "a.campaign_id", "a.set_id", "a.phase_id", "a.unit_id", "u.name", "p.name", "a.status", "a.version",
 	"a.submitted_at", "a.deadline", "p.assessment_from", "p.assessment_to", "a.total_points", "a.applicable_max", "a.converted", "a.scored",
 	"cp.status", "a.received_at", "a.appraised_at", "a.reply_until", "a.locked_at", "a.appraised_points", "a.appraised_max",
-	"a.appraised_converted", "a.appraised_scored", "a.final_points", "a.final_max", "a.final_converted", "a.reply_submitted_at"}
+	"a.appraised_converted", "a.appraised_scored", "a.final_points", "a.final_max", "a.final_converted", "a.reply_submitted_at",
+	"coalesce((SELECT s.revision FROM criteria_sets s WHERE s.id = a.set_id), 0)"}
 
 // assessmentColumnsOrZero are assessmentColumns for a form that may not
 // exist yet (a LEFT JOIN of assessments a): its keys from the joined
@@ -56,7 +57,7 @@ func scanAssessment(row pgx.Row) (*Assessment, error) {
 	err := row.Scan(&a.ID, &a.CampaignID, &a.SetID, &a.PhaseID, &a.UnitID, &a.UnitName, &a.PhaseName, &a.Status, &a.Version, &a.SubmittedAt,
 		&a.Deadline, &a.WindowFrom, &a.WindowTo, &a.Points, &a.ApplicableMax, &a.Converted, &a.Scored, &a.CampaignStatus,
 		&a.ReceivedAt, &a.AppraisedAt, &a.ReplyUntil, &a.LockedAt, &a.AppraisedPoints, &a.AppraisedMax, &a.AppraisedConverted,
-		&a.AppraisedScored, &a.FinalPoints, &a.FinalMax, &a.FinalConverted, &a.ReplySent)
+		&a.AppraisedScored, &a.FinalPoints, &a.FinalMax, &a.FinalConverted, &a.ReplySent, &a.SetRevision)
 	if err != nil {
 		return nil, notFound(err, "assessment.not_found")
 	}
@@ -379,14 +380,31 @@ type HistoryRecord struct {
 // AssessmentHistory returns a form's history, newest first.
 func (db *DB) AssessmentHistory(ctx context.Context, id int64) (_ []HistoryRecord, err error) {
 	defer wrap(&err, "AssessmentHistory")
-	rows, err := db.Pool.Query(ctx, `SELECT coalesce(c.code, ''), h.action, h.old_value, h.new_value, coalesce(u.full_name, ''), h.at
-		FROM assessment_history h LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
-		WHERE h.assessment_id = $1 ORDER BY h.id DESC LIMIT 500`, id)
+	rows, err := db.Pool.Query(ctx, historySQL, id)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[HistoryRecord])
+	return collectHistory(rows)
 }
+
+// collectHistory reads the rows of historySQL (field by field, like
+// collectScores).
+func collectHistory(rows pgx.Rows) ([]HistoryRecord, error) {
+	defer rows.Close()
+	var out []HistoryRecord
+	for rows.Next() {
+		var h HistoryRecord
+		if err := rows.Scan(&h.Code, &h.Action, &h.Old, &h.New, &h.ActorName, &h.At); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+const historySQL = `SELECT coalesce(c.code, ''), h.action, h.old_value, h.new_value, coalesce(u.full_name, ''), h.at
+		FROM assessment_history h LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
+		WHERE h.assessment_id = $1 ORDER BY h.id DESC LIMIT 500`
 
 // AssessmentsOf lists a campaign's forms (of one unit when unitID is not
 // 0), for the dashboard and the unit's own list.

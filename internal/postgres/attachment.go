@@ -42,12 +42,15 @@ func (db *DB) AddAttachment(ctx context.Context, a Attachment) (err error) {
 // Attachments lists a campaign's files.
 func (db *DB) Attachments(ctx context.Context, campaignID int64) (_ []Attachment, err error) {
 	defer wrap(&err, "Attachments")
-	rows, err := db.Pool.Query(ctx, `SELECT key, campaign_id, file_name, sha256, size, content_type, created_at
-		FROM campaign_attachments WHERE campaign_id = $1 AND withdrawn_at IS NULL ORDER BY id`, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Attachment])
+	var out []Attachment
+	err = db.run(ctx, attachmentsRead(campaignID, &out))
+	return out, err
+}
+
+func attachmentsRead(campaignID int64, out *[]Attachment) read {
+	return read{`SELECT key, campaign_id, file_name, sha256, size, content_type, created_at
+		FROM campaign_attachments WHERE campaign_id = $1 AND withdrawn_at IS NULL ORDER BY id`, []any{campaignID},
+		collectInto(out, pgx.RowToStructByPos[Attachment])}
 }
 
 // AttachmentByKey returns a file by its random key.

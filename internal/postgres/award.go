@@ -55,7 +55,13 @@ type AwardPlan struct {
 // AwardPlans returns a campaign's award plans in catalogue order.
 func (db *DB) AwardPlans(ctx context.Context, campaignID int64) (_ []AwardPlan, err error) {
 	defer wrap(&err, "AwardPlans")
-	rows, err := db.Pool.Query(ctx, `
+	var out []AwardPlan
+	err = db.run(ctx, awardPlansRead(campaignID, &out))
+	return out, err
+}
+
+func awardPlansRead(campaignID int64, out *[]AwardPlan) read {
+	return read{`
 		SELECT p.id, p.campaign_id, p.award_form_id, f.name, f.target, f.authority,
 		       (SELECT q.quota FROM award_quotas q WHERE q.plan_id = p.id AND q.phase_id IS NULL AND q.target = 'collective'),
 		       (SELECT q.quota FROM award_quotas q WHERE q.plan_id = p.id AND q.phase_id IS NULL AND q.target = 'individual'),
@@ -64,11 +70,7 @@ func (db *DB) AwardPlans(ctx context.Context, campaignID int64) (_ []AwardPlan, 
 		       EXISTS (SELECT 1 FROM award_rules r WHERE r.plan_id = p.id AND r.kind = 'one_award'),
 		       p.note, f.legal_basis
 		FROM award_plans p JOIN award_forms f ON f.id = p.award_form_id
-		WHERE p.campaign_id = $1 ORDER BY f.sort, p.id`, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[AwardPlan])
+		WHERE p.campaign_id = $1 ORDER BY f.sort, p.id`, []any{campaignID}, collectInto(out, pgx.RowToStructByPos[AwardPlan])}
 }
 
 // SaveAwardPlan adds the plan of one award form to a draft campaign, or

@@ -301,16 +301,70 @@ func (db *DB) ListCampaigns(ctx context.Context, f CampaignFilter, today time.Ti
 		args = append(args, "%"+escapeLike(f.Issuer)+"%")
 		where = append(where, "search_key(c.issuer_name) LIKE search_key($"+strconv.Itoa(len(args))+")")
 	}
+	// The counts are grouped once over the listed campaigns' rows (a
+	// correlated count per campaign and table cost four times as much), the
+	// criteria counted by the sets' own criteria_count (migration 000026).
 	rows, err := db.Pool.Query(ctx, `
+		WITH c AS MATERIALIZED (
+			SELECT c.id, c.plan_number, c.title, c.issuer_name, c.issue_date, c.period_start, c.period_end, c.status, c.kind
+			FROM campaigns c WHERE `+strings.Join(where, " AND ")+`
+			ORDER BY c.issue_date DESC, c.id DESC LIMIT 500)
 		SELECT c.id, c.plan_number, c.title, c.issuer_name, c.issue_date, c.period_start, c.period_end, c.status, c.kind,
-			(SELECT count(*) FROM phases p WHERE p.campaign_id = c.id),
-			coalesce((SELECT p.seq FROM phases p WHERE p.campaign_id = c.id AND p.start_date <= $1 AND p.end_date >= $1 ORDER BY p.seq LIMIT 1), 0),
-			(SELECT count(*) FROM criteria k JOIN criteria_sets s ON s.id = k.set_id WHERE s.campaign_id = c.id),
-			(SELECT count(*) FROM award_plans a WHERE a.campaign_id = c.id)
-		FROM campaigns c WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY c.issue_date DESC, c.id DESC LIMIT 500`, args...)
+			coalesce(p.n, 0), coalesce(p.current, 0), coalesce(k.n, 0), coalesce(a.n, 0)
+		FROM c
+		LEFT JOIN (SELECT campaign_id, count(*) AS n, min(seq) FILTER (WHERE start_date <= $1 AND end_date >= $1) AS current
+			FROM phases WHERE campaign_id IN (SELECT id FROM c) GROUP BY campaign_id) p ON p.campaign_id = c.id
+		LEFT JOIN (SELECT campaign_id, sum(criteria_count) AS n
+			FROM criteria_sets WHERE campaign_id IN (SELECT id FROM c) GROUP BY campaign_id) k ON k.campaign_id = c.id
+		LEFT JOIN (SELECT campaign_id, count(*) AS n
+			FROM award_plans WHERE campaign_id IN (SELECT id FROM c) GROUP BY campaign_id) a ON a.campaign_id = c.id
+		ORDER BY c.issue_date DESC, c.id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[CampaignRow])
+	defer rows.Close()
+	var out []CampaignRow
+	for rows.Next() { // field by field: pgx's struct scanning reflects on every row
+		var c CampaignRow
+		if err := rows.Scan(&c.ID, &c.PlanNumber, &c.Title, &c.IssuerName, &c.IssueDate, &c.PeriodStart, &c.PeriodEnd,
+			(*string)(&c.Status), (*string)(&c.Kind), &c.Phases, &c.CurrentSeq, &c.Criteria, &c.Awards); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CampaignDetails are what a campaign's page shows besides the campaign.
+type CampaignDetails struct {
+	Phases      []domain.Phase
+	Plans       []AwardPlan
+	Sets        []CriteriaSet
+	Criteria    map[int64][]domain.Criterion // by set, each in tree order
+	Attachments []Attachment
+	// Public only: whether some of its results are published, and its
+	// notices the public may read.
+	ResultsPublished bool
+	Notices          []NoticeInfo
+}
+
+// CampaignDetails reads a campaign's details in one round trip; public adds
+// what its public page links to.
+func (db *DB) CampaignDetails(ctx context.Context, campaignID int64, public bool) (_ *CampaignDetails, err error) {
+	defer wrap(&err, "CampaignDetails")
+	d := &CampaignDetails{Criteria: map[int64][]domain.Criterion{}}
+	reads := []read{phasesRead(campaignID, &d.Phases), awardPlansRead(campaignID, &d.Plans), setsRead(campaignID, &d.Sets),
+		campaignCriteriaRead(campaignID, d.Criteria), attachmentsRead(campaignID, &d.Attachments)}
+	if public {
+		reads = append(reads, read{`SELECT EXISTS (SELECT 1 FROM phase_results WHERE campaign_id = $1 AND ` + resultsPublished + `)`,
+			[]any{campaignID}, func(rows pgx.Rows) error {
+				_, err := pgx.ForEachRow(rows, []any{&d.ResultsPublished}, func() error { return nil })
+				return err
+			}},
+			publishedNoticesRead(campaignID, &d.Notices))
+	}
+	if err := db.run(ctx, reads...); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

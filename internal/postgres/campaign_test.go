@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"testing"
 
 	"thidua/internal/domain"
@@ -96,5 +98,67 @@ func TestLifecycle(t *testing.T) {
 	// The same plan number from the same issuer is refused.
 	if _, err := db.CreateCampaign(ctx, quangNgai(), ""); err == nil {
 		t.Error("duplicate plan number accepted")
+	}
+}
+
+// TestListCampaignsCounts: the campaign list's counts per campaign (phases,
+// the phase under way, criteria of every set, award plans) are those of its
+// own rows, a campaign without any shows zeros, and the criteria count
+// follows a change made by hand in SQL (the sets' trigger-kept count).
+func TestListCampaignsCounts(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	campaign, _, set := campaignWithSet(t, db)
+	if _, err := db.SavePhase(ctx, &domain.Phase{CampaignID: campaign, Name: "Tổng kết", Start: domain.Day(2026, 12, 1), End: domain.Day(2026, 12, 31),
+		ReviewKind: domain.ReviewFinal}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := db.CreateCriteriaSet(ctx, campaign, "Bộ xã", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range []int64{set, set, other} {
+		if _, err := db.SaveCriterion(ctx, s, domain.Criterion{Code: strconv.Itoa(i + 1), Title: "Tiêu chí", Max: 1000, Method: domain.MethodPoints, Step: 25}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forms, _ := db.AwardForms(ctx)
+	for _, f := range forms {
+		if f.Code == "bang_khen_chu_tich_tinh" {
+			five := 5
+			if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: campaign, AwardFormID: f.ID, CollectiveQuota: &five, MinBand: "good"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	empty, err := db.CreateCampaign(ctx, quangNgai(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func() map[int64]string {
+		t.Helper()
+		rows, err := db.ListCampaigns(ctx, postgres.CampaignFilter{}, domain.Day(2026, 12, 2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]string{}
+		for _, r := range rows {
+			out[r.ID] = fmt.Sprintf("phases %d, current %d, criteria %d, awards %d", r.Phases, r.CurrentSeq, r.Criteria, r.Awards)
+		}
+		return out
+	}
+	got := list()
+	if want := "phases 2, current 1, criteria 3, awards 1"; got[campaign] != want {
+		t.Errorf("campaign: %q, want %q", got[campaign], want)
+	}
+	if want := "phases 0, current 0, criteria 0, awards 0"; got[empty] != want {
+		t.Errorf("empty campaign: %q, want %q", got[empty], want)
+	}
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM criteria WHERE set_id = $1 AND code = '1'`, set); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := list()[campaign], "phases 2, current 1, criteria 2, awards 1"; got != want {
+		t.Errorf("after a criterion was deleted by hand: %q, want %q", got, want)
 	}
 }

@@ -3,8 +3,10 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -31,14 +33,20 @@ type CriteriaSet struct {
 	Frozen bool
 }
 
-func loadSets(ctx context.Context, q querier, campaignID int64) ([]CriteriaSet, error) {
-	rows, err := q.Query(ctx, `SELECT s.id, s.campaign_id, s.name, s.target_kinds, s.individual, s.version,
+const setsSQL = `SELECT s.id, s.campaign_id, s.name, s.target_kinds, s.individual, s.version,
 		EXISTS (SELECT 1 FROM assessments a WHERE a.set_id = s.id)
-		FROM criteria_sets s WHERE s.campaign_id = $1 ORDER BY s.id`, campaignID)
+		FROM criteria_sets s WHERE s.campaign_id = $1 ORDER BY s.id`
+
+func loadSets(ctx context.Context, q querier, campaignID int64) ([]CriteriaSet, error) {
+	rows, err := q.Query(ctx, setsSQL, campaignID)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[CriteriaSet])
+}
+
+func setsRead(campaignID int64, out *[]CriteriaSet) read {
+	return read{setsSQL, []any{campaignID}, collectInto(out, pgx.RowToStructByPos[CriteriaSet])}
 }
 
 // CriteriaSets returns a campaign's criteria sets.
@@ -136,28 +144,33 @@ func scanCriterion(row pgx.Row, c *domain.Criterion, extra ...any) error {
 // each in tree order: one query where a page shows all the sets.
 func (db *DB) CampaignCriteria(ctx context.Context, campaignID int64) (_ map[int64][]domain.Criterion, err error) {
 	defer wrap(&err, "CampaignCriteria")
-	rows, err := db.Pool.Query(ctx, `SELECT set_id, `+criterionColumns+` FROM criteria
-		WHERE set_id IN (SELECT id FROM criteria_sets WHERE campaign_id = $1)`, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	bySet := map[int64][]domain.Criterion{}
-	for rows.Next() {
-		var c domain.Criterion
-		var set int64
-		if err := scanCriterion(rows, &c, &set); err != nil {
-			return nil, err
+	err = db.run(ctx, campaignCriteriaRead(campaignID, bySet))
+	return bySet, err
+}
+
+// campaignCriteriaRead fills bySet with the campaign's criteria by set,
+// each in tree order.
+func campaignCriteriaRead(campaignID int64, bySet map[int64][]domain.Criterion) read {
+	return read{`SELECT set_id, ` + criterionColumns + ` FROM criteria
+		WHERE set_id IN (SELECT id FROM criteria_sets WHERE campaign_id = $1)`, []any{campaignID}, func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var c domain.Criterion
+			var set int64
+			if err := scanCriterion(rows, &c, &set); err != nil {
+				return err
+			}
+			bySet[set] = append(bySet[set], c)
 		}
-		bySet[set] = append(bySet[set], c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for set, nodes := range bySet {
-		bySet[set] = TreeOrder(nodes)
-	}
-	return bySet, nil
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for set, nodes := range bySet {
+			bySet[set] = TreeOrder(nodes)
+		}
+		return nil
+	}}
 }
 
 // TreeOrder sorts nodes depth-first: each parent before its children,
@@ -203,6 +216,76 @@ func TreeOrder(nodes []domain.Criterion) []domain.Criterion {
 func (db *DB) Criteria(ctx context.Context, setID int64) (_ []domain.Criterion, err error) {
 	defer wrap(&err, "Criteria")
 	return loadCriteria(ctx, db.Pool, setID)
+}
+
+// FormCriteria returns the criteria tree of a form's set. The process
+// keeps the trees it has read by set and revision (criteria_sets.revision,
+// moved by a trigger with every change to the set's criteria, migration
+// 000026): a form read with the revision the copy was read at gets the
+// copy, without a query; a form of a newer revision reads the set again.
+// So a change made through any instance or by hand shows on the next
+// request that reads the form. The caller gets its own slice; the nodes'
+// tiers are shared and must not be changed.
+func (db *DB) FormCriteria(ctx context.Context, a *Assessment) (_ []domain.Criterion, err error) {
+	defer wrap(&err, "FormCriteria")
+	if nodes, ok := db.sets.get(a.SetID, a.SetRevision); ok {
+		return nodes, nil
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT (SELECT revision FROM criteria_sets WHERE id = $1), `+criterionColumns+`
+		FROM criteria WHERE set_id = $1`, a.SetID)
+	if err != nil {
+		return nil, err
+	}
+	var revision int64
+	nodes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Criterion, error) {
+		var c domain.Criterion
+		err := scanCriterion(row, &c, &revision)
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	nodes = TreeOrder(nodes)
+	if len(nodes) > 0 {
+		db.sets.put(a.SetID, revision, nodes)
+	}
+	return nodes, nil
+}
+
+// setCache holds criteria trees by set for FormCriteria: a set is a few
+// dozen rows, and maxCachedSets of them bound what it holds.
+type setCache struct {
+	mu   sync.Mutex
+	sets map[int64]cachedSet
+}
+
+type cachedSet struct {
+	revision int64
+	nodes    []domain.Criterion
+}
+
+const maxCachedSets = 2000
+
+func (c *setCache) get(setID, revision int64) ([]domain.Criterion, bool) {
+	c.mu.Lock()
+	e, ok := c.sets[setID]
+	c.mu.Unlock()
+	if !ok || e.revision != revision {
+		return nil, false
+	}
+	return slices.Clone(e.nodes), true
+}
+
+func (c *setCache) put(setID, revision int64, nodes []domain.Criterion) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.sets[setID]; ok && e.revision > revision {
+		return // a newer copy came in meanwhile
+	}
+	if c.sets == nil || len(c.sets) >= maxCachedSets {
+		c.sets = map[int64]cachedSet{} // start again: the copies only save reading
+	}
+	c.sets[setID] = cachedSet{revision, slices.Clone(nodes)}
 }
 
 // lockSet locks a set and reports whether it is frozen and whether its

@@ -29,6 +29,8 @@ type DB struct {
 	// jobs inserts background jobs (a notification's mail) in the
 	// transaction of the event that queues them; internal/jobs works them.
 	jobs *river.Client[pgx.Tx]
+	// sets keeps criteria trees for FormCriteria.
+	sets setCache
 }
 
 // Open connects a pool to url and checks that the database answers.

@@ -191,13 +191,20 @@ func (db *DB) RemoveEvidence(ctx context.Context, assessmentID, criterionID int6
 // AssessmentEvidence returns the files attached to a form.
 func (db *DB) AssessmentEvidence(ctx context.Context, assessmentID int64) (_ []AttachedEvidence, err error) {
 	defer wrap(&err, "AssessmentEvidence")
-	rows, err := db.Pool.Query(ctx, `SELECT se.criterion_id, f.id, f.key, f.unit_id, f.sha256, f.size, f.content_type, f.file_name, f.created_at, se.reference,
-			se.during_reply
-		FROM score_evidence se JOIN evidence_files f ON f.id = se.evidence_id
-		WHERE se.assessment_id = $1 AND se.removed_at IS NULL ORDER BY se.created_at, f.id`, assessmentID)
+	rows, err := db.Pool.Query(ctx, evidenceSQL, assessmentID)
 	if err != nil {
 		return nil, err
 	}
+	return collectEvidence(rows)
+}
+
+const evidenceSQL = `SELECT se.criterion_id, f.id, f.key, f.unit_id, f.sha256, f.size, f.content_type, f.file_name, f.created_at, se.reference,
+			se.during_reply
+		FROM score_evidence se JOIN evidence_files f ON f.id = se.evidence_id
+		WHERE se.assessment_id = $1 AND se.removed_at IS NULL ORDER BY se.created_at, f.id`
+
+// collectEvidence reads the rows of evidenceSQL.
+func collectEvidence(rows pgx.Rows) ([]AttachedEvidence, error) {
 	defer rows.Close()
 	var out []AttachedEvidence
 	for rows.Next() {

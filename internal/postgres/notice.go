@@ -223,7 +223,15 @@ func (n *NoticeInfo) ClientSalt() string { return n.salt }
 // first, for the public home and campaign pages (campaignID 0: all).
 func (db *DB) PublishedNotices(ctx context.Context, campaignID int64) (_ []NoticeInfo, err error) {
 	defer wrap(&err, "PublishedNotices")
-	rows, err := db.Pool.Query(ctx, `
+	var out []NoticeInfo
+	err = db.run(ctx, publishedNoticesRead(campaignID, &out))
+	return out, err
+}
+
+// publishedNoticesRead reads the notices of campaignID (0: of every
+// campaign) that the public may read, newest first.
+func publishedNoticesRead(campaignID int64, out *[]NoticeInfo) read {
+	return read{`
 		SELECT n.id, n.campaign_id, n.shortlist_id, n.starts_on, n.ends_on, n.working_days, n.published_at,
 		       c.title, c.plan_number, c.status, f.name, ph.name, s.status
 		FROM notices n
@@ -234,21 +242,18 @@ func (db *DB) PublishedNotices(ctx context.Context, campaignID int64) (_ []Notic
 		JOIN phases ph ON ph.id = s.phase_id
 		WHERE c.status IN ('announced', 'closed') AND ($1 = 0 OR n.campaign_id = $1)
 		ORDER BY n.starts_on DESC, n.id DESC
-		LIMIT 50`, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []NoticeInfo
-	for rows.Next() {
-		var n NoticeInfo
-		if err := rows.Scan(&n.ID, &n.CampaignID, &n.ShortlistID, &n.StartsOn, &n.EndsOn, &n.WorkingDays, &n.PublishedAt,
-			&n.CampaignTitle, &n.PlanNumber, &n.CampaignStatus, &n.FormName, &n.PhaseName, &n.ShortlistStatus); err != nil {
-			return nil, err
+		LIMIT 50`, []any{campaignID}, func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var n NoticeInfo
+			if err := rows.Scan(&n.ID, &n.CampaignID, &n.ShortlistID, &n.StartsOn, &n.EndsOn, &n.WorkingDays, &n.PublishedAt,
+				&n.CampaignTitle, &n.PlanNumber, &n.CampaignStatus, &n.FormName, &n.PhaseName, &n.ShortlistStatus); err != nil {
+				return err
+			}
+			*out = append(*out, n)
 		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return rows.Err()
+	}}
 }
 
 // PublishNotice posts a draft shortlist of the campaign for public notice

@@ -15,11 +15,14 @@ const phaseColumns = `id, campaign_id, seq, name, start_date, end_date, registra
 // Phases returns a campaign's phases in order.
 func (db *DB) Phases(ctx context.Context, campaignID int64) (_ []domain.Phase, err error) {
 	defer wrap(&err, "Phases")
-	rows, err := db.Pool.Query(ctx, `SELECT `+phaseColumns+` FROM phases WHERE campaign_id = $1 ORDER BY seq`, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[domain.Phase])
+	var out []domain.Phase
+	err = db.run(ctx, phasesRead(campaignID, &out))
+	return out, err
+}
+
+func phasesRead(campaignID int64, out *[]domain.Phase) read {
+	return read{`SELECT ` + phaseColumns + ` FROM phases WHERE campaign_id = $1 ORDER BY seq`, []any{campaignID},
+		collectInto(out, pgx.RowToStructByPos[domain.Phase])}
 }
 
 // SavePhase adds a phase (p.ID == 0) or changes one, checked against the

@@ -357,11 +357,15 @@ func (db *DB) PublishedResults(ctx context.Context, campaignID int64) (_ []Publi
 	return out, rows.Err()
 }
 
+// resultsPublished is the condition on phase_results of results the
+// public reads.
+const resultsPublished = `published_at IS NOT NULL AND status = 'approved'`
+
 // PublishedCampaigns returns the IDs of the campaigns with published
 // results, for the links of the public pages.
 func (db *DB) PublishedCampaigns(ctx context.Context) (_ map[int64]bool, err error) {
 	defer wrap(&err, "PublishedCampaigns")
-	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT campaign_id FROM phase_results WHERE published_at IS NOT NULL AND status = 'approved'`)
+	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT campaign_id FROM phase_results WHERE `+resultsPublished)
 	if err != nil {
 		return nil, err
 	}

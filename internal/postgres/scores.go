@@ -72,10 +72,12 @@ const storedScoreColumns = `s.criterion_id, s.points, s.measured, s.na, s.explan
 	s.appraisal_source, coalesce(ap.full_name, ''), s.appraised_at, s.reply, s.reply_at, coalesce(s.reply_decision, ''), s.reply_reason,
 	s.final_points, s.final_measured, s.final_na`
 
-func loadScores(ctx context.Context, q querier, campaignID, assessmentID int64, lock bool) (map[int64]StoredScore, error) {
-	sql := `SELECT ` + storedScoreColumns + `
+const scoresSQL = `SELECT ` + storedScoreColumns + `
 		FROM scores s LEFT JOIN users u ON u.id = s.updated_by LEFT JOIN users ap ON ap.id = s.appraised_by
 		WHERE s.campaign_id = $1 AND s.assessment_id = $2`
+
+func loadScores(ctx context.Context, q querier, campaignID, assessmentID int64, lock bool) (map[int64]StoredScore, error) {
+	sql := scoresSQL
 	if lock {
 		sql += ` FOR UPDATE OF s`
 	}
@@ -83,13 +85,63 @@ func loadScores(ctx context.Context, q querier, campaignID, assessmentID int64, 
 	if err != nil {
 		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StoredScore])
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]StoredScore, len(list))
-	for _, s := range list {
+	return collectScores(rows)
+}
+
+// collectScores reads the rows of scoresSQL by criterion. The form pages
+// read them on every request, so they are scanned field by field: pgx's
+// struct scanning found the fields by reflection for every row.
+func collectScores(rows pgx.Rows) (map[int64]StoredScore, error) {
+	defer rows.Close()
+	out := map[int64]StoredScore{}
+	var s StoredScore
+	var points, appraised, final *int64
+	dest := []any{&s.CriterionID, &points, &s.Measured, &s.NA, &s.Explanation, &s.ReturnedReason, &s.Reopened, &s.Version,
+		&s.UpdatedBy, &s.UpdatedAt, &appraised, &s.AppraisedMeasured, &s.AppraisedNA, &s.AppraisalComment,
+		&s.AppraisalSource, &s.AppraisedBy, &s.AppraisedAt, &s.Reply, &s.ReplyAt, &s.ReplyDecision, &s.ReplyReason,
+		&final, &s.FinalMeasured, &s.FinalNA}
+	for rows.Next() {
+		s = StoredScore{}
+		points, appraised, final = nil, nil, nil
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		s.Points, s.AppraisedPoints, s.FinalPoints = (*domain.Points)(points), (*domain.Points)(appraised), (*domain.Points)(final)
 		out[s.CriterionID] = s
+	}
+	return out, rows.Err()
+}
+
+// FormRecords are a form's stored rows as its pages show them.
+type FormRecords struct {
+	Scores   map[int64]StoredScore // by criterion
+	Evidence []AttachedEvidence
+	History  []HistoryRecord // only when asked for
+}
+
+// FormRecords reads a form's scores and attached evidence, and its history
+// when withHistory, in one round trip: the form pages need them together.
+func (db *DB) FormRecords(ctx context.Context, a *Assessment, withHistory bool) (_ *FormRecords, err error) {
+	defer wrap(&err, "FormRecords")
+	out := &FormRecords{}
+	reads := []read{
+		{scoresSQL, []any{a.CampaignID, a.ID}, func(rows pgx.Rows) (err error) {
+			out.Scores, err = collectScores(rows)
+			return err
+		}},
+		{evidenceSQL, []any{a.ID}, func(rows pgx.Rows) (err error) {
+			out.Evidence, err = collectEvidence(rows)
+			return err
+		}},
+	}
+	if withHistory {
+		reads = append(reads, read{historySQL, []any{a.ID}, func(rows pgx.Rows) (err error) {
+			out.History, err = collectHistory(rows)
+			return err
+		}})
+	}
+	if err := db.run(ctx, reads...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -160,18 +160,15 @@ func inlineEvidence(contentType string) bool {
 func (s *Server) renderAppraisal(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *domain.Assessment, st appraisalState) error {
 	ctx := r.Context()
 	u := userFrom(ctx)
-	nodes, err := s.db.Criteria(ctx, a.SetID)
+	nodes, err := s.db.FormCriteria(ctx, a)
 	if err != nil {
 		return err
 	}
-	stored, err := s.db.Scores(ctx, a)
+	recs, err := s.db.FormRecords(ctx, a, true)
 	if err != nil {
 		return err
 	}
-	evidence, err := s.db.AssessmentEvidence(ctx, a.ID)
-	if err != nil {
-		return err
-	}
+	stored, evidence := recs.Scores, recs.Evidence
 	files := map[int64][]web.EvidenceLink{}
 	for _, e := range evidence {
 		files[e.CriterionID] = append(files[e.CriterionID], web.EvidenceLink{Name: e.FileName, Href: "/evidence/" + e.Key, Size: humanSize(e.Size),
@@ -282,11 +279,7 @@ func (s *Server) renderAppraisal(w http.ResponseWriter, r *http.Request, status 
 		v.AppraisedTotal = domain.ComputeTotals(nodes, running).Converted.String()
 		v.AppraisedTotalKey = "appraisal.running_total"
 	}
-	history, err := s.db.AssessmentHistory(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	for _, h := range history {
+	for _, h := range recs.History {
 		v.History = append(v.History, historyLine(ctx, h))
 	}
 	s.render(w, r, status, web.Appraisal(s.chrome(r, i18n.T(ctx, "appraisal.title", a.UnitName)), v))
@@ -349,7 +342,7 @@ func (s *Server) saveAppraisalForm(w http.ResponseWriter, r *http.Request, c *do
 	if err != nil {
 		return false, err
 	}
-	nodes, err := s.db.Criteria(ctx, a.SetID)
+	nodes, err := s.db.FormCriteria(ctx, a)
 	if err != nil {
 		return false, err
 	}

@@ -208,18 +208,16 @@ func measuredText(m *int64) string {
 func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *domain.Assessment, st formState) error {
 	ctx := r.Context()
 	u := userFrom(ctx)
-	nodes, err := s.db.Criteria(ctx, a.SetID)
+	nodes, err := s.db.FormCriteria(ctx, a)
 	if err != nil {
 		return err
 	}
-	stored, err := s.db.Scores(ctx, a)
+	staff := domain.CanReceive(u, accessOf(r))
+	recs, err := s.db.FormRecords(ctx, a, staff || domain.CanEditAssessment(u, a.UnitID))
 	if err != nil {
 		return err
 	}
-	evidence, err := s.db.AssessmentEvidence(ctx, a.ID)
-	if err != nil {
-		return err
-	}
+	stored, evidence := recs.Scores, recs.Evidence
 	byCriterion := map[int64][]web.EvidenceItem{}
 	counts := map[int64]int{}
 	for _, e := range evidence {
@@ -237,7 +235,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		StatusKey: "assessment.status." + string(a.Status), Window: windowLabel(r, a.WindowFrom, a.WindowTo, a.Deadline),
 		Total: totals.Points.String(), Max: totals.ApplicableMax.String(), Converted: totals.Converted.String(),
 		Scored: strconv.Itoa(totals.Scored) + "/" + strconv.Itoa(totals.Leaves), Problems: st.list, Conflicts: len(st.conflicts),
-		Staff: domain.CanReceive(u, accessOf(r)), ProblemsKey: "assessment.problems"}
+		Staff: staff, ProblemsKey: "assessment.problems"}
 	switch {
 	case st.notSubmitted:
 		v.ProblemsKey = "assessment.submit_refused"
@@ -301,14 +299,8 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	if v.Staff || domain.CanEditAssessment(u, a.UnitID) {
-		history, err := s.db.AssessmentHistory(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		for _, h := range history {
-			v.History = append(v.History, historyLine(ctx, h))
-		}
+	for _, h := range recs.History {
+		v.History = append(v.History, historyLine(ctx, h))
 	}
 	s.render(w, r, status, web.Assessment(s.chrome(r, i18n.T(ctx, "assessment.title", a.PhaseName)), v))
 	return nil
@@ -317,18 +309,17 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 // subtotalsOf sums the points under each node.
 func subtotalsOf(nodes []domain.Criterion, entries map[int64]domain.Entry) map[int64]domain.Points {
 	sums := map[int64]domain.Points{}
+	parent := make(map[int64]*int64, len(nodes))
+	for _, n := range nodes {
+		parent[n.ID] = n.ParentID
+	}
 	for _, leaf := range domain.Leaves(nodes) {
 		e := entries[leaf.ID]
 		if e.Points == nil || e.NA {
 			continue
 		}
-		byID := map[int64]domain.Criterion{}
-		for _, n := range nodes {
-			byID[n.ID] = n
-		}
-		for p := leaf.ParentID; p != nil; {
+		for p := leaf.ParentID; p != nil; p = parent[*p] {
 			sums[*p] += *e.Points
-			p = byID[*p].ParentID
 		}
 	}
 	return sums
@@ -479,7 +470,7 @@ func parseEntries(r *http.Request, nodes []domain.Criterion, prefix string) ([]p
 // what was typed.
 func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, c *domain.Campaign, a *domain.Assessment, submitting bool) (bool, error) {
 	ctx := r.Context()
-	nodes, err := s.db.Criteria(ctx, a.SetID)
+	nodes, err := s.db.FormCriteria(ctx, a)
 	if err != nil {
 		return false, err
 	}
@@ -571,7 +562,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 			st := formState{problems: map[int64]string{}, notSubmitted: te != nil, submitConflict: te == nil}
 			status := http.StatusConflict
 			if te != nil {
-				nodes, err := s.db.Criteria(ctx, a.SetID)
+				nodes, err := s.db.FormCriteria(ctx, a)
 				if err != nil {
 					return err
 				}

@@ -272,7 +272,7 @@ func (s *Server) updateCampaign(w http.ResponseWriter, r *http.Request) error {
 }
 
 // campaignView gathers everything a campaign page shows, staff or public.
-func (s *Server) campaignView(ctx context.Context, c *domain.Campaign, public bool) (web.CampaignView, error) {
+func (s *Server) campaignView(ctx context.Context, c *domain.Campaign, d *postgres.CampaignDetails, public bool) (web.CampaignView, error) {
 	v := web.CampaignView{ID: c.ID, PlanNumber: c.PlanNumber, Title: c.Title, Issuer: c.IssuerName, IssueDate: i18n.Day(c.IssueDate),
 		KindKey: "campaign.kind." + string(c.Kind), StatusKey: statusKey(c.Status), Status: string(c.Status),
 		Period: period(c.PeriodStart, c.PeriodEnd), TargetNote: c.TargetNote, MaxMB: s.cfg.MaxUploadBytes >> 20}
@@ -299,26 +299,10 @@ func (s *Server) campaignView(ctx context.Context, c *domain.Campaign, public bo
 		i18n.T(ctx, "band.line", i18n.T(ctx, "band.average"), b.Average.String()),
 		i18n.T(ctx, "band.weak.line", b.Average.String()),
 	}
-	phases, err := s.db.Phases(ctx, c.ID)
-	if err != nil {
-		return v, err
-	}
-	v.Phases = phaseViews(ctx, phases)
-	plans, err := s.db.AwardPlans(ctx, c.ID)
-	if err != nil {
-		return v, err
-	}
-	v.Awards = awardViews(ctx, plans, public)
-	sets, err := s.db.CriteriaSets(ctx, c.ID)
-	if err != nil {
-		return v, err
-	}
-	criteriaBySet, err := s.db.CampaignCriteria(ctx, c.ID)
-	if err != nil {
-		return v, err
-	}
-	for _, set := range sets {
-		nodes := criteriaBySet[set.ID]
+	v.Phases = phaseViews(ctx, d.Phases)
+	v.Awards = awardViews(ctx, d.Plans, public)
+	for _, set := range d.Sets {
+		nodes := d.Criteria[set.ID]
 		sum := web.CriteriaSetSummary{ID: set.ID, Name: set.Name, Nodes: len(nodes), Total: domain.TreeTotal(nodes).String(),
 			Frozen: set.Frozen, Targets: targetsLabel(ctx, set)}
 		for _, n := range nodes {
@@ -328,11 +312,7 @@ func (s *Server) campaignView(ctx context.Context, c *domain.Campaign, public bo
 		}
 		v.Sets = append(v.Sets, sum)
 	}
-	atts, err := s.db.Attachments(ctx, c.ID)
-	if err != nil {
-		return v, err
-	}
-	for _, a := range atts {
+	for _, a := range d.Attachments {
 		href := paths.CampaignAttachment(c.ID, a.Key)
 		if public {
 			href = paths.PublicCampaignAttachment(c.ID, a.Key)
@@ -438,7 +418,11 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request) error {
 // refused change of its state and the reason typed with it.
 func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, problems web.Problems) error {
 	ctx := r.Context()
-	v, err := s.campaignView(ctx, c, false)
+	d, err := s.db.CampaignDetails(ctx, c.ID, false)
+	if err != nil {
+		return err
+	}
+	v, err := s.campaignView(ctx, c, d, false)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func (s *Server) evidenceTarget(r *http.Request) (*domain.Campaign, *domain.Asse
 		return nil, nil, domain.Criterion{}, err
 	}
 	id, _ := strconv.ParseInt(chi.URLParam(r, "criterionID"), 10, 64)
-	nodes, err := s.db.Criteria(r.Context(), a.SetID)
+	nodes, err := s.db.FormCriteria(r.Context(), a)
 	if err != nil {
 		return nil, nil, domain.Criterion{}, err
 	}

@@ -146,11 +146,17 @@ func (s *Server) sendObjection(w http.ResponseWriter, r *http.Request) error {
 // noticeLinks are the public notices of the public campaigns (campaignID
 // 0: all) by campaign, newest first; openOnly keeps those posted today.
 func (s *Server) noticeLinks(r *http.Request, campaignID int64, openOnly bool) (map[int64][]web.NoticeLink, error) {
-	ctx := r.Context()
-	notices, err := s.db.PublishedNotices(ctx, campaignID)
+	notices, err := s.db.PublishedNotices(r.Context(), campaignID)
 	if err != nil {
 		return nil, err
 	}
+	return s.noticeLinksOf(r, notices, openOnly), nil
+}
+
+// noticeLinksOf makes the links of notices by campaign (only those still
+// open when openOnly).
+func (s *Server) noticeLinksOf(r *http.Request, notices []postgres.NoticeInfo, openOnly bool) map[int64][]web.NoticeLink {
+	ctx := r.Context()
 	today := s.today()
 	out := map[int64][]web.NoticeLink{}
 	for _, n := range notices {
@@ -161,5 +167,5 @@ func (s *Server) noticeLinks(r *http.Request, campaignID int64, openOnly bool) (
 		out[n.CampaignID] = append(out[n.CampaignID], web.NoticeLink{Href: paths.PublicNotice(n.ID), Title: i18n.T(ctx, "notice.public.link", n.FormName, n.PhaseName),
 			State: i18n.T(ctx, noticeStateKey(n.Notice, today)) + " · " + noticePeriod(n.Notice), Open: open})
 	}
-	return out, nil
+	return out
 }

@@ -53,23 +53,19 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 // publicCampaign shows an announced campaign as a citizen reads it.
 func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	v, err := s.campaignView(r.Context(), c, true)
+	d, err := s.db.CampaignDetails(r.Context(), c.ID, true)
 	if err != nil {
 		return err
 	}
-	published, err := s.db.PublishedCampaigns(r.Context())
+	v, err := s.campaignView(r.Context(), c, d, true)
 	if err != nil {
 		return err
 	}
 	resultsHref := ""
-	if published[c.ID] {
+	if d.ResultsPublished {
 		resultsHref = paths.PublicResults(c.ID)
 	}
-	notices, err := s.noticeLinks(r, c.ID, false)
-	if err != nil {
-		return err
-	}
-	v.Notices = notices[c.ID]
+	v.Notices = s.noticeLinksOf(r, d.Notices, false)[c.ID]
 	s.render(w, r, http.StatusOK, web.PublicCampaign(s.chrome(r, c.Title), v, resultsHref))
 	return nil
 }

@@ -116,22 +116,15 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	nodes, err := s.db.Criteria(ctx, a.SetID)
+	nodes, err := s.db.FormCriteria(ctx, a)
 	if err != nil {
 		return err
 	}
-	scores, err := s.db.Scores(ctx, a)
+	recs, err := s.db.FormRecords(ctx, a, true)
 	if err != nil {
 		return err
 	}
-	evidence, err := s.db.AssessmentEvidence(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	history, err := s.db.AssessmentHistory(ctx, a.ID)
-	if err != nil {
-		return err
-	}
+	scores, evidence, history := recs.Scores, recs.Evidence, recs.History
 	now := s.db.Now()
 	day := domain.DateOf(now)
 	base := paths.Assessment(c.ID, a.ID)
@@ -358,7 +351,7 @@ func (s *Server) answerReply(w http.ResponseWriter, r *http.Request) error {
 			st.problems = append(st.problems, i18n.T(ctx, "score.invalid_number"))
 			return s.renderReply(w, r, http.StatusUnprocessableEntity, c, a, role, st)
 		}
-		nodes, err := s.db.Criteria(ctx, a.SetID)
+		nodes, err := s.db.FormCriteria(ctx, a)
 		if err != nil {
 			return err
 		}
