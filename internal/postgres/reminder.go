@@ -190,13 +190,15 @@ func (d dueReminder) notice(today time.Time) domain.NewNotification {
 // first: the staff dashboard shows who was reminded when.
 func (db *DB) Reminders(ctx context.Context, campaignID int64) (_ []Reminder, err error) {
 	defer wrap(&err, "Reminders")
-	rows, err := db.Pool.Query(ctx, `
+	var out []Reminder
+	err = db.run(ctx, remindersRead(campaignID, &out))
+	return out, err
+}
+
+func remindersRead(campaignID int64, out *[]Reminder) read {
+	return read{`
 		SELECT x.phase_id, x.unit_id, x.deadline, x.due_on, x.days_before, x.sent_at
 		FROM reminders x JOIN phases p ON p.id = x.phase_id
 		WHERE p.campaign_id = $1
-		ORDER BY x.sent_at, x.days_before DESC`, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Reminder])
+		ORDER BY x.sent_at, x.days_before DESC`, []any{campaignID}, collectInto(out, pgx.RowToStructByPos[Reminder])}
 }

@@ -84,9 +84,11 @@ func (s *Server) appraisalList(w http.ResponseWriter, r *http.Request) error {
 	v := web.AppraisalListView{CampaignID: c.ID, Campaign: c.Title, Staff: staff}
 	var reminded map[[2]int64]string
 	if staff {
-		if reminded, err = s.remindedTexts(ctx, c.ID, postgres.DeadlineReply); err != nil {
+		reminders, err := s.db.Reminders(ctx, c.ID)
+		if err != nil {
 			return err
 		}
+		reminded = remindedTexts(ctx, reminders, postgres.DeadlineReply)
 	}
 	for _, f := range forms {
 		row := web.AppraisalListRow{Unit: f.UnitName, Phase: f.PhaseName, Status: string(f.Status), StatusKey: "assessment.status." + string(f.Status),

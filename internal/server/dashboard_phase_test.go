@@ -143,3 +143,52 @@ func TestDashboardListsEveryRegisteredUnit(t *testing.T) {
 		t.Errorf("Sở Y tế's own list: %v", rows)
 	}
 }
+
+// TestDashboardPages: a campaign of 105 approved units lists 100 on the
+// first page and 5 on the second, with the counts of all 105 on both; the
+// filter is kept from page to page, and a page past the end goes to the
+// last one.
+func TestDashboardPages(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	ctx := context.Background()
+	for i := range 105 {
+		unit, err := a.db.CreateUnit(ctx, domain.UnitInput{Name: fmt.Sprintf("Sở số %03d", i), Code: fmt.Sprintf("TEST-%03d", i),
+			Kind: domain.KindDepartment, ValidFrom: domain.Day(2020, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.db.Pool.Exec(ctx, `INSERT INTO registrations (campaign_id, unit_id, status) VALUES ($1, $2, 'approved')`, wk.campaign, unit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := htmlOf(t, staff.get(wk.page+"/assessments?status=none"))
+	if n := len(dashboardRows(t, first)); n != 100 {
+		t.Errorf("page 1 lists %d forms, want 100", n)
+	}
+	if got := statValue(first, "Đơn vị đã duyệt đăng ký"); got != "105" {
+		t.Errorf("registered on page 1: %q, want 105", got)
+	}
+	if got := strings.Join(strings.Fields(first.Find("nav.pager span").Text()), " "); got != "Trang 1/2" {
+		t.Errorf("pager %q, want Trang 1/2", got)
+	}
+	next, _ := first.Find("nav.pager a[rel=next]").Attr("href")
+	if !strings.Contains(next, "status=none") || !strings.Contains(next, "page=2") {
+		t.Fatalf("next page link %q keeps neither the filter nor the page", next)
+	}
+	second := htmlOf(t, staff.get(next))
+	rows := dashboardRows(t, second)
+	if len(rows) != 5 || rows["Sở số 104 / Đợt 1"] != "Chưa bắt đầu" {
+		t.Errorf("page 2 lists %v, want the last 5 units", rows)
+	}
+	if got := statValue(second, "Chưa bắt đầu"); got != "105" {
+		t.Errorf("not started on page 2: %q, want 105", got)
+	}
+	resp := staff.get(wk.page + "/assessments?status=none&page=9")
+	wantStatus(t, resp, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "page=2") || !strings.Contains(loc, "status=none") {
+		t.Errorf("a page past the end goes to %q, want page 2 with the filter", loc)
+	}
+}

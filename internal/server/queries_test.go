@@ -15,7 +15,8 @@ import (
 )
 
 // The public campaign page reads all its criteria sets' criteria in one
-// query, however many sets the campaign has (no query per set).
+// query, however many sets the campaign has (no query per set), and the
+// whole page in two round trips: the campaign, then one batch of the rest.
 func TestPublicCampaignCriteriaInOneQuery(t *testing.T) {
 	t.Parallel()
 	log := &sqlLog{}
@@ -66,13 +67,66 @@ func TestPublicCampaignCriteriaInOneQuery(t *testing.T) {
 	if n := htmlOf(t, resp).Find("li:contains('Chỉ đạo, điều hành')").Length(); n != 3 {
 		t.Errorf("the page shows the first area of %d sets, want 3", n)
 	}
+	sent, trips := log.takeTrips()
 	var n int
-	for _, q := range log.take() {
+	for _, q := range sent {
 		if strings.Contains(q, "FROM criteria ") || strings.Contains(q, "FROM criteria\n") {
 			n++
 		}
 	}
 	if n != 1 {
 		t.Errorf("the public page read criteria in %d queries, want 1", n)
+	}
+	if trips != 2 {
+		t.Errorf("the public page took %d round trips to PostgreSQL, want 2:\n%s", trips, strings.Join(sent, "\n"))
+	}
+}
+
+// The focal point's form takes four round trips to PostgreSQL (the session,
+// the campaign with the user's memberships, the form, then its scores,
+// evidence and history in one batch) and, once read, takes its criteria from
+// the process's copy of the set: the save posting it back unchanged does not
+// read them either. A criterion changed in the database is on the next page.
+func TestFormPageRoundTrips(t *testing.T) {
+	t.Parallel()
+	log := &sqlLog{}
+	db, err := postgres.OpenWith(context.Background(), pgtest.NewURL(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	a := newAppWithDB(t, db, nil)
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+	criteriaReads := func(sent []string) int {
+		n := 0
+		for _, q := range sent {
+			if strings.Contains(q, "FROM criteria WHERE set_id") {
+				n++
+			}
+		}
+		return n
+	}
+	wantStatus(t, fp.get(form), 200) // the first read fills the copy
+	log.take()
+	resp := fp.get(form)
+	wantStatus(t, resp, 200)
+	vals := formValues(htmlOf(t, resp))
+	sent, trips := log.takeTrips()
+	if trips != 4 || criteriaReads(sent) != 0 {
+		t.Errorf("the form page took %d round trips and read the criteria %d times, want 4 and 0:\n%s", trips, criteriaReads(sent), strings.Join(sent, "\n"))
+	}
+	wantStatus(t, fp.post(form, vals), 303)
+	if sent, _ := log.takeTrips(); criteriaReads(sent) != 0 {
+		t.Errorf("saving the form unchanged read the criteria %d times, want 0", criteriaReads(sent))
+	}
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE criteria SET title = 'Công tác chỉ đạo, điều hành (sửa)' WHERE set_id = $1 AND code = '1'`, wk.set); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(bodyOf(fp.get(form)), "Công tác chỉ đạo, điều hành (sửa)") {
+		t.Error("a criterion changed in the database is not on the next form page")
 	}
 }

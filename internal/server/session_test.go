@@ -148,25 +148,48 @@ func TestStableSessionCodec(t *testing.T) {
 }
 
 // sqlLog records the statements the pool sends.
+// sqlLog records the statements a pool sends, those of a batch too, and
+// the round trips they took (a batch is one).
 type sqlLog struct {
-	mu  sync.Mutex
-	sql []string
+	mu    sync.Mutex
+	sql   []string
+	trips int
 }
 
 func (l *sqlLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	l.mu.Lock()
 	l.sql = append(l.sql, d.SQL)
+	l.trips++
 	l.mu.Unlock()
 	return ctx
 }
 func (l *sqlLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (l *sqlLog) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	l.mu.Lock()
+	l.trips++
+	l.mu.Unlock()
+	return ctx
+}
+func (l *sqlLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	l.mu.Lock()
+	l.sql = append(l.sql, d.SQL)
+	l.mu.Unlock()
+}
+func (l *sqlLog) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
+// take returns the statements sent since the last take.
 func (l *sqlLog) take() []string {
+	s, _ := l.takeTrips()
+	return s
+}
+
+// takeTrips returns the statements and the round trips since the last take.
+func (l *sqlLog) takeTrips() ([]string, int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := l.sql
-	l.sql = nil
-	return s
+	s, n := l.sql, l.trips
+	l.sql, l.trips = nil, 0
+	return s, n
 }
 
 // A signed-in request reads its session and its user in one round trip.
