@@ -6,11 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"thidua/internal/criteria"
 	"thidua/internal/domain"
-	"thidua/internal/pgtest"
 	"thidua/internal/postgres"
 )
 
@@ -19,13 +16,8 @@ import (
 // whole page in two round trips: the campaign, then one batch of the rest.
 func TestPublicCampaignCriteriaInOneQuery(t *testing.T) {
 	t.Parallel()
-	log := &sqlLog{}
-	db, err := postgres.OpenWith(context.Background(), pgtest.NewURL(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	a := newAppWithDB(t, db, nil)
+	a, log := newTracedApp(t)
+	db := a.db
 	ctx := context.Background()
 	today := domain.DateOf(db.Now())
 	c := domain.Campaign{PlanNumber: "12/KH-UBND", Title: "Thi đua cải cách hành chính", IssuerName: "Ủy ban nhân dân tỉnh", IssueDate: today,
@@ -89,13 +81,7 @@ func TestPublicCampaignCriteriaInOneQuery(t *testing.T) {
 // read them either. A criterion changed in the database is on the next page.
 func TestFormPageRoundTrips(t *testing.T) {
 	t.Parallel()
-	log := &sqlLog{}
-	db, err := postgres.OpenWith(context.Background(), pgtest.NewURL(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	a := newAppWithDB(t, db, nil)
+	a, log := newTracedApp(t)
 	wk := newWork(t, a)
 	staff, _ := a.loggedIn(domain.RoleStaff)
 	fp, _ := a.loggedIn(domain.RoleFocalPoint)
@@ -123,7 +109,7 @@ func TestFormPageRoundTrips(t *testing.T) {
 	if sent, _ := log.takeTrips(); criteriaReads(sent) != 0 {
 		t.Errorf("saving the form unchanged read the criteria %d times, want 0", criteriaReads(sent))
 	}
-	if _, err := db.Pool.Exec(context.Background(), `UPDATE criteria SET title = 'Công tác chỉ đạo, điều hành (sửa)' WHERE set_id = $1 AND code = '1'`, wk.set); err != nil {
+	if _, err := a.db.Pool.Exec(context.Background(), `UPDATE criteria SET title = 'Công tác chỉ đạo, điều hành (sửa)' WHERE set_id = $1 AND code = '1'`, wk.set); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(bodyOf(fp.get(form)), "Công tác chỉ đạo, điều hành (sửa)") {

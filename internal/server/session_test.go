@@ -177,6 +177,19 @@ func (l *sqlLog) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatc
 }
 func (l *sqlLog) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
+// newTracedApp is newApp on a pool whose statements the returned log
+// records.
+func newTracedApp(t *testing.T) (*app, *sqlLog) {
+	t.Helper()
+	log := &sqlLog{}
+	db, err := postgres.OpenWith(context.Background(), pgtest.NewURL(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return newAppWithDB(t, db, nil), log
+}
+
 // take returns the statements sent since the last take.
 func (l *sqlLog) take() []string {
 	s, _ := l.takeTrips()
@@ -195,13 +208,7 @@ func (l *sqlLog) takeTrips() ([]string, int) {
 // A signed-in request reads its session and its user in one round trip.
 func TestSignedInRequestReadsSessionAndUserTogether(t *testing.T) {
 	t.Parallel()
-	log := &sqlLog{}
-	db, err := postgres.OpenWith(context.Background(), pgtest.NewURL(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	a := newAppWithDB(t, db, nil)
+	a, log := newTracedApp(t)
 	c, _ := a.loggedIn(domain.RoleStaff)
 	log.take()
 	wantStatus(t, c.get("/account"), 200)
