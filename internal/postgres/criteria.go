@@ -228,10 +228,17 @@ func (db *DB) Criteria(ctx context.Context, setID int64) (_ []domain.Criterion, 
 // tiers are shared and must not be changed.
 func (db *DB) FormCriteria(ctx context.Context, a *Assessment) (_ []domain.Criterion, err error) {
 	defer wrap(&err, "FormCriteria")
+	return db.formCriteria(ctx, db.Pool, a)
+}
+
+// formCriteria is FormCriteria reading through q on a miss: inside a
+// transaction, its own connection (never a second one from the pool while
+// it holds the first).
+func (db *DB) formCriteria(ctx context.Context, q querier, a *Assessment) ([]domain.Criterion, error) {
 	if nodes, ok := db.sets.get(a.SetID, a.SetRevision); ok {
 		return nodes, nil
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT (SELECT revision FROM criteria_sets WHERE id = $1), `+criterionColumns+`
+	rows, err := q.Query(ctx, `SELECT (SELECT revision FROM criteria_sets WHERE id = $1), `+criterionColumns+`
 		FROM criteria WHERE set_id = $1`, a.SetID)
 	if err != nil {
 		return nil, err
