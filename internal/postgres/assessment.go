@@ -383,16 +383,6 @@ type HistoryRecord struct {
 	At        time.Time
 }
 
-// AssessmentHistory returns a form's history, newest first.
-func (db *DB) AssessmentHistory(ctx context.Context, id int64) (_ []HistoryRecord, err error) {
-	defer wrap(&err, "AssessmentHistory")
-	rows, err := db.Pool.Query(ctx, historySQL, id)
-	if err != nil {
-		return nil, err
-	}
-	return collectHistory(rows)
-}
-
 // collectHistory reads the rows of historySQL (field by field, like
 // collectScores).
 func collectHistory(rows pgx.Rows) ([]HistoryRecord, error) {
@@ -538,11 +528,7 @@ func (db *DB) Dashboard(ctx context.Context, campaignID, unitID int64, staff boo
 	d := &Dashboard{}
 	reads := []read{dashboardFormsRead(campaignID, unitID, &d.Forms)}
 	if staff {
-		reads = append(reads, read{`SELECT count(*) FROM registrations WHERE campaign_id = $1 AND status = 'approved'`, []any{campaignID},
-			func(rows pgx.Rows) error {
-				_, err := pgx.ForEachRow(rows, []any{&d.Registered}, func() error { return nil })
-				return err
-			}},
+		reads = append(reads, valueRead(`SELECT count(*) FROM registrations WHERE campaign_id = $1 AND status = 'approved'`, []any{campaignID}, &d.Registered),
 			remindersRead(campaignID, &d.Reminders), phasesRead(campaignID, &d.Phases))
 	}
 	if err := db.run(ctx, reads...); err != nil {

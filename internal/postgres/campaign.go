@@ -356,11 +356,8 @@ func (db *DB) CampaignDetails(ctx context.Context, campaignID int64, public bool
 	reads := []read{phasesRead(campaignID, &d.Phases), awardPlansRead(campaignID, &d.Plans), setsRead(campaignID, &d.Sets),
 		campaignCriteriaRead(campaignID, d.Criteria), attachmentsRead(campaignID, &d.Attachments)}
 	if public {
-		reads = append(reads, read{`SELECT EXISTS (SELECT 1 FROM phase_results WHERE campaign_id = $1 AND ` + resultsPublished + `)`,
-			[]any{campaignID}, func(rows pgx.Rows) error {
-				_, err := pgx.ForEachRow(rows, []any{&d.ResultsPublished}, func() error { return nil })
-				return err
-			}},
+		reads = append(reads, valueRead(`SELECT EXISTS (SELECT 1 FROM phase_results WHERE campaign_id = $1 AND `+resultsPublished+`)`,
+			[]any{campaignID}, &d.ResultsPublished),
 			publishedNoticesRead(campaignID, &d.Notices))
 	}
 	if err := db.run(ctx, reads...); err != nil {

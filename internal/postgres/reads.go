@@ -34,6 +34,14 @@ func (db *DB) run(ctx context.Context, reads ...read) error {
 	return db.Pool.SendBatch(ctx, &b).Close()
 }
 
+// valueRead reads the one row of a query of one column into dest.
+func valueRead(sql string, args []any, dest any) read {
+	return read{sql, args, func(rows pgx.Rows) error {
+		_, err := pgx.ForEachRow(rows, []any{dest}, func() error { return nil })
+		return err
+	}}
+}
+
 // collectInto collects every row into *out with fn.
 func collectInto[T any](out *[]T, fn pgx.RowToFunc[T]) func(pgx.Rows) error {
 	return func(rows pgx.Rows) (err error) {
