@@ -5,6 +5,10 @@
 -- the table's indexes. The ranking reads every form of its phase and set
 -- and sorts them by total, name and id: the index finds the forms; the
 -- order of at most a few thousand rows costs the sort, not the index.
+BEGIN;
+
 DROP INDEX assessments_ranking_idx;
 CREATE INDEX assessments_ranking_idx ON assessments (campaign_id, phase_id, set_id)
     WHERE status IN ('received', 'appraised', 'locked');
+
+COMMIT;

@@ -35,6 +35,10 @@ func (m Membership) Covers(phaseID int64) bool {
 type CampaignAccess struct {
 	Campaign    *Campaign
 	Memberships []Membership
+	// PublicRevision is the revision of what the campaign's public pages
+	// show, read with the campaign for visitors who are not signed in: it
+	// moves with every change to the rows those pages are drawn from.
+	PublicRevision int64
 }
 
 // Member reports whether the user is in the role for the phase (0: for any

@@ -16,12 +16,12 @@ const campaignColumns = `c.id, c.plan_number, c.title, c.issuer_unit_id, c.issue
 	c.period_start, c.period_end, c.status, (c.band_excellent * 100)::int, (c.band_good * 100)::int, (c.band_fair * 100)::int,
 	(c.band_average * 100)::int, c.version, c.notice_days`
 
-func scanCampaign(row pgx.Row) (*domain.Campaign, error) {
+func scanCampaign(row pgx.Row, more ...any) (*domain.Campaign, error) {
 	var c domain.Campaign
 	var ex, good, fair, avg int64
-	err := row.Scan(&c.ID, &c.PlanNumber, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.SignerName, &c.SignerPosition,
+	err := row.Scan(append([]any{&c.ID, &c.PlanNumber, &c.Title, &c.IssuerUnitID, &c.IssuerName, &c.SignerName, &c.SignerPosition,
 		&c.IssueDate, &c.Kind, &c.Purposes, &c.Content, &c.TargetKinds, &c.TargetCategories, &c.TargetNote, &c.ScopeUnitID,
-		&c.PeriodStart, &c.PeriodEnd, &c.Status, &ex, &good, &fair, &avg, &c.Version, &c.NoticeDays)
+		&c.PeriodStart, &c.PeriodEnd, &c.Status, &ex, &good, &fair, &avg, &c.Version, &c.NoticeDays}, more...)...)
 	if err != nil {
 		return nil, notFound(err, "campaign.not_found")
 	}

@@ -24,11 +24,16 @@ func scanMember(row pgx.Row) (domain.Membership, error) {
 func (db *DB) CampaignAccess(ctx context.Context, campaignID, userID int64) (_ *domain.CampaignAccess, err error) {
 	defer wrap(&err, "CampaignAccess")
 	if userID == 0 {
-		c, err := db.CampaignByID(ctx, campaignID)
+		// A visitor: the campaign and the revision of its public pages
+		// (migration 000028), by which the server knows whether the page
+		// it holds is current.
+		acc := &domain.CampaignAccess{}
+		acc.Campaign, err = scanCampaign(db.Pool.QueryRow(ctx, `SELECT `+campaignColumns+`, coalesce(r.revision, 0)
+			FROM campaigns c LEFT JOIN public_revisions r ON r.campaign_id = c.id WHERE c.id = $1`, campaignID), &acc.PublicRevision)
 		if err != nil {
 			return nil, err
 		}
-		return &domain.CampaignAccess{Campaign: c}, nil
+		return acc, nil
 	}
 	var b pgx.Batch
 	b.Queue(`SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, campaignID)

@@ -151,8 +151,5 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		http.Error(w, "Internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	writeHTML(w, status, buf.Bytes())
 }

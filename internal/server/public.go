@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"thidua/internal/domain"
@@ -51,23 +52,30 @@ func (s *Server) publicCampaigns(r *http.Request) ([]web.PublicCampaignItem, err
 }
 
 // publicCampaign shows an announced campaign as a citizen reads it.
+// A visitor gets the page kept since it was last rendered, while the
+// campaign's public revision is the one read with the campaign.
 func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) error {
-	c := campaignOf(r)
-	d, err := s.db.CampaignDetails(r.Context(), c.ID, true)
-	if err != nil {
-		return err
-	}
-	v, err := s.campaignView(r.Context(), c, d, true)
-	if err != nil {
-		return err
-	}
-	resultsHref := ""
-	if d.ResultsPublished {
-		resultsHref = paths.PublicResults(c.ID)
-	}
-	v.Notices = s.noticeLinksOf(r, d.Notices, false)[c.ID]
-	s.render(w, r, http.StatusOK, web.PublicCampaign(s.chrome(r, c.Title), v, resultsHref))
-	return nil
+	acc := accessOf(r)
+	c := acc.Campaign
+	return s.renderPublic(w, r, c.ID, acc.PublicRevision, func() (templ.Component, error) {
+		// Read after the revision: a change made meanwhile is in the page
+		// and moves the revision, so the page is rendered again next time,
+		// never kept older than its revision says.
+		d, err := s.db.CampaignDetails(r.Context(), c.ID, true)
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.campaignView(r.Context(), c, d, true)
+		if err != nil {
+			return nil, err
+		}
+		resultsHref := ""
+		if d.ResultsPublished {
+			resultsHref = paths.PublicResults(c.ID)
+		}
+		v.Notices = s.noticeLinksOf(r, d.Notices, false)[c.ID]
+		return web.PublicCampaign(s.chrome(r, c.Title), v, resultsHref), nil
+	})
 }
 
 // uploadAttachment stores a PDF (the signed plan) on a campaign: streamed

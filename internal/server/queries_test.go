@@ -3,21 +3,20 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
 	"thidua/internal/criteria"
 	"thidua/internal/domain"
+	"thidua/internal/i18n"
 	"thidua/internal/postgres"
 )
 
-// The public campaign page reads all its criteria sets' criteria in one
-// query, however many sets the campaign has (no query per set), and the
-// whole page in two round trips: the campaign, then one batch of the rest.
-func TestPublicCampaignCriteriaInOneQuery(t *testing.T) {
-	t.Parallel()
-	a, log := newTracedApp(t)
-	db := a.db
+// announcedCampaign is a campaign on its public page: a phase, three
+// criteria sets of three criteria and an award plan.
+func announcedCampaign(t *testing.T, db *postgres.DB) int64 {
+	t.Helper()
 	ctx := context.Background()
 	today := domain.DateOf(db.Now())
 	c := domain.Campaign{PlanNumber: "12/KH-UBND", Title: "Thi đua cải cách hành chính", IssuerName: "Ủy ban nhân dân tỉnh", IssueDate: today,
@@ -53,6 +52,16 @@ func TestPublicCampaignCriteriaInOneQuery(t *testing.T) {
 	if err := db.Transition(ctx, id, domain.StatusAnnounced, ""); err != nil {
 		t.Fatal(err)
 	}
+	return id
+}
+
+// The public campaign page reads all its criteria sets' criteria in one
+// query, however many sets the campaign has (no query per set), and the
+// whole page in two round trips: the campaign, then one batch of the rest.
+func TestPublicCampaignCriteriaInOneQuery(t *testing.T) {
+	t.Parallel()
+	a, log := newTracedApp(t)
+	id := announcedCampaign(t, a.db)
 	log.take()
 	resp := a.client().get(fmt.Sprintf("/public/campaigns/%d", id))
 	wantStatus(t, resp, 200)
@@ -114,5 +123,82 @@ func TestFormPageRoundTrips(t *testing.T) {
 	}
 	if !strings.Contains(bodyOf(fp.get(form)), "Công tác chỉ đạo, điều hành (sửa)") {
 		t.Error("a criterion changed in the database is not on the next form page")
+	}
+}
+
+// A visitor's public campaign page is kept as rendered: the next visitor's
+// request reads only the campaign with its public revision (one statement)
+// and gets the same bytes, until a row the page shows changes (here by hand
+// in SQL, as another instance or a script would). A signed-in user, a
+// visitor in another language and a URL with a query string each get their
+// own page, and none of them is served the other's.
+func TestPublicCampaignPageKept(t *testing.T) {
+	t.Parallel()
+	a, log := newTracedApp(t)
+	id := announcedCampaign(t, a.db)
+	path := fmt.Sprintf("/public/campaigns/%d", id)
+	visitor := a.client()
+	get := func(c *client, path string) (string, []string) {
+		t.Helper()
+		log.take()
+		resp := c.get(path)
+		wantStatus(t, resp, 200)
+		body := bodyOf(resp)
+		sent, _ := log.takeTrips()
+		return body, sent
+	}
+	first, _ := get(visitor, path)
+	second, sent := get(a.client(), path)
+	if second != first {
+		t.Error("the second visitor got another page than the first")
+	}
+	if len(sent) != 1 || !strings.Contains(sent[0], "public_revisions") {
+		t.Errorf("a kept page took %d statements, want 1 (the campaign with its revision):\n%s", len(sent), strings.Join(sent, "\n"))
+	}
+
+	if _, err := a.db.Pool.Exec(context.Background(), `UPDATE phases SET name = 'Đợt sơ kết' WHERE campaign_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	changed, sent := get(visitor, path)
+	if !strings.Contains(changed, "Đợt sơ kết") {
+		t.Error("the page does not show the phase renamed in the database")
+	}
+	if len(sent) < 2 {
+		t.Errorf("the page after a change took %d statements, want it read again", len(sent))
+	}
+	if again, _ := get(visitor, path); again != changed {
+		t.Error("the page rendered after the change was not kept")
+	}
+
+	staff, u := a.loggedIn(domain.RoleStaff)
+	mine, _ := get(staff, path)
+	if !strings.Contains(mine, u.FullName) {
+		t.Error("a signed-in user's public page does not show who is signed in")
+	}
+	if anon, _ := get(visitor, path); strings.Contains(anon, u.FullName) {
+		t.Error("a visitor was served the page of a signed-in user")
+	}
+
+	// Signed out, with the notice of it waiting in the session: the notice
+	// is shown on the page, and kept for no one else.
+	wantStatus(t, staff.post("/logout", nil), 303)
+	notice := i18n.Translate(i18n.Vietnamese, "logout.done")
+	if out, _ := get(staff, path); !strings.Contains(out, notice) {
+		t.Errorf("the page after signing out does not show %q", notice)
+	}
+	if anon, _ := get(visitor, path); strings.Contains(anon, notice) {
+		t.Error("a visitor was served the page with another's one-time notice")
+	}
+
+	english := a.client()
+	wantStatus(t, english.post("/locale", url.Values{"locale": {"en"}, "next": {path}}), 303)
+	en, _ := get(english, path)
+	vi, _ := get(visitor, path)
+	if !strings.Contains(en, `lang="en"`) || !strings.Contains(vi, `lang="vi"`) {
+		t.Error("the English and Vietnamese pages are not kept apart")
+	}
+
+	if _, sent := get(visitor, path+"?from=home"); len(sent) < 2 {
+		t.Errorf("a URL with a query string was served a kept page (%d statements)", len(sent))
 	}
 }

@@ -33,6 +33,8 @@ type Server struct {
 	// draining is set when the instance is about to stop: /readyz answers
 	// 503 so that the load balancer sends no new requests.
 	draining atomic.Bool
+	// publicPages keeps campaigns' public pages for visitors (public_cache.go).
+	publicPages publicPages
 }
 
 // Drain marks the instance as stopping: from now on /readyz answers 503
