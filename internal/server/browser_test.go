@@ -25,24 +25,42 @@ func browser(t *testing.T, width, height int) context.Context {
 			t.Fatal("headless Chromium is needed for browser tests: apt-get install -y chromium (or set CHROMIUM)")
 		}
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.IgnoreCertErrors,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		// A Vietnamese official's browser: Accept-Language vi.
-		chromedp.Flag("lang", "vi-VN"),
-		chromedp.Flag("accept-lang", "vi-VN,vi"),
-		chromedp.WindowSize(width, height),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	return ctx
+	// Chromium, started as root without a sandbox on a loaded machine,
+	// sometimes crashes as it starts ("chrome failed to start", crashpad's
+	// "no stack mapping"), with several tests starting it at once: the
+	// browser is started here, and started again on such a failure, so that
+	// a test fails on what the page does, not on Chromium's start.
+	const attempts = 3
+	for attempt := 1; ; attempt++ {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.IgnoreCertErrors,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-quic", true),
+			// A Vietnamese official's browser: Accept-Language vi.
+			chromedp.Flag("lang", "vi-VN"),
+			chromedp.Flag("accept-lang", "vi-VN,vi"),
+			chromedp.WindowSize(width, height),
+			chromedp.UserDataDir(t.TempDir()),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		err := chromedp.Do(ctx) // starts the browser
+		if err == nil {
+			ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+			t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+			return ctx
+		}
+		cancel()
+		cancelAlloc()
+		if attempt == attempts || !strings.Contains(err.Error(), "failed to start") {
+			t.Fatalf("Chromium (attempt %d of %d): %v", attempt, attempts, err)
+		}
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		t.Logf("Chromium did not start (attempt %d of %d), starting it again: %s", attempt, attempts, first)
+	}
 }
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
