@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"thidua/internal/domain"
+	"thidua/internal/postgres"
 )
 
 func TestLoginLogout(t *testing.T) {
@@ -17,12 +19,17 @@ func TestLoginLogout(t *testing.T) {
 	u := a.user(domain.RoleStaff)
 	c := a.client()
 
-	// An anonymous session exists before sign-in (the logout notice makes one).
-	wantStatus(t, c.post("/logout", nil), http.StatusSeeOther)
-	before := c.sessionCookie()
-	if before == "" {
-		t.Fatal("no anonymous session before login")
+	// An anonymous session planted before sign-in (a token an attacker
+	// chose and stored) is not the one the sign-in continues.
+	before := "planted-" + newIdempotencyKey()
+	data, err := stableCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"lang": "vi"})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := postgres.NewSessionStore(a.db, time.Minute, 0, nil).CommitCtx(context.Background(), before, data, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	c = a.withSession(before)
 	c.login(u.Email, testPassword)
 	after := c.sessionCookie()
 	if after == "" || after == before {

@@ -35,10 +35,8 @@ var navigation = []navItem{
 func (s *Server) chrome(r *http.Request, title string) web.Chrome {
 	ctx := r.Context()
 	c := web.Chrome{Title: title, Path: r.URL.RequestURI()}
-	if hasSession(ctx) {
-		if key := s.sessions.PopString(ctx, sessFlash); key != "" {
-			c.Flash = i18n.T(ctx, key)
-		}
+	if key := s.takeFlash(r); key != "" {
+		c.Flash = i18n.T(ctx, key)
 	}
 	u := userFrom(ctx)
 	if u == nil {

@@ -26,6 +26,9 @@ type requestInfoKey struct{}
 type requestInfo struct {
 	id     string
 	userID int64
+	// header is the response's header, for what a handler adds to it
+	// from its context (the one-time notice's cookie, session.go).
+	header http.Header
 }
 
 func infoFrom(ctx context.Context) *requestInfo {
@@ -45,7 +48,7 @@ func (s *Server) assignRequestID(next http.Handler) http.Handler {
 		_, _ = rand.Read(b)
 		id := hex.EncodeToString(b)
 		w.Header().Set("X-Request-ID", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, &requestInfo{id: id})))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, &requestInfo{id: id, header: w.Header()})))
 	})
 }
 

@@ -43,12 +43,15 @@ type publicPage struct {
 const maxPublicPages = 512
 
 // cacheable reports whether r may be answered with a kept page: a request
-// of a visitor who is not signed in and has no one-time notice waiting in
-// a session (the page would show it), for the page's URL without a query
-// string (which would make every URL a page to keep).
+// of a visitor who is not signed in and has no one-time notice waiting
+// (the page would show it), for the page's URL without a query string
+// (which would make every URL a page to keep).
 func (s *Server) cacheable(r *http.Request) bool {
-	ctx := r.Context()
-	return userFrom(ctx) == nil && r.URL.RawQuery == "" && !(hasSession(ctx) && s.sessions.Exists(ctx, sessFlash))
+	if userFrom(r.Context()) != nil || r.URL.RawQuery != "" {
+		return false
+	}
+	_, err := r.Cookie(s.flashCookie("", 0).Name)
+	return err != nil
 }
 
 // serve writes the kept page for the key if it is current and reports

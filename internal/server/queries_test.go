@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -200,5 +201,51 @@ func TestPublicCampaignPageKept(t *testing.T) {
 
 	if _, sent := get(visitor, path+"?from=home"); len(sent) < 2 {
 		t.Errorf("a URL with a query string was served a kept page (%d statements)", len(sent))
+	}
+}
+
+// TestNoticeWritesNoSession: "Đã lưu nháp." travels from the save to the
+// page it redirects to in a cookie, shown once; neither the save that sets
+// it nor the pages that show and clear it write the session. A cookie that
+// does not hold a message key shows nothing.
+func TestNoticeWritesNoSession(t *testing.T) {
+	t.Parallel()
+	a, log := newTracedApp(t)
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+	vals := formValues(htmlOf(t, fp.get(form)))
+	sessionWrites := func() int {
+		n := 0
+		for _, q := range log.take() {
+			if strings.Contains(q, "INSERT INTO sessions") || strings.Contains(q, "UPDATE sessions") || strings.Contains(q, "DELETE FROM sessions") {
+				n++
+			}
+		}
+		return n
+	}
+	sessionWrites()
+	wantStatus(t, fp.post(form, vals), 303)
+	page := htmlOf(t, fp.get(form))
+	if got := strings.TrimSpace(page.Find(".flash").Text()); got != "Đã lưu nháp." {
+		t.Errorf("the page after the save shows %q, want Đã lưu nháp.", got)
+	}
+	if n := page.Find(".flash").Length(); n != 1 {
+		t.Errorf("%d notices", n)
+	}
+	if got := htmlOf(t, fp.get(form)).Find(".flash").Length(); got != 0 {
+		t.Error("the notice is shown a second time")
+	}
+	if n := sessionWrites(); n != 0 {
+		t.Errorf("the save and the pages after it wrote the session %d times, want 0", n)
+	}
+	u, _ := url.Parse(a.ts.URL)
+	for _, forged := range []string{"khong-phai-khoa", "assessment.flash.khong_co", "<script>"} {
+		fp.http.Jar.SetCookies(u, []*http.Cookie{{Name: "thidua_flash", Value: forged, Path: "/"}})
+		if got := htmlOf(t, fp.get(form)).Find(".flash").Length(); got != 0 {
+			t.Errorf("a cookie holding %q shows a notice", forged)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -26,21 +27,10 @@ import (
 const (
 	sessUserID = "user_id"
 	sessEpoch  = "epoch"
-	sessFlash  = "flash"
 	sessSecret = "secret" // a generated password, shown once
 )
 
 type userKey struct{}
-
-// sessionKey marks a context in which the scs session was loaded (set by
-// loadUser); error pages rendered further out (a panic, bad input, a session
-// store that could not be read) have none.
-type sessionKey struct{}
-
-func hasSession(ctx context.Context) bool {
-	ok, _ := ctx.Value(sessionKey{}).(bool)
-	return ok
-}
 
 func userFrom(ctx context.Context) *domain.User {
 	u, _ := ctx.Value(userKey{}).(*domain.User)
@@ -316,7 +306,6 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			actor.UserID = user.ID
 			info.userID = user.ID
 		}
-		ctx = context.WithValue(ctx, sessionKey{}, true)
 		ctx = i18n.WithLocale(ctx, locale)
 		ctx = domain.WithActor(ctx, actor)
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -407,7 +396,49 @@ func (s *Server) trusted(a netip.Addr) bool {
 }
 
 // flash stores a one-time notice for the next page.
-func (s *Server) flash(ctx context.Context, key string) { s.sessions.Put(ctx, sessFlash, key) }
+// flash leaves a one-time notice, a message key of the catalogue, for the
+// next page the browser opens (the page a POST redirects to). It travels in
+// a short-lived cookie, not in the session: a save that sets a notice and
+// the page that shows it then write nothing to the database (in the
+// session, each did: a synchronous write per save and one per notice
+// shown). The cookie is HttpOnly and, over HTTPS, a __Host- cookie that
+// only this host can set; what it carries is checked against the
+// catalogue's keys before it is shown (takeFlash).
+func (s *Server) flash(ctx context.Context, key string) {
+	if info := infoFrom(ctx); info != nil && info.header != nil {
+		info.header.Add("Set-Cookie", s.flashCookie(key, 120).String())
+	}
+}
+
+// takeFlash returns the notice the previous response left, once: the
+// cookie is cleared with this response. A value that is not a message key
+// of the catalogue is dropped.
+func (s *Server) takeFlash(r *http.Request) string {
+	c, err := r.Cookie(s.flashCookie("", 0).Name)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	if info := infoFrom(r.Context()); info != nil && info.header != nil {
+		info.header.Add("Set-Cookie", s.flashCookie("", -1).String())
+	}
+	if !flashKey.MatchString(c.Value) || !i18n.Has(c.Value) {
+		return ""
+	}
+	return c.Value
+}
+
+// flashKey is the shape of a message key.
+var flashKey = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
+
+// flashCookie is the notice's cookie holding value for maxAge seconds
+// (negative: delete it).
+func (s *Server) flashCookie(value string, maxAge int) *http.Cookie {
+	c := &http.Cookie{Name: "thidua_flash", Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	if s.cfg.SessionSecure {
+		c.Name, c.Secure = "__Host-thidua_flash", true
+	}
+	return c
+}
 
 // localPath returns next, cleaned, when it is a path on this site, else
 // fallback: never an open redirect. The check is made on the cleaned form,

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -77,27 +78,30 @@ func TestIdleDeadlineRefreshedAfterAMinute(t *testing.T) {
 func TestSessionDataChangeWritten(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	c, _ := a.loggedIn(domain.RoleStaff)
+	c, _ := a.loggedIn(domain.RoleAdmin)
 	token := c.sessionCookie()
 	before, _ := sessionRow(t, a, token)
-	// Creating a campaign leaves a one-time notice in the session.
-	resp := c.post("/campaigns", campaignForm(newIdempotencyKey()))
+	// A user created with a generated password leaves the password, to be
+	// shown once, in the session.
+	key, _ := htmlOf(t, c.get("/users")).Find("input[name=idempotency_key]").Attr("value")
+	resp := c.post("/users", url.Values{"idempotency_key": {key}, "email": {"moi@example.vn"}, "full_name": {"Nguyễn Văn Mới"},
+		"role": {"staff"}, "password": {""}})
 	wantStatus(t, resp, 303)
 	after, _ := sessionRow(t, a, token)
 	if after == before {
-		t.Fatal("the flash notice was not written to the session")
+		t.Fatal("the generated password was not written to the session")
 	}
-	// The next page shows the notice and so takes it out of the session.
+	// The next page shows it and so takes it out of the session.
 	page := c.get(resp.Header.Get("Location"))
 	wantStatus(t, page, 200)
-	if htmlOf(t, page).Find(".flash").Length() == 0 {
-		t.Error("the notice was not shown")
+	if htmlOf(t, page).Find(".notice .secret").Length() == 0 {
+		t.Error("the password was not shown")
 	}
 	if x, _ := sessionRow(t, a, token); x == after {
-		t.Error("the shown notice was not removed from the stored session")
+		t.Error("the shown password was not removed from the stored session")
 	}
-	if htmlOf(t, c.get("/home")).Find(".flash").Length() != 0 {
-		t.Error("the notice was shown twice")
+	if htmlOf(t, c.get(resp.Header.Get("Location"))).Find(".notice .secret").Length() != 0 {
+		t.Error("the password was shown twice")
 	}
 }
 
@@ -105,7 +109,7 @@ func TestSessionDataChangeWritten(t *testing.T) {
 // map order, and still reads sessions written by scs's gob codec.
 func TestStableSessionCodec(t *testing.T) {
 	deadline := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	values := map[string]any{sessUserID: int64(7), sessEpoch: 3, sessFlash: "logout.done", "a": "x", "b": true, "c": 1.5,
+	values := map[string]any{sessUserID: int64(7), sessEpoch: 3, "note": "logout.done", "a": "x", "b": true, "c": 1.5,
 		"d": time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("ICT", 7*3600)), "e": false}
 	first, err := stableCodec{}.Encode(deadline, values)
 	if err != nil {
@@ -118,7 +122,7 @@ func TestStableSessionCodec(t *testing.T) {
 		}
 	}
 	d, got, err := stableCodec{}.Decode(first)
-	if err != nil || !d.Equal(deadline) || got[sessUserID] != int64(7) || got[sessEpoch] != 3 || got[sessFlash] != "logout.done" || len(got) != len(values) ||
+	if err != nil || !d.Equal(deadline) || got[sessUserID] != int64(7) || got[sessEpoch] != 3 || got["note"] != "logout.done" || len(got) != len(values) ||
 		got["b"] != true || got["c"] != 1.5 || !got["d"].(time.Time).Equal(values["d"].(time.Time)) || got["e"] != false {
 		t.Fatalf("decoded %v %v %v", d, got, err)
 	}
