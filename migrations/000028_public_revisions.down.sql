@@ -6,10 +6,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['phases', 'award_plans', 'criteria_sets', 'campaign_attachments', 'notices', 'shortlists',
         'phase_results', 'award_quotas', 'award_rules', 'campaigns', 'award_forms', 'units'] LOOP
-        EXECUTE format('DROP TRIGGER IF EXISTS public_touch_insert ON %I', t);
-        EXECUTE format('DROP TRIGGER public_touch_update_new ON %I', t);
-        EXECUTE format('DROP TRIGGER public_touch_update_old ON %I', t);
-        EXECUTE format('DROP TRIGGER public_touch_delete ON %I', t);
+        EXECUTE format('DROP TRIGGER public_touch ON %I', t);
     END LOOP;
 END
 $$;

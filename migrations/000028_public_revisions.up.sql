@@ -2,10 +2,11 @@ BEGIN;
 
 -- What a campaign's public page shows has a revision, moved by every change
 -- to the rows the page is drawn from, however the change is made (the staff
--- pages, an import, a script in psql): the triggers below, once per
--- statement. The portal keeps the page as rendered for anonymous visitors
--- and, on each request, reads the revision with the campaign (one row) to
--- know whether what it holds is still the page as stored. Several instances
+-- pages, an import, a script in psql): the triggers below, once per changed
+-- row, as the transaction commits. The portal keeps the page as rendered for
+-- anonymous visitors and, on each request, reads the revision with the
+-- campaign (one row) to know whether what it holds is still the page as
+-- stored. Several instances
 -- each keep their own copy; none serves one older than the revision.
 --
 -- A campaign's public page is drawn from: the campaign; its phases; its
@@ -25,10 +26,24 @@ CREATE FUNCTION public_revisions_bump(ids bigint[]) RETURNS void LANGUAGE sql AS
     ON CONFLICT (campaign_id) DO UPDATE SET revision = r.revision + 1
 $$;
 
--- The rows changed carry their campaign.
+-- The triggers are deferred constraint triggers: they run as the
+-- transaction commits, once it holds every other lock it takes. Run at the
+-- change, the bump would hold the revision's row from then to the commit,
+-- and a transaction that locked the campaign's row first (SELECT … FOR
+-- UPDATE, as a phase's save does) and then changed a tracked table could
+-- deadlock with one that changed a tracked table first and then needed the
+-- campaign's row (a foreign key check, as a notice's insert does).
+
+-- The row changed carries its campaign.
 CREATE FUNCTION public_touch_campaign() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM public_revisions_bump(ARRAY(SELECT campaign_id FROM changed));
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public_revisions_bump(ARRAY[NEW.campaign_id]);
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM public_revisions_bump(ARRAY[OLD.campaign_id, NEW.campaign_id]);
+    ELSE
+        PERFORM public_revisions_bump(ARRAY[OLD.campaign_id]);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -36,7 +51,7 @@ $$;
 -- The campaigns themselves.
 CREATE FUNCTION public_touch_self() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM public_revisions_bump(ARRAY(SELECT id FROM changed));
+    PERFORM public_revisions_bump(ARRAY[OLD.id]);
     RETURN NULL;
 END
 $$;
@@ -44,7 +59,13 @@ $$;
 -- Quotas and rules: through their award plan.
 CREATE FUNCTION public_touch_plan() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM public_revisions_bump(ARRAY(SELECT p.campaign_id FROM award_plans p WHERE p.id IN (SELECT plan_id FROM changed)));
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public_revisions_bump(ARRAY(SELECT p.campaign_id FROM award_plans p WHERE p.id = NEW.plan_id));
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM public_revisions_bump(ARRAY(SELECT p.campaign_id FROM award_plans p WHERE p.id IN (OLD.plan_id, NEW.plan_id)));
+    ELSE
+        PERFORM public_revisions_bump(ARRAY(SELECT p.campaign_id FROM award_plans p WHERE p.id = OLD.plan_id));
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -52,7 +73,7 @@ $$;
 -- Award forms: every campaign with a plan of the form.
 CREATE FUNCTION public_touch_award_form() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM public_revisions_bump(ARRAY(SELECT p.campaign_id FROM award_plans p WHERE p.award_form_id IN (SELECT id FROM changed)));
+    PERFORM public_revisions_bump(ARRAY(SELECT p.campaign_id FROM award_plans p WHERE p.award_form_id = OLD.id));
     RETURN NULL;
 END
 $$;
@@ -60,7 +81,7 @@ $$;
 -- Units: the campaigns scoped to one of them.
 CREATE FUNCTION public_touch_unit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM public_revisions_bump(ARRAY(SELECT c.id FROM campaigns c WHERE c.scope_unit_id IN (SELECT id FROM changed)));
+    PERFORM public_revisions_bump(ARRAY(SELECT c.id FROM campaigns c WHERE c.scope_unit_id = OLD.id));
     RETURN NULL;
 END
 $$;
@@ -76,16 +97,9 @@ BEGIN
         ('campaigns', 'self', false), ('award_forms', 'award_form', false), ('units', 'unit', false)
     ) AS v (tbl, via, inserts) LOOP
         -- A new campaign, award form or unit is on no page held yet.
-        IF t.inserts THEN
-            EXECUTE format('CREATE TRIGGER public_touch_insert AFTER INSERT ON %I
-                REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public_touch_%s()', t.tbl, t.via);
-        END IF;
-        EXECUTE format('CREATE TRIGGER public_touch_update_new AFTER UPDATE ON %I
-            REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public_touch_%s()', t.tbl, t.via);
-        EXECUTE format('CREATE TRIGGER public_touch_update_old AFTER UPDATE ON %I
-            REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public_touch_%s()', t.tbl, t.via);
-        EXECUTE format('CREATE TRIGGER public_touch_delete AFTER DELETE ON %I
-            REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public_touch_%s()', t.tbl, t.via);
+        EXECUTE format('CREATE CONSTRAINT TRIGGER public_touch AFTER %s ON %I
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public_touch_%s()',
+            CASE WHEN t.inserts THEN 'INSERT OR UPDATE OR DELETE' ELSE 'UPDATE OR DELETE' END, t.tbl, t.via);
     END LOOP;
 END
 $$;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"thidua/internal/domain"
 	"thidua/internal/pgtest"
@@ -86,26 +87,23 @@ func TestPublicRevisionFollowsChanges(t *testing.T) {
 	}
 	// The tables whose rows carry their campaign and are not changed above
 	// (notices, shortlists, results need a whole appraisal to exist) have
-	// the same triggers as phases: every table the page reads has them.
-	rows, err := db.Pool.Query(ctx, `SELECT c.relname, count(*) FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
-		WHERE g.tgname LIKE 'public_touch_%' GROUP BY c.relname ORDER BY c.relname`)
+	// the same trigger as phases: every table the page reads has it,
+	// deferred to the commit (so that it holds the revision's row only
+	// while the transaction commits).
+	rows, err := db.Pool.Query(ctx, `SELECT c.relname, g.tgdeferrable AND g.tginitdeferred FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+		WHERE g.tgname = 'public_touch' ORDER BY c.relname`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for rows.Next() {
 		var table string
-		var n int
-		if err := rows.Scan(&table, &n); err != nil {
+		var deferred bool
+		if err := rows.Scan(&table, &deferred); err != nil {
 			t.Fatal(err)
 		}
-		if want := 4; table == "campaigns" || table == "award_forms" || table == "units" {
-			want = 3 // no row inserted there is on a page yet
-			if n != want {
-				t.Errorf("%s has %d triggers, want %d", table, n, want)
-			}
-		} else if n != want {
-			t.Errorf("%s has %d triggers, want %d", table, n, want)
+		if !deferred {
+			t.Errorf("the trigger on %s is not deferred to the commit", table)
 		}
 		got = append(got, table)
 	}
@@ -116,5 +114,87 @@ func TestPublicRevisionFollowsChanges(t *testing.T) {
 		"criteria_sets", "notices", "phase_results", "phases", "shortlists", "units"}
 	if !slices.Equal(got, want) {
 		t.Errorf("tables with the triggers: %v, want %v", got, want)
+	}
+}
+
+// The revision's row is taken only as a transaction commits: a transaction
+// that locked the campaign's row and then changes a tracked table, and one
+// that changed a tracked table and then waits for the campaign's row (a
+// foreign key check), do not deadlock. Bumped at the change, the first
+// would wait for the revision's row held by the second, which waits for it.
+func TestPublicRevisionTakesNoLockBeforeCommit(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	campaign, _, _ := campaignWithSet(t, db)
+	forms, err := db.AwardForms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAwardPlan(ctx, postgres.AwardPlan{CampaignID: campaign, AwardFormID: forms[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.CampaignAccess(ctx, campaign, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Rollback(ctx)
+	b, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Rollback(ctx)
+	var bPID int
+	if err := b.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&bPID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Exec(ctx, `SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE`, campaign); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Exec(ctx, `UPDATE phases SET name = 'Đợt I' WHERE campaign_id = $1`, campaign); err != nil {
+		t.Fatal(err)
+	}
+	inserted := make(chan error, 1)
+	go func() {
+		_, err := b.Exec(ctx, `INSERT INTO campaign_attachments (key, campaign_id, file_name, sha256, size, content_type)
+			VALUES ('k-public-revision-lock-000000000001', $1, 'ke-hoach.pdf', repeat('b', 64), 10, 'application/pdf')`, campaign)
+		inserted <- err
+	}()
+	// Wait until b waits for the campaign's row.
+	for i := 0; ; i++ {
+		var waiting bool
+		if err := db.Pool.QueryRow(ctx, `SELECT coalesce(wait_event_type = 'Lock', false) FROM pg_stat_activity WHERE pid = $1`, bPID).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+		if i == 500 {
+			t.Fatal("the insert never waited for the campaign's row")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := a.Exec(ctx, `UPDATE award_plans SET note = 'Theo Luật' WHERE campaign_id = $1`, campaign); err != nil {
+		t.Fatalf("the campaign's holder changing a tracked table: %v", err)
+	}
+	if err := a.Commit(ctx); err != nil {
+		t.Fatalf("commit of the campaign's holder: %v", err)
+	}
+	if err := <-inserted; err != nil {
+		t.Fatalf("the waiting insert: %v", err)
+	}
+	if err := b.Commit(ctx); err != nil {
+		t.Fatalf("commit of the waiting transaction: %v", err)
+	}
+	after, err := db.CampaignAccess(ctx, campaign, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.PublicRevision < before.PublicRevision+2 {
+		t.Errorf("revision %d → %d, want both transactions to have moved it", before.PublicRevision, after.PublicRevision)
 	}
 }

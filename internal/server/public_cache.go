@@ -25,6 +25,7 @@ import (
 type publicPages struct {
 	mu      sync.Mutex
 	entries map[publicPageKey]*publicPage
+	bytes   int // the size of the pages kept
 }
 
 type publicPageKey struct {
@@ -38,9 +39,12 @@ type publicPage struct {
 	body     []byte
 }
 
-// maxPublicPages bounds the pages kept (one a campaign and language):
-// beyond it, any one is dropped.
-const maxPublicPages = 512
+// maxPublicPages and maxPublicBytes bound the pages kept (one a campaign
+// and language, some 20-200 KB each): beyond either, any one is dropped.
+const (
+	maxPublicPages = 512
+	maxPublicBytes = 32 << 20
+)
 
 // cacheable reports whether r may be answered with a kept page: a request
 // of a visitor who is not signed in and has no one-time notice waiting
@@ -73,13 +77,19 @@ func (p *publicPages) keep(key publicPageKey, e *publicPage) {
 	if p.entries == nil {
 		p.entries = map[publicPageKey]*publicPage{}
 	}
-	if _, ok := p.entries[key]; !ok && len(p.entries) >= maxPublicPages {
-		for k := range p.entries {
-			delete(p.entries, k)
+	if old, ok := p.entries[key]; ok {
+		p.bytes -= len(old.body)
+		delete(p.entries, key)
+	}
+	for k, old := range p.entries {
+		if len(p.entries) < maxPublicPages && p.bytes+len(e.body) <= maxPublicBytes {
 			break
 		}
+		p.bytes -= len(old.body)
+		delete(p.entries, k)
 	}
 	p.entries[key] = e
+	p.bytes += len(e.body)
 }
 
 // renderPublic answers a public page of a campaign: the kept copy when it
