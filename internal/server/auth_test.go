@@ -17,7 +17,6 @@ func TestLoginLogout(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	u := a.user(domain.RoleStaff)
-	c := a.client()
 
 	// An anonymous session planted before sign-in (a token an attacker
 	// chose and stored) is not the one the sign-in continues.
@@ -29,7 +28,7 @@ func TestLoginLogout(t *testing.T) {
 	if err := postgres.NewSessionStore(a.db, time.Minute, 0, nil).CommitCtx(context.Background(), before, data, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	c = a.withSession(before)
+	c := a.withSession(before)
 	c.login(u.Email, testPassword)
 	after := c.sessionCookie()
 	if after == "" || after == before {
