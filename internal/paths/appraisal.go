@@ -7,3 +7,8 @@ func Appraisal(campaignID int64) string { return Campaign(campaignID) + "/apprai
 func AppraisalForm(campaignID, assessmentID int64) string {
 	return Appraisal(campaignID) + "/" + id(assessmentID)
 }
+
+// AppraisalHistory is a form's whole history, from its appraisal form.
+func AppraisalHistory(campaignID, assessmentID int64) string {
+	return AppraisalForm(campaignID, assessmentID) + "/history"
+}

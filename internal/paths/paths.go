@@ -128,6 +128,11 @@ func Assessment(campaignID, assessmentID int64) string {
 	return Assessments(campaignID) + "/" + id(assessmentID)
 }
 
+// AssessmentHistory is a form's whole history, from the form.
+func AssessmentHistory(campaignID, assessmentID int64) string {
+	return Assessment(campaignID, assessmentID) + "/history"
+}
+
 // AssessmentAction is one action on a self-assessment form: "submit",
 // "receipt", "return", "extend".
 func AssessmentAction(campaignID, assessmentID int64, action string) string {

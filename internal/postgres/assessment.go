@@ -400,7 +400,30 @@ func collectHistory(rows pgx.Rows) ([]HistoryRecord, error) {
 
 const historySQL = `SELECT coalesce(c.code, ''), h.action, h.old_value, h.new_value, coalesce(u.full_name, ''), h.at
 		FROM assessment_history h LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
-		WHERE h.assessment_id = $1 ORDER BY h.id DESC LIMIT 500`
+		WHERE h.assessment_id = $1 ORDER BY h.id DESC LIMIT $2 OFFSET $3`
+
+// historyReads read a form's history, newest first, limit entries from
+// offset, and the count of all its entries.
+func historyReads(assessmentID int64, offset, limit int, out *[]HistoryRecord, total *int) []read {
+	return []read{
+		{historySQL, []any{assessmentID, limit, offset}, func(rows pgx.Rows) (err error) {
+			*out, err = collectHistory(rows)
+			return err
+		}},
+		valueRead(`SELECT count(*) FROM assessment_history WHERE assessment_id = $1`, []any{assessmentID}, total),
+	}
+}
+
+// AssessmentHistory returns a page of a form's history, newest first, and
+// the count of all its entries, in one round trip.
+func (db *DB) AssessmentHistory(ctx context.Context, assessmentID int64, offset, limit int) (_ []HistoryRecord, total int, err error) {
+	defer wrap(&err, "AssessmentHistory")
+	var out []HistoryRecord
+	if err := db.run(ctx, historyReads(assessmentID, offset, limit, &out, &total)...); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
 
 // AssessmentsOf lists a campaign's forms (of one unit when unitID is not
 // 0), for the dashboard and the unit's own list.

@@ -116,12 +116,16 @@ func collectScores(rows pgx.Rows) (map[int64]StoredScore, error) {
 type FormRecords struct {
 	Scores   map[int64]StoredScore // by criterion
 	Evidence []AttachedEvidence
-	History  []HistoryRecord // only when asked for
+	// History is the form's latest changes, newest first, as many as asked
+	// for; HistoryTotal counts them all.
+	History      []HistoryRecord
+	HistoryTotal int
 }
 
-// FormRecords reads a form's scores and attached evidence, and its history
-// when withHistory, in one round trip: the form pages need them together.
-func (db *DB) FormRecords(ctx context.Context, a *Assessment, withHistory bool) (_ *FormRecords, err error) {
+// FormRecords reads a form's scores and attached evidence, and its latest
+// history entries (at most history of them, and the count of all), in one
+// round trip: the form pages need them together.
+func (db *DB) FormRecords(ctx context.Context, a *Assessment, history int) (_ *FormRecords, err error) {
 	defer wrap(&err, "FormRecords")
 	out := &FormRecords{}
 	reads := []read{
@@ -134,11 +138,8 @@ func (db *DB) FormRecords(ctx context.Context, a *Assessment, withHistory bool) 
 			return err
 		}},
 	}
-	if withHistory {
-		reads = append(reads, read{historySQL, []any{a.ID}, func(rows pgx.Rows) (err error) {
-			out.History, err = collectHistory(rows)
-			return err
-		}})
+	if history > 0 {
+		reads = append(reads, historyReads(a.ID, 0, history, &out.History, &out.HistoryTotal)...)
 	}
 	if err := db.run(ctx, reads...); err != nil {
 		return nil, err

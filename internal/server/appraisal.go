@@ -166,7 +166,7 @@ func (s *Server) renderAppraisal(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	recs, err := s.db.FormRecords(ctx, a, true)
+	recs, err := s.db.FormRecords(ctx, a, formHistoryShown)
 	if err != nil {
 		return err
 	}
@@ -281,9 +281,7 @@ func (s *Server) renderAppraisal(w http.ResponseWriter, r *http.Request, status 
 		v.AppraisedTotal = domain.ComputeTotals(nodes, running).Converted.String()
 		v.AppraisedTotalKey = "appraisal.running_total"
 	}
-	for _, h := range recs.History {
-		v.History = append(v.History, historyLine(ctx, h))
-	}
+	v.History = historyBox(ctx, recs, paths.AppraisalHistory(c.ID, a.ID))
 	s.render(w, r, status, web.Appraisal(s.chrome(r, i18n.T(ctx, "appraisal.title", a.UnitName)), v))
 	return nil
 }

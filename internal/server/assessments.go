@@ -213,7 +213,11 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	staff := domain.CanReceive(u, accessOf(r))
-	recs, err := s.db.FormRecords(ctx, a, staff || domain.CanEditAssessment(u, a.UnitID))
+	history := 0
+	if staff || domain.CanEditAssessment(u, a.UnitID) {
+		history = formHistoryShown
+	}
+	recs, err := s.db.FormRecords(ctx, a, history)
 	if err != nil {
 		return err
 	}
@@ -299,9 +303,7 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	for _, h := range recs.History {
-		v.History = append(v.History, historyLine(ctx, h))
-	}
+	v.History = historyBox(ctx, recs, paths.AssessmentHistory(c.ID, a.ID))
 	s.render(w, r, status, web.Assessment(s.chrome(r, i18n.T(ctx, "assessment.title", a.PhaseName)), v))
 	return nil
 }

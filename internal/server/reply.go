@@ -120,7 +120,10 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	recs, err := s.db.FormRecords(ctx, a, true)
+	// The reply page shows each adjusted criterion's own changes: it reads
+	// the history as far back as the form pages did before they showed
+	// only its end.
+	recs, err := s.db.FormRecords(ctx, a, replyHistory)
 	if err != nil {
 		return err
 	}
