@@ -139,6 +139,19 @@ func load(ctx context.Context, db *postgres.DB) (*dataset, error) {
 			logf("campaign %d of %d loaded (%.1fs)", i+1, otherCampaign+1, time.Since(start).Seconds())
 		}
 	}
+	// The main campaign's forms carry a deadline day's history: every
+	// criterion saved three times by the unit's focal point (the form pages
+	// read the end of it).
+	if err := exec(`INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value, actor_id, at)
+		SELECT s.assessment_id, s.criterion_id, 'score',
+		       jsonb_build_object('points', CASE WHEN k = 1 THEN NULL ELSE s.points - 100 END, 'measured', NULL, 'na', false, 'explanation', ''),
+		       jsonb_build_object('points', CASE WHEN k = 3 THEN s.points ELSE s.points - 100 END, 'measured', NULL, 'na', false,
+		                          'explanation', 'Đơn vị đã hoàn thành đầy đủ, đúng hạn; xem báo cáo kèm theo.'),
+		       (SELECT min(u.id) FROM users u WHERE u.unit_id = a.unit_id), now() - (4 - k) * interval '1 hour'
+		FROM scores s JOIN assessments a ON a.id = s.assessment_id, generate_series(1, 3) AS k
+		WHERE s.campaign_id = $1 ORDER BY k, s.assessment_id, s.criterion_id`, ds.Campaign); err != nil {
+		return nil, err
+	}
 	// The last departments' forms of the main campaign are submitted and
 	// received; a leader of each is on the appraisal team and assigned one.
 	if err := exec(`WITH f AS (
