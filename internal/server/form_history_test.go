@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
-		"net/http"
-		"strings"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
