@@ -44,18 +44,36 @@ func windowLabel(r *http.Request, from, to, extended *time.Time) string {
 // user may see it (domain.CanSeeAssessment). Anyone else gets the 404 of a
 // missing form.
 func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.Assessment, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
+	id, err := assessmentID(r)
+	if err != nil {
+		return nil, err
 	}
 	a, err := s.db.AssessmentByID(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	if a.CampaignID != c.ID || !domain.CanSeeAssessment(userFrom(r.Context()), accessOf(r), a.UnitID, nil) {
-		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
+	if err := visibleAssessment(r, c, a); err != nil {
+		return nil, err
 	}
 	return a, nil
+}
+
+// assessmentID is {assessmentID}; one that is not an id is not found.
+func assessmentID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
+	}
+	return id, nil
+}
+
+// visibleAssessment refuses, as not found, a form of another campaign or
+// one the user may not see.
+func visibleAssessment(r *http.Request, c *domain.Campaign, a *domain.Assessment) error {
+	if a.CampaignID != c.ID || !domain.CanSeeAssessment(userFrom(r.Context()), accessOf(r), a.UnitID, nil) {
+		return domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
+	}
+	return nil
 }
 
 // editableAssessment is assessmentParam for writes: only the unit's own
@@ -206,6 +224,14 @@ func measuredText(m *int64) string {
 // renderAssessment shows a form: editable for its focal point within the
 // window, read-only (with return and extend tools) for staff.
 func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *domain.Assessment, st formState) error {
+	return s.renderAssessmentWith(w, r, status, c, a, nil, st)
+}
+
+// renderAssessmentWith is renderAssessment with the form's records when
+// they were read with the form (FormWithRecords, with formHistoryShown
+// history entries); nil reads them.
+func (s *Server) renderAssessmentWith(w http.ResponseWriter, r *http.Request, status int, c *domain.Campaign, a *domain.Assessment,
+	recs *postgres.FormRecords, st formState) error {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	nodes, err := s.db.FormCriteria(ctx, a)
@@ -213,13 +239,18 @@ func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	staff := domain.CanReceive(u, accessOf(r))
-	history := 0
-	if staff || domain.CanEditAssessment(u, a.UnitID) {
-		history = formHistoryShown
-	}
-	recs, err := s.db.FormRecords(ctx, a, history)
-	if err != nil {
-		return err
+	// The history is for staff and the unit's focal point.
+	history := staff || domain.CanEditAssessment(u, a.UnitID)
+	if recs == nil {
+		n := 0
+		if history {
+			n = formHistoryShown
+		}
+		if recs, err = s.db.FormRecords(ctx, a, n); err != nil {
+			return err
+		}
+	} else if !history {
+		recs.History, recs.HistoryTotal = nil, 0
 	}
 	stored, evidence := recs.Scores, recs.Evidence
 	byCriterion := map[int64][]web.EvidenceItem{}
@@ -395,13 +426,22 @@ func entryText(ctx context.Context, raw []byte) string {
 }
 
 // showAssessment shows a form.
+// The form and its records are read in one round trip, before the check:
+// both ids are in the URL, and a refused form shows nothing of them.
 func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	a, err := s.assessmentParam(r, c)
+	id, err := assessmentID(r)
 	if err != nil {
 		return err
 	}
-	return s.renderAssessment(w, r, http.StatusOK, c, a, formState{})
+	a, recs, err := s.db.FormWithRecords(r.Context(), c.ID, id, formHistoryShown)
+	if err != nil {
+		return err
+	}
+	if err := visibleAssessment(r, c, a); err != nil {
+		return err
+	}
+	return s.renderAssessmentWith(w, r, http.StatusOK, c, a, recs, formState{})
 }
 
 // parseScores reads the self-assessment form's criteria.
