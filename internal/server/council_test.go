@@ -459,7 +459,9 @@ func TestNomineeOffSessionUntilObjectionsAnswered(t *testing.T) {
 	if !strings.Contains(bodyOf(resp), "chưa được cán bộ trình Hội đồng") {
 		t.Error("not sent: no reason")
 	}
-	fx.q(t, `UPDATE notices SET ends_on = current_date WHERE id = $1 RETURNING id`, fx.notice)
+	// Ending today by the portal's day (Vietnam's), not the database's
+	// current_date, which is still yesterday from 17:00 UTC.
+	fx.q(t, `UPDATE notices SET ends_on = $2 WHERE id = $1 RETURNING id`, fx.notice, domain.DateOf(fx.a.db.Now()))
 	resp = fx.putNominees(t, http.StatusConflict, fx.entries[0])
 	if !strings.Contains(bodyOf(resp), "Chưa hết thời gian công khai") {
 		t.Error("notice running: no reason")
