@@ -13,10 +13,12 @@ import (
 	"thidua/internal/paths"
 )
 
-// A form with 130 changes more than its first save and submission shows its latest 30 on the form, newest first,
-// and links to its whole history, 100 a page; a page past the end goes to
-// the last one. The unit's focal point and staff read it; another unit's
-// focal point gets the form's 404; staff read it from the appraisal side.
+// A form with 130 changes more than its first save and submission shows
+// its latest 30 on the form, newest first, and links to its whole history,
+// 100 a page; a page past the end goes to the last one. The unit's focal
+// point and staff read it; another unit's focal point gets the form's 404;
+// the form's appraiser reads it from the appraisal side; the reply page
+// shows the same end of it.
 func TestFormHistoryPages(t *testing.T) {
 	t.Parallel()
 	st := newAppraisalSetup(t)
@@ -89,5 +91,20 @@ func TestFormHistoryPages(t *testing.T) {
 	wantStatus(t, st.appraiser.get(all), http.StatusNotFound)
 	if link, _ := htmlOf(t, st.appraiser.get(st.page)).Find("details.history a").Attr("href"); link != st.page+"/history" {
 		t.Errorf("the appraisal form links to %q, want %s/history", link, st.page)
+	}
+	// The reply page shows the same end of it, linking each reader to the
+	// whole history they may open.
+	for _, c := range []struct {
+		who  string
+		c    *client
+		want string
+	}{{"staff", staff, all}, {"the appraiser", st.appraiser, st.page + "/history"}} {
+		doc := htmlOf(t, c.c.get(form+"/reply"))
+		if n := doc.Find("details.history ol.versions li").Length(); n != formHistoryShown {
+			t.Errorf("the reply page shows %s %d changes, want %d", c.who, n, formHistoryShown)
+		}
+		if link, _ := doc.Find("details.history a").Attr("href"); link != c.want {
+			t.Errorf("the reply page links %s to %q, want %q", c.who, link, c.want)
+		}
 	}
 }

@@ -51,11 +51,7 @@ const (
 // (the page would show it), for the page's URL without a query string
 // (which would make every URL a page to keep).
 func (s *Server) cacheable(r *http.Request) bool {
-	if userFrom(r.Context()) != nil || r.URL.RawQuery != "" {
-		return false
-	}
-	_, err := r.Cookie(s.flashCookie("", 0).Name)
-	return err != nil
+	return userFrom(r.Context()) == nil && r.URL.RawQuery == "" && !s.hasFlash(r)
 }
 
 // serve writes the kept page for the key if it is current and reports

@@ -181,10 +181,19 @@ func (s *Server) renderReply(w http.ResponseWriter, r *http.Request, status int,
 		byCriterion[e.CriterionID] = append(byCriterion[e.CriterionID], web.EvidenceItem{Key: e.Key, Name: domain.EvidenceFileName(e.FileName, e.ContentType),
 			Size: humanSize(e.Size), Reference: e.Reference, Href: "/evidence/" + e.Key, DuringReply: e.DuringReply})
 	}
+	// The form's latest changes, as on the form pages, and each criterion's
+	// own changes beside it.
+	all := paths.AssessmentHistory(c.ID, a.ID)
+	if role == replyAppraiser {
+		all = paths.AppraisalHistory(c.ID, a.ID)
+	}
+	v.History = web.HistoryBox{Total: recs.HistoryTotal, AllHref: all}
 	byCode := map[string][]string{}
-	for _, h := range history {
+	for i, h := range history {
 		line := historyLine(ctx, h)
-		v.History = append(v.History, line)
+		if i < formHistoryShown {
+			v.History.Lines = append(v.History.Lines, line)
+		}
 		if h.Code != "" {
 			byCode[h.Code] = append(byCode[h.Code], line)
 		}

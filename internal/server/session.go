@@ -410,6 +410,12 @@ func (s *Server) flash(ctx context.Context, key string) {
 	}
 }
 
+// hasFlash reports whether a notice is waiting for the page r asks for.
+func (s *Server) hasFlash(r *http.Request) bool {
+	_, err := r.Cookie(s.flashCookie("", 0).Name)
+	return err == nil
+}
+
 // takeFlash returns the notice the previous response left, once: the
 // cookie is cleared with this response. A value that is not a message key
 // of the catalogue is dropped.
