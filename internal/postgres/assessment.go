@@ -398,9 +398,20 @@ func collectHistory(rows pgx.Rows) ([]HistoryRecord, error) {
 	return out, rows.Err()
 }
 
-const historySQL = `SELECT coalesce(c.code, ''), h.action, h.old_value, h.new_value, coalesce(u.full_name, ''), h.at
-		FROM assessment_history h LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
-		WHERE h.assessment_id = $1 ORDER BY h.id DESC LIMIT $2 OFFSET $3`
+// historySQL reads a page of a form's history, newest first: the page's
+// entries are taken from the end of the form's index before the criterion's
+// code and the actor's name are looked up for them. A score line's values
+// are read without their explanation: a line shows the value, and the
+// explanation (up to 4,000 characters each side) was most of its bytes and
+// of the time spent decoding it.
+const historySQL = `SELECT coalesce(c.code, ''), h.action,
+		CASE WHEN h.action IN ('score', 'appraise') THEN h.old_value - 'explanation' ELSE h.old_value END,
+		CASE WHEN h.action IN ('score', 'appraise') THEN h.new_value - 'explanation' ELSE h.new_value END,
+		coalesce(u.full_name, ''), h.at
+		FROM (SELECT id, criterion_id, action, old_value, new_value, actor_id, at FROM assessment_history
+			WHERE assessment_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3) h
+		LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
+		ORDER BY h.id DESC`
 
 // historyReads read a form's history, newest first, limit entries from
 // offset, and the count of all its entries.

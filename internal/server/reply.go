@@ -436,6 +436,11 @@ func (s *Server) reopenResult(w http.ResponseWriter, r *http.Request) error {
 
 // replyHistoryLine describes a line of the reply stage in a form's history.
 func replyHistoryLine(ctx context.Context, h postgres.HistoryRecord, when, who string) (string, bool) {
+	switch h.Action {
+	case "reply", "reply_submit", "reply_answer", "lock", "reopen":
+	default:
+		return "", false
+	}
 	var v struct {
 		Reply    string `json:"explanation"`
 		Replies  int    `json:"replies"`
