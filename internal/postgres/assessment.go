@@ -374,13 +374,24 @@ func extend(ctx context.Context, tx pgx.Tx, id int64, until time.Time, reason st
 		Details: map[string]any{"until": until.Format(time.DateOnly), "reason": reason}})
 }
 
-// HistoryRecord is a line of a form's history.
+// HistoryRecord is a line of a form's history. A score line ("score",
+// "appraise") carries its values in OldValue and NewValue and no JSON; the
+// other lines carry their JSON in Old and New.
 type HistoryRecord struct {
-	Code      string
-	Action    string
-	Old, New  []byte
-	ActorName string
-	At        time.Time
+	Code               string
+	Action             string
+	Old, New           []byte
+	OldValue, NewValue HistoryValue
+	ActorName          string
+	At                 time.Time
+}
+
+// HistoryValue is a criterion's value before or after a score line's change
+// (all empty when it had none).
+type HistoryValue struct {
+	Points   *domain.Points
+	Measured *int64
+	NA       bool
 }
 
 // collectHistory reads the rows of historySQL (field by field, like
@@ -390,7 +401,9 @@ func collectHistory(rows pgx.Rows) ([]HistoryRecord, error) {
 	var out []HistoryRecord
 	for rows.Next() {
 		var h HistoryRecord
-		if err := rows.Scan(&h.Code, &h.Action, &h.Old, &h.New, &h.ActorName, &h.At); err != nil {
+		if err := rows.Scan(&h.Code, &h.Action, &h.Old, &h.New,
+			&h.OldValue.Points, &h.OldValue.Measured, &h.OldValue.NA, &h.NewValue.Points, &h.NewValue.Measured, &h.NewValue.NA,
+			&h.ActorName, &h.At); err != nil {
 			return nil, err
 		}
 		out = append(out, h)
@@ -401,15 +414,18 @@ func collectHistory(rows pgx.Rows) ([]HistoryRecord, error) {
 // historySQL reads a page of a form's history, newest first: the page's
 // entries are taken from the end of the form's index before the criterion's
 // code and the actor's name are looked up for them. A score line's values
-// are read without their explanation: a line shows the value, and the
-// explanation (up to 4,000 characters each side) was most of its bytes and
-// of the time spent decoding it.
+// come as columns, without the explanation: a line shows the value, and
+// decoding the JSON (whose explanation alone may be 4,000 characters) was a
+// tenth of the form page's time.
 const historySQL = `SELECT coalesce(c.code, ''), h.action,
-		CASE WHEN h.action IN ('score', 'appraise') THEN h.old_value - 'explanation' ELSE h.old_value END,
-		CASE WHEN h.action IN ('score', 'appraise') THEN h.new_value - 'explanation' ELSE h.new_value END,
+		CASE WHEN NOT h.scored THEN h.old_value END, CASE WHEN NOT h.scored THEN h.new_value END,
+		CASE WHEN h.scored THEN (h.old_value->>'points')::bigint END, CASE WHEN h.scored THEN (h.old_value->>'measured')::bigint END,
+		h.scored AND coalesce((h.old_value->>'na')::boolean, false),
+		CASE WHEN h.scored THEN (h.new_value->>'points')::bigint END, CASE WHEN h.scored THEN (h.new_value->>'measured')::bigint END,
+		h.scored AND coalesce((h.new_value->>'na')::boolean, false),
 		coalesce(u.full_name, ''), h.at
-		FROM (SELECT id, criterion_id, action, old_value, new_value, actor_id, at FROM assessment_history
-			WHERE assessment_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3) h
+		FROM (SELECT id, criterion_id, action, action IN ('score', 'appraise') AS scored, old_value, new_value, actor_id, at
+			FROM assessment_history WHERE assessment_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3) h
 		LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
 		ORDER BY h.id DESC`
 

@@ -369,9 +369,9 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	}
 	switch h.Action {
 	case "score":
-		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
+		return i18n.T(ctx, "assessment.history.score", when, who, h.Code, entryText(ctx, h.OldValue), entryText(ctx, h.NewValue))
 	case "appraise":
-		return i18n.T(ctx, "assessment.history.appraise", when, who, h.Code, entryText(ctx, h.Old), entryText(ctx, h.New))
+		return i18n.T(ctx, "assessment.history.appraise", when, who, h.Code, entryText(ctx, h.OldValue), entryText(ctx, h.NewValue))
 	}
 	if h.Action == "amend" {
 		var before, after struct {
@@ -404,23 +404,14 @@ func historyLine(ctx context.Context, h postgres.HistoryRecord) string {
 	return i18n.T(ctx, "assessment.history.criterion", when, who, action, h.Code)
 }
 
-func entryText(ctx context.Context, raw []byte) string {
-	var e struct {
-		Points      *domain.Points `json:"points"`
-		Measured    *int64         `json:"measured"`
-		NA          bool           `json:"na"`
-		Explanation string         `json:"explanation"`
-	}
-	if len(raw) == 0 || json.Unmarshal(raw, &e) != nil {
-		return "—"
-	}
+func entryText(ctx context.Context, v postgres.HistoryValue) string {
 	switch {
-	case e.NA:
+	case v.NA:
 		return i18n.T(ctx, "score.na")
-	case e.Measured != nil:
-		return domain.Points(*e.Measured).String()
-	case e.Points != nil:
-		return e.Points.String()
+	case v.Measured != nil:
+		return domain.Points(*v.Measured).String()
+	case v.Points != nil:
+		return v.Points.String()
 	}
 	return "—"
 }

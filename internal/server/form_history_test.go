@@ -108,3 +108,52 @@ func TestFormHistoryPages(t *testing.T) {
 		}
 	}
 }
+
+// A score line of the history shows the values before and after the change
+// as the form does (points, a measured value, not applicable, none), for
+// the unit's saves and the appraiser's, whatever the explanation holds; a
+// line of another kind keeps its own wording.
+func TestFormHistoryLineValues(t *testing.T) {
+	t.Parallel()
+	st := newAppraisalSetup(t)
+	a, fp, id := st.a, st.fp, st.id
+	if _, err := a.db.Pool.Exec(context.Background(), `
+		INSERT INTO assessment_history (assessment_id, criterion_id, action, old_value, new_value)
+		SELECT a.id, c.id, v.action, v.old::jsonb, v.new::jsonb
+		FROM assessments a JOIN criteria c ON c.set_id = a.set_id AND c.code = '1.1',
+			(VALUES (1, 'score', NULL, '{"points": 850, "measured": null, "na": false, "explanation": "Đã làm \"đủ\"; xem {báo cáo}"}'),
+			        (2, 'score', '{"points": 850, "measured": null, "na": false, "explanation": ""}', '{"points": null, "measured": null, "na": true, "explanation": "x"}'),
+			        (3, 'appraise', '{"points": null, "measured": 9550, "na": false, "explanation": ""}', '{"points": 1000, "measured": 10000, "na": false, "explanation": "y"}'),
+			        (4, 'appraise', '{"points": 1000, "measured": null, "na": false}', '{"points": null, "measured": null, "na": false}'),
+			        (5, 'evidence', NULL, '{"file": "a.pdf"}')) AS v(n, action, old, new)
+		WHERE a.id = $1 ORDER BY v.n`, id); err != nil {
+		t.Fatal(err)
+	}
+	resp := fp.get(paths.AssessmentHistory(st.wk.campaign, id))
+	wantStatus(t, resp, http.StatusOK)
+	var got []string
+	htmlOf(t, resp).Find("ol.versions li").Slice(0, 5).Each(func(_ int, s *goquery.Selection) {
+		line := strings.TrimSpace(s.Text())
+		if i := strings.Index(line, "tiêu chí"); i >= 0 {
+			line = line[i:]
+		} else if i := strings.LastIndex(line, " – "); i >= 0 {
+			line = line[i+len(" – "):]
+		}
+		got = append(got, line)
+	})
+	want := []string{
+		"tiêu chí 1.1)",
+		"tiêu chí 1.1: 10 → —",
+		"tiêu chí 1.1: 95,5 → 100",
+		"tiêu chí 1.1: 8,5 → không áp dụng",
+		"tiêu chí 1.1: — → 8,5",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("lines %q", got)
+	}
+	for i := range want {
+		if !strings.HasSuffix(got[i], want[i]) {
+			t.Errorf("line %d: %q, want it to end with %q", i, got[i], want[i])
+		}
+	}
+}
