@@ -417,17 +417,25 @@ func collectHistory(rows pgx.Rows) ([]HistoryRecord, error) {
 // come as columns, without the explanation: a line shows the value, and
 // decoding the JSON (whose explanation alone may be 4,000 characters) was a
 // tenth of the form page's time.
-const historySQL = `SELECT coalesce(c.code, ''), h.action,
+var historySQL = `SELECT coalesce(c.code, ''), h.action,
 		CASE WHEN NOT h.scored THEN h.old_value END, CASE WHEN NOT h.scored THEN h.new_value END,
-		CASE WHEN h.scored THEN (h.old_value->>'points')::bigint END, CASE WHEN h.scored THEN (h.old_value->>'measured')::bigint END,
-		h.scored AND coalesce((h.old_value->>'na')::boolean, false),
-		CASE WHEN h.scored THEN (h.new_value->>'points')::bigint END, CASE WHEN h.scored THEN (h.new_value->>'measured')::bigint END,
-		h.scored AND coalesce((h.new_value->>'na')::boolean, false),
+		` + historyNumber("old_value", "points") + `, ` + historyNumber("old_value", "measured") + `,
+		h.scored AND coalesce(h.old_value->'na' = 'true'::jsonb, false),
+		` + historyNumber("new_value", "points") + `, ` + historyNumber("new_value", "measured") + `,
+		h.scored AND coalesce(h.new_value->'na' = 'true'::jsonb, false),
 		coalesce(u.full_name, ''), h.at
 		FROM (SELECT id, criterion_id, action, action IN ('score', 'appraise') AS scored, old_value, new_value, actor_id, at
 			FROM assessment_history WHERE assessment_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3) h
 		LEFT JOIN criteria c ON c.id = h.criterion_id LEFT JOIN users u ON u.id = h.actor_id
 		ORDER BY h.id DESC`
+
+// historyNumber is a score line's number under key in column, NULL when it
+// is not a number (as a value that cannot be read showed "—" when the JSON
+// was decoded here): a malformed entry never makes the page fail.
+func historyNumber(column, key string) string {
+	v := "h." + column + "->'" + key + "'"
+	return "CASE WHEN h.scored AND jsonb_typeof(" + v + ") = 'number' THEN round((" + v + ")::numeric)::bigint END"
+}
 
 // historyReads read a form's history, newest first, limit entries from
 // offset, and the count of all its entries.

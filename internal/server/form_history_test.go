@@ -112,7 +112,8 @@ func TestFormHistoryPages(t *testing.T) {
 // A score line of the history shows the values before and after the change
 // as the form does (points, a measured value, not applicable, none), for
 // the unit's saves and the appraiser's, whatever the explanation holds; a
-// line of another kind keeps its own wording.
+// line of another kind keeps its own wording; a malformed value shows as
+// none, and the page does not fail.
 func TestFormHistoryLineValues(t *testing.T) {
 	t.Parallel()
 	st := newAppraisalSetup(t)
@@ -125,14 +126,15 @@ func TestFormHistoryLineValues(t *testing.T) {
 			        (2, 'score', '{"points": 850, "measured": null, "na": false, "explanation": ""}', '{"points": null, "measured": null, "na": true, "explanation": "x"}'),
 			        (3, 'appraise', '{"points": null, "measured": 9550, "na": false, "explanation": ""}', '{"points": 1000, "measured": 10000, "na": false, "explanation": "y"}'),
 			        (4, 'appraise', '{"points": 1000, "measured": null, "na": false}', '{"points": null, "measured": null, "na": false}'),
-			        (5, 'evidence', NULL, '{"file": "a.pdf"}')) AS v(n, action, old, new)
+			        (5, 'evidence', NULL, '{"file": "a.pdf"}'),
+			        (6, 'score', '{"points": "tám", "measured": [], "na": "yes"}', '{"points": 850.0, "na": false}')) AS v(n, action, old, new)
 		WHERE a.id = $1 ORDER BY v.n`, id); err != nil {
 		t.Fatal(err)
 	}
 	resp := fp.get(paths.AssessmentHistory(st.wk.campaign, id))
 	wantStatus(t, resp, http.StatusOK)
 	var got []string
-	htmlOf(t, resp).Find("ol.versions li").Slice(0, 5).Each(func(_ int, s *goquery.Selection) {
+	htmlOf(t, resp).Find("ol.versions li").Slice(0, 6).Each(func(_ int, s *goquery.Selection) {
 		line := strings.TrimSpace(s.Text())
 		if i := strings.Index(line, "tiêu chí"); i >= 0 {
 			line = line[i:]
@@ -142,6 +144,7 @@ func TestFormHistoryLineValues(t *testing.T) {
 		got = append(got, line)
 	})
 	want := []string{
+		"tiêu chí 1.1: — → 8,5", // values that are not numbers show as none
 		"tiêu chí 1.1)",
 		"tiêu chí 1.1: 10 → —",
 		"tiêu chí 1.1: 95,5 → 100",
