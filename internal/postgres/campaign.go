@@ -280,6 +280,24 @@ type CampaignRow struct {
 	Awards      int
 }
 
+// CampaignsRevision is the revision of the list of campaigns: it changes
+// when a campaign is created and with every change to what a campaign's
+// public revision follows (migration 000028: the campaign itself, deleted
+// too, its phases, award plans and criteria sets, and more), which covers
+// every column and count ListCampaigns reads. It is read in one statement
+// without a join: the number of campaigns and the sum of their ids (ids
+// only grow, so a campaign created moves the sum, whatever was deleted),
+// and the sum of all public revisions (each change adds one to a
+// campaign's; their rows are never deleted). A server keeping the rendered list reads it before the list
+// (server/kept_pages.go).
+func (db *DB) CampaignsRevision(ctx context.Context) (_ string, err error) {
+	defer wrap(&err, "CampaignsRevision")
+	var rev string
+	err = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) || '.' || coalesce(sum(id), 0) FROM campaigns)
+		|| '.' || (SELECT coalesce(sum(revision), 0) FROM public_revisions)`).Scan(&rev)
+	return rev, err
+}
+
 // ListCampaigns returns campaigns, newest first.
 func (db *DB) ListCampaigns(ctx context.Context, f CampaignFilter, today time.Time) (_ []CampaignRow, err error) {
 	defer wrap(&err, "ListCampaigns")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/paths"
@@ -36,27 +38,47 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if domain.RuneLen(f.Issuer) > 200 {
 		return domain.Errorf(domain.EINVALID, "field.too_long")
 	}
-	rows, err := s.db.ListCampaigns(ctx, f, s.today())
+	day := s.today()
+	view := func() (templ.Component, error) {
+		rows, err := s.db.ListCampaigns(ctx, f, day)
+		if err != nil {
+			return nil, err
+		}
+		v := web.CampaignsView{Status: string(f.Status), Issuer: f.Issuer}
+		if f.Year != 0 {
+			v.Year = strconv.Itoa(f.Year)
+		}
+		for _, st := range []domain.CampaignStatus{domain.StatusDraft, domain.StatusAnnounced, domain.StatusClosed, domain.StatusCancelled} {
+			v.Statuses = append(v.Statuses, web.Option{Value: string(st), Label: i18n.T(ctx, statusKey(st)), Selected: st == f.Status})
+		}
+		for _, c := range rows {
+			progress := i18n.T(ctx, "campaigns.progress", c.Phases, c.Awards, c.Criteria)
+			if c.CurrentSeq > 0 {
+				progress = i18n.T(ctx, "campaigns.progress.phase", c.CurrentSeq, c.Phases) + " · " + progress
+			}
+			v.Rows = append(v.Rows, web.CampaignRowView{ID: c.ID, PlanNumber: c.PlanNumber, Title: c.Title, Issuer: c.IssuerName,
+				Period: period(c.PeriodStart, c.PeriodEnd), IssueDate: i18n.Day(c.IssueDate), StatusKey: statusKey(c.Status),
+				Status: string(c.Status), KindKey: "campaign.kind." + string(c.Kind), Progress: progress})
+		}
+		return web.CampaignList(v), nil
+	}
+	var list templ.Component
+	var err error
+	if f == (postgres.CampaignFilter{}) {
+		// The whole list, the page staff open most: kept as rendered while
+		// no campaign has changed (kept_pages.go). A filtered one is read.
+		rev, rerr := s.db.CampaignsRevision(ctx)
+		if rerr != nil {
+			return rerr
+		}
+		list, err = keptPart(r, &s.campaignLists, i18n.Locale(ctx), rev, day, view)
+	} else {
+		list, err = view()
+	}
 	if err != nil {
 		return err
 	}
-	v := web.CampaignsView{Status: string(f.Status), Issuer: f.Issuer}
-	if f.Year != 0 {
-		v.Year = strconv.Itoa(f.Year)
-	}
-	for _, st := range []domain.CampaignStatus{domain.StatusDraft, domain.StatusAnnounced, domain.StatusClosed, domain.StatusCancelled} {
-		v.Statuses = append(v.Statuses, web.Option{Value: string(st), Label: i18n.T(ctx, statusKey(st)), Selected: st == f.Status})
-	}
-	for _, c := range rows {
-		progress := i18n.T(ctx, "campaigns.progress", c.Phases, c.Awards, c.Criteria)
-		if c.CurrentSeq > 0 {
-			progress = i18n.T(ctx, "campaigns.progress.phase", c.CurrentSeq, c.Phases) + " · " + progress
-		}
-		v.Rows = append(v.Rows, web.CampaignRowView{ID: c.ID, PlanNumber: c.PlanNumber, Title: c.Title, Issuer: c.IssuerName,
-			Period: period(c.PeriodStart, c.PeriodEnd), IssueDate: i18n.Day(c.IssueDate), StatusKey: statusKey(c.Status),
-			Status: string(c.Status), KindKey: "campaign.kind." + string(c.Kind), Progress: progress})
-	}
-	s.render(w, r, http.StatusOK, web.Campaigns(s.chrome(r, i18n.T(ctx, "campaigns.title")), v))
+	s.render(w, r, http.StatusOK, web.Campaigns(s.chrome(r, i18n.T(ctx, "campaigns.title")), list))
 	return nil
 }
 

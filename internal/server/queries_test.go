@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"thidua/internal/criteria"
 	"thidua/internal/domain"
@@ -201,6 +204,110 @@ func TestPublicCampaignPageKept(t *testing.T) {
 
 	if _, sent := get(visitor, path+"?from=home"); len(sent) < 2 {
 		t.Errorf("a URL with a query string was served a kept page (%d statements)", len(sent))
+	}
+}
+
+// The staff list of campaigns is kept as rendered below the layout: the
+// next request, by another member of staff, reads its session and the
+// campaigns' revision (two statements) and shows the same list under its
+// own name, until a campaign changes (here by hand in SQL, as another
+// instance or a script would), a campaign is created, or the day moves
+// (the phase under way). A filtered list is read every time, and the
+// English list is kept apart from the Vietnamese one.
+func TestCampaignListKept(t *testing.T) {
+	t.Parallel()
+	a, log := newTracedApp(t)
+	id := announcedCampaign(t, a.db)
+	first, u1 := a.loggedIn(domain.RoleStaff)
+	second, u2 := a.loggedIn(domain.RoleStaff)
+	get := func(c *client, path string) (string, []string) {
+		t.Helper()
+		log.take()
+		resp := c.get(path)
+		wantStatus(t, resp, 200)
+		body := bodyOf(resp)
+		sent, _ := log.takeTrips()
+		return body, sent
+	}
+	list := func(page string) string {
+		t.Helper()
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		html, err := doc.Find("main").Html()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return html
+	}
+	for id, name := range map[int64]string{u1.ID: "Nguyễn Văn An", u2.ID: "Trần Thị Bình"} {
+		if _, err := a.db.Pool.Exec(context.Background(), `UPDATE users SET full_name = $2 WHERE id = $1`, id, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, _ := get(first, "/campaigns")
+	two, sent := get(second, "/campaigns")
+	if list(two) != list(one) || !strings.Contains(two, "Thi đua cải cách hành chính") {
+		t.Error("the second reader got another list than the first")
+	}
+	if !strings.Contains(one, "Nguyễn Văn An") || !strings.Contains(two, "Trần Thị Bình") || strings.Contains(two, "Nguyễn Văn An") {
+		t.Error("a kept list is not under its own reader's name")
+	}
+	if len(sent) != 2 || !strings.Contains(sent[1], "public_revisions") {
+		t.Errorf("a kept list took %d statements, want 2 (the session, the revision):\n%s", len(sent), strings.Join(sent, "\n"))
+	}
+	if !strings.Contains(one, "đợt 1/1") {
+		t.Errorf("the list does not show the phase under way")
+	}
+
+	ctx := context.Background()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := a.db.Pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name, sql, want string
+		args            []any
+	}{
+		{"a title", `UPDATE campaigns SET title = 'Thi đua cải cách hành chính năm 2027' WHERE id = $1`, "năm 2027", []any{id}},
+		{"a new phase", `INSERT INTO phases (campaign_id, seq, name, start_date, end_date, review_kind)
+			VALUES ($1, 2, 'Đợt 2', current_date + 200, current_date + 300, 'annual')`, "đợt 1/2", []any{id}},
+		{"a new campaign", `INSERT INTO campaigns (plan_number, title, issuer_name, issue_date, kind, period_start, period_end)
+			VALUES ('99/KH', 'Phong trào thi đua mới thêm', 'Sở Nội vụ', current_date, 'regular', current_date, current_date + 30)`, "Phong trào thi đua mới thêm", nil},
+	} {
+		exec(c.sql, c.args...)
+		changed, sent := get(first, "/campaigns")
+		if !strings.Contains(changed, c.want) {
+			t.Errorf("after %s changed in the database, the list does not show %q", c.name, c.want)
+		}
+		if len(sent) < 3 {
+			t.Errorf("after %s changed, the list took %d statements, want it read again", c.name, len(sent))
+		}
+		if again, sent := get(second, "/campaigns"); list(again) != list(changed) || len(sent) != 2 {
+			t.Errorf("the list read after %s changed was not kept (%d statements)", c.name, len(sent))
+		}
+	}
+
+	// A week later the first phase is still under way, but the list of that
+	// day is rendered again.
+	a.db.Now = func() time.Time { return time.Now().AddDate(0, 0, 7) }
+	if _, sent := get(first, "/campaigns"); len(sent) < 3 {
+		t.Errorf("the list of another day was served as kept (%d statements)", len(sent))
+	}
+
+	filtered, sent := get(first, "/campaigns?status=draft")
+	if len(sent) != 2 || strings.Contains(sent[1], "public_revisions") || strings.Contains(filtered, "năm 2027") || !strings.Contains(filtered, "Phong trào thi đua mới thêm") {
+		t.Errorf("a filtered list was not read for itself (%d statements)", len(sent))
+	}
+
+	wantStatus(t, second.post("/locale", url.Values{"locale": {"en"}, "next": {"/campaigns"}}), 303)
+	en, _ := get(second, "/campaigns")
+	vi, _ := get(first, "/campaigns")
+	if list(en) == list(vi) || !strings.Contains(en, `lang="en"`) || !strings.Contains(vi, `lang="vi"`) {
+		t.Error("the English and Vietnamese lists are not kept apart")
 	}
 }
 

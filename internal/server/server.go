@@ -33,8 +33,10 @@ type Server struct {
 	// draining is set when the instance is about to stop: /readyz answers
 	// 503 so that the load balancer sends no new requests.
 	draining atomic.Bool
-	// publicPages keeps campaigns' public pages for visitors (public_cache.go).
-	publicPages publicPages
+	// publicPages keeps campaigns' public pages for visitors, campaignLists
+	// the staff list of campaigns below the layout (kept_pages.go).
+	publicPages   keptPages[publicPageKey]
+	campaignLists keptPages[string]
 }
 
 // Drain marks the instance as stopping: from now on /readyz answers 503
