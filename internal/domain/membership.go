@@ -39,6 +39,12 @@ type CampaignAccess struct {
 	// show, read with the campaign for visitors who are not signed in: it
 	// moves with every change to the rows those pages are drawn from.
 	PublicRevision int64
+	// Form is the form a route names by its {assessmentID}, read with the
+	// campaign in the same round trip: nil when the route names none, or
+	// names one that does not exist or is another campaign's. Whether the
+	// user may see or change it is for the handlers' checks, as for a form
+	// read on its own.
+	Form *Assessment
 }
 
 // Member reports whether the user is in the role for the phase (0: for any

@@ -22,6 +22,15 @@ func scanMember(row pgx.Row) (domain.Membership, error) {
 // one round trip: what every campaign route's loader needs. userID 0 (an
 // anonymous visitor) has none. A missing campaign is ENOTFOUND.
 func (db *DB) CampaignAccess(ctx context.Context, campaignID, userID int64) (_ *domain.CampaignAccess, err error) {
+	return db.CampaignAccessWithForm(ctx, campaignID, userID, 0)
+}
+
+// CampaignAccessWithForm is CampaignAccess with, when formID is not 0 and
+// the user is signed in, the form of that id if it is one of the
+// campaign's (CampaignAccess.Form), in the same round trip: the routes
+// under /campaigns/{campaignID}/…/{assessmentID} need all three before
+// anything else.
+func (db *DB) CampaignAccessWithForm(ctx context.Context, campaignID, userID, formID int64) (_ *domain.CampaignAccess, err error) {
 	defer wrap(&err, "CampaignAccess")
 	if userID == 0 {
 		// A visitor: the campaign and the revision of its public pages
@@ -39,6 +48,9 @@ func (db *DB) CampaignAccess(ctx context.Context, campaignID, userID int64) (_ *
 	b.Queue(`SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, campaignID)
 	b.Queue(`SELECT `+memberColumns+` FROM campaign_members m
 		WHERE m.campaign_id = $1 AND m.user_id = $2 AND m.removed_at IS NULL ORDER BY m.id`, campaignID, userID)
+	if formID != 0 {
+		b.Queue(`SELECT `+assessmentColumns+assessmentFrom+` WHERE a.id = $1 AND a.campaign_id = $2`, formID, campaignID)
+	}
 	br := db.Pool.SendBatch(ctx, &b)
 	defer br.Close()
 	c, err := scanCampaign(br.QueryRow())
@@ -60,6 +72,15 @@ func (db *DB) CampaignAccess(ctx context.Context, campaignID, userID int64) (_ *
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if formID != 0 {
+		acc.Form, err = scanAssessment(br.QueryRow())
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			acc.Form, err = nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	return acc, br.Close()
 }

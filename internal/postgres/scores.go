@@ -134,35 +134,6 @@ func (db *DB) FormRecords(ctx context.Context, a *Assessment, history int) (_ *F
 	return out, nil
 }
 
-// FormWithRecords reads a form of a campaign and its records (FormRecords)
-// in one round trip, as the form's page needs them. Both ids come from the
-// URL, so the records are read before the caller has decided whether the
-// user may see the form: a caller that refuses it shows none of them. A
-// form of another campaign comes back without records.
-func (db *DB) FormWithRecords(ctx context.Context, campaignID, assessmentID int64, history int) (_ *Assessment, _ *FormRecords, err error) {
-	defer wrap(&err, "FormWithRecords")
-	var a *Assessment
-	out := &FormRecords{}
-	form := read{`SELECT ` + assessmentColumns + assessmentFrom + ` WHERE a.id = $1 AND a.campaign_id = $2`, []any{assessmentID, campaignID},
-		func(rows pgx.Rows) (err error) {
-			defer rows.Close()
-			if rows.Next() {
-				a, err = scanAssessment(rows)
-				if err != nil {
-					return err
-				}
-			}
-			return rows.Err()
-		}}
-	if err := db.run(ctx, append([]read{form}, formRecordReads(campaignID, assessmentID, history, out)...)...); err != nil {
-		return nil, nil, err
-	}
-	if a == nil {
-		return nil, nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
-	}
-	return a, out, nil
-}
-
 // formRecordReads are the reads of FormRecords into out.
 func formRecordReads(campaignID, assessmentID int64, history int, out *FormRecords) []read {
 	reads := []read{

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/paths"
@@ -33,15 +31,11 @@ func appraisalPath(campaignID, id int64) string {
 func (s *Server) appraisalParam(r *http.Request) (*domain.Campaign, *domain.Assessment, bool, error) {
 	ctx := r.Context()
 	c := campaignOf(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, nil, false, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
-	}
-	a, err := s.db.AssessmentByID(ctx, id)
+	a, err := routeForm(r)
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if a.CampaignID != c.ID || !a.Submitted() {
+	if !a.Submitted() {
 		return nil, nil, false, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 	}
 	u := userFrom(ctx)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"thidua/internal/domain"
 	"thidua/internal/i18n"
 	"thidua/internal/paths"
@@ -44,11 +42,7 @@ func windowLabel(r *http.Request, from, to, extended *time.Time) string {
 // user may see it (domain.CanSeeAssessment). Anyone else gets the 404 of a
 // missing form.
 func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.Assessment, error) {
-	id, err := assessmentID(r)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.db.AssessmentByID(r.Context(), id)
+	a, err := routeForm(r)
 	if err != nil {
 		return nil, err
 	}
@@ -56,15 +50,6 @@ func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.A
 		return nil, err
 	}
 	return a, nil
-}
-
-// assessmentID is {assessmentID}; one that is not an id is not found.
-func assessmentID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
-	}
-	return id, nil
 }
 
 // visibleAssessment refuses, as not found, a form of another campaign or
@@ -416,20 +401,17 @@ func entryText(ctx context.Context, v postgres.HistoryValue) string {
 	return "—"
 }
 
-// showAssessment shows a form.
-// The form and its records are read in one round trip, before the check:
-// both ids are in the URL, and a refused form shows nothing of them.
+// showAssessment shows a form: the form came with the campaign
+// (loadCampaign), its records are read in one round trip once the user may
+// see it.
 func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	id, err := assessmentID(r)
+	a, err := s.assessmentParam(r, c)
 	if err != nil {
 		return err
 	}
-	a, recs, err := s.db.FormWithRecords(r.Context(), c.ID, id, formHistoryShown)
+	recs, err := s.db.FormRecords(r.Context(), a, formHistoryShown)
 	if err != nil {
-		return err
-	}
-	if err := visibleAssessment(r, c, a); err != nil {
 		return err
 	}
 	return s.renderAssessmentWith(w, r, http.StatusOK, c, a, recs, formState{})

@@ -30,7 +30,16 @@ func (s *Server) loadCampaign(next http.Handler) http.Handler {
 		if u := userFrom(r.Context()); u != nil {
 			userID = u.ID
 		}
-		acc, err := s.db.CampaignAccess(r.Context(), id, userID)
+		// A route naming a form ({assessmentID}: the form pages, their
+		// saves, the appraisal and reply pages) gets it in the same round
+		// trip (routeForm); the loader runs once the route is matched, so the
+		// parameter is known. One that is not an id names none.
+		var formID int64
+		if userID != 0 {
+			formID, _ = strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
+			formID = max(formID, 0)
+		}
+		acc, err := s.db.CampaignAccessWithForm(r.Context(), id, userID, formID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -51,6 +60,17 @@ func accessOf(r *http.Request) *domain.CampaignAccess {
 
 // campaignOf is the campaign of the route (see accessOf).
 func campaignOf(r *http.Request) *domain.Campaign { return accessOf(r).Campaign }
+
+// routeForm is the form the route names by {assessmentID}, as loadCampaign
+// read it with the campaign: a missing form, or another campaign's, is the
+// 404 of a missing form. Whether the user may see it is the caller's check.
+func routeForm(r *http.Request) (*domain.Assessment, error) {
+	acc := accessOf(r)
+	if acc.Form == nil || acc.Form.CampaignID != acc.Campaign.ID {
+		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
+	}
+	return acc.Form, nil
+}
 
 // allow refuses (403) a campaign route to a user the policy says no to.
 func (s *Server) allow(policy func(*domain.User, *domain.CampaignAccess) bool) func(http.Handler) http.Handler {

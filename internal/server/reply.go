@@ -36,16 +36,9 @@ func (s *Server) replyTarget(r *http.Request) (*domain.Campaign, *domain.Assessm
 	ctx := r.Context()
 	u := userFrom(ctx)
 	c := campaignOf(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "assessmentID"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, nil, 0, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
-	}
-	a, err := s.db.AssessmentByID(ctx, id)
+	a, err := routeForm(r)
 	if err != nil {
 		return nil, nil, 0, err
-	}
-	if a.CampaignID != c.ID {
-		return nil, nil, 0, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 	}
 	// An appraiser of the form: assigned to it (not recused) and on the
 	// campaign's appraisal team for its phase, whatever their global role.

@@ -76,9 +76,11 @@ func (s *Server) routes() http.Handler {
 		r.Get("/people/{personID}/achievements", s.handle(s.personAchievements))
 
 		// Every campaign-scoped route: one loader for the campaign and the
-		// user's memberships of it, then a policy per group (domain/policy.go).
+		// user's memberships of it (and the form a route names), then a
+		// policy per group (domain/policy.go). The loader is inline, run
+		// once the route is matched, so it knows the route's parameters.
 		r.Route("/campaigns/{campaignID}", func(r chi.Router) {
-			r.Use(s.loadCampaign)
+			r = r.With(s.loadCampaign)
 			r.Group(func(r chi.Router) {
 				// Rankings: staff, leaders and the campaign's council read them.
 				r.Use(s.allow(domain.CanReadRanking))
