@@ -84,3 +84,43 @@ func TestSubmitProblemsRequireEvidence(t *testing.T) {
 		}
 	}
 }
+
+// Where a unit stands on the dashboard, and whether it is late, as the
+// days pass a phase's window (1–10 March) with and without a form.
+func TestStandingAndLate(t *testing.T) {
+	from, to := Day(2026, 3, 1), Day(2026, 3, 10)
+	extended := Day(2026, 3, 15)
+	form := func(id int64, status AssessmentStatus) Assessment {
+		return Assessment{ID: id, Status: status, CampaignStatus: StatusAnnounced, WindowFrom: &from, WindowTo: &to}
+	}
+	withExtension := form(3, AssessDraft)
+	withExtension.Deadline = &extended
+	closedCampaign := form(4, AssessDraft)
+	closedCampaign.CampaignStatus = StatusClosed
+	for _, c := range []struct {
+		name     string
+		a        Assessment
+		day      time.Time
+		standing string
+		late     bool
+	}{
+		{"not started, before the window", form(0, ""), Day(2026, 2, 28), "not_open", false},
+		{"started early, before the window", form(1, AssessDraft), Day(2026, 2, 28), "not_open", false},
+		{"not started, in the window", form(0, ""), Day(2026, 3, 5), "none", false},
+		{"draft on the last day", form(1, AssessDraft), Day(2026, 3, 10), "draft", false},
+		{"draft the day after", form(1, AssessDraft), Day(2026, 3, 11), "draft", true},
+		{"not started the day after", form(0, ""), Day(2026, 3, 11), "none", true},
+		{"submitted the day after", form(2, AssessSubmitted), Day(2026, 3, 11), "submitted", false},
+		{"submitted before the window (never not_open)", form(2, AssessSubmitted), Day(2026, 2, 28), "submitted", false},
+		{"extended, within the extension", withExtension, Day(2026, 3, 12), "draft", false},
+		{"extended, after it", withExtension, Day(2026, 3, 16), "draft", true},
+		{"campaign no longer open", closedCampaign, Day(2026, 3, 5), "draft", true},
+	} {
+		if got := c.a.Standing(c.day); got != c.standing {
+			t.Errorf("%s: standing %q, want %q", c.name, got, c.standing)
+		}
+		if got := c.a.Late(c.day); got != c.late {
+			t.Errorf("%s: late %v, want %v", c.name, got, c.late)
+		}
+	}
+}

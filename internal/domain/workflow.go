@@ -72,6 +72,30 @@ func (a *Assessment) Open(day time.Time) (bool, string, []any) {
 	return Window(a.WindowFrom, a.WindowTo, a.Deadline, day)
 }
 
+// Late reports whether the form's window has closed on day without a
+// submission (a form whose window has not opened yet is not late).
+func (a *Assessment) Late(day time.Time) bool {
+	if a.Submitted() {
+		return false
+	}
+	open, _, _ := a.Open(day)
+	return !open && (a.WindowFrom == nil || !day.Before(*a.WindowFrom))
+}
+
+// Standing is where a registered unit stands in a phase on day, for the
+// dashboard: "none" (chưa bắt đầu) when it has no form (ID 0), "not_open"
+// while the phase's window has not opened (a form started early is not
+// "đang chấm"), else the form's status.
+func (a *Assessment) Standing(day time.Time) string {
+	if !a.Submitted() && a.WindowFrom != nil && day.Before(*a.WindowFrom) {
+		return "not_open"
+	}
+	if a.ID == 0 {
+		return "none"
+	}
+	return string(a.Status)
+}
+
 // Submitted reports whether the unit's self-assessment is behind it: the
 // form is submitted, received, appraised or locked.
 func (a *Assessment) Submitted() bool { return a.Status.Submitted() }

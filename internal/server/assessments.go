@@ -732,17 +732,3 @@ func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error 
 	http.Redirect(w, r, paths.Assessment(c.ID, a.ID), http.StatusSeeOther)
 	return nil
 }
-
-// dashboardState is where a registered unit stands in a phase, for the
-// dashboard: "none" (chưa bắt đầu) when it has no form, "not_open" while the
-// phase's window has not opened (a form started early is not "đang chấm"),
-// else the form's status.
-func (s *Server) dashboardState(a domain.Assessment) string {
-	if !a.Submitted() && a.WindowFrom != nil && s.today().Before(*a.WindowFrom) {
-		return "not_open"
-	}
-	if a.ID == 0 {
-		return "none"
-	}
-	return string(a.Status)
-}

@@ -13,15 +13,6 @@ import (
 	"thidua/web"
 )
 
-// late reports whether a form's window has closed without a submission.
-func (s *Server) late(a domain.Assessment) bool {
-	if a.Submitted() {
-		return false
-	}
-	open, _, _ := a.Open(s.today())
-	return !open && (a.WindowFrom == nil || !s.today().Before(*a.WindowFrom))
-}
-
 // assessments is the staff dashboard of a campaign's forms, or the focal
 // point's own list.
 func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +27,7 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 		}
 		unit = *u.UnitID
 	}
-	d, err := s.db.Dashboard(ctx, c.ID, unit, staff) // every approved unit and phase, started or not
+	d, err := s.db.Dashboard(ctx, c, unit, staff) // every approved unit and phase, started or not
 	if err != nil {
 		return err
 	}
@@ -52,10 +43,11 @@ func (s *Server) assessments(w http.ResponseWriter, r *http.Request) error {
 	counts := map[string]int{}
 	page := pageParam(r)
 	first, listed := (page-1)*dashboardPageSize, 0
+	day := s.today()
 	for _, a := range d.Forms {
-		state := s.dashboardState(a)
+		state := a.Standing(day)
 		counts[state]++
-		late := s.late(a)
+		late := a.Late(day)
 		if late {
 			counts["late"]++
 		}

@@ -129,9 +129,10 @@ func (s *Server) exportAssessments(format string) handlerFunc {
 			tr("assessment.total"), tr("assessment.applicable_max"), tr("assessment.converted"), tr("assessment.submitted_at"), tr("assessment.late.column")); err != nil {
 			return err
 		}
+		day := s.today()
 		err = s.db.AssessmentsForExport(ctx, c.ID, func(a *domain.Assessment, unitCode string) error {
 			late := ""
-			if s.late(*a) {
+			if a.Late(day) {
 				late = tr("assessment.late")
 			}
 			return t.Row(unitCode, a.UnitName, a.PhaseName, tr("assessment.status."+string(a.Status)), a.Scored,
