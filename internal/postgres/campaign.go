@@ -288,8 +288,8 @@ type CampaignRow struct {
 // without a join: the number of campaigns and the sum of their ids (ids
 // only grow, so a campaign created moves the sum, whatever was deleted),
 // and the sum of all public revisions (each change adds one to a
-// campaign's; their rows are never deleted). A server keeping the rendered list reads it before the list
-// (server/kept_pages.go).
+// campaign's; their rows are never deleted). A server keeping the rendered
+// list reads it before the list (server/kept_pages.go).
 func (db *DB) CampaignsRevision(ctx context.Context) (_ string, err error) {
 	defer wrap(&err, "CampaignsRevision")
 	var rev string

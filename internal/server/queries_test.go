@@ -131,6 +131,18 @@ func TestFormPageRoundTrips(t *testing.T) {
 	}
 }
 
+// tracedGet opens path as c and returns the page (200) with the
+// statements the request sent to PostgreSQL.
+func tracedGet(t *testing.T, log *sqlLog, c *client, path string) (string, []string) {
+	t.Helper()
+	log.take()
+	resp := c.get(path)
+	wantStatus(t, resp, 200)
+	body := bodyOf(resp)
+	sent, _ := log.takeTrips()
+	return body, sent
+}
+
 // A visitor's public campaign page is kept as rendered: the next visitor's
 // request reads only the campaign with its public revision (one statement)
 // and gets the same bytes, until a row the page shows changes (here by hand
@@ -143,15 +155,7 @@ func TestPublicCampaignPageKept(t *testing.T) {
 	id := announcedCampaign(t, a.db)
 	path := fmt.Sprintf("/public/campaigns/%d", id)
 	visitor := a.client()
-	get := func(c *client, path string) (string, []string) {
-		t.Helper()
-		log.take()
-		resp := c.get(path)
-		wantStatus(t, resp, 200)
-		body := bodyOf(resp)
-		sent, _ := log.takeTrips()
-		return body, sent
-	}
+	get := func(c *client, path string) (string, []string) { t.Helper(); return tracedGet(t, log, c, path) }
 	first, _ := get(visitor, path)
 	second, sent := get(a.client(), path)
 	if second != first {
@@ -221,15 +225,7 @@ func TestCampaignListKept(t *testing.T) {
 	id := announcedCampaign(t, a.db)
 	first, u1 := a.loggedIn(domain.RoleStaff)
 	second, u2 := a.loggedIn(domain.RoleStaff)
-	get := func(c *client, path string) (string, []string) {
-		t.Helper()
-		log.take()
-		resp := c.get(path)
-		wantStatus(t, resp, 200)
-		body := bodyOf(resp)
-		sent, _ := log.takeTrips()
-		return body, sent
-	}
+	get := func(c *client, path string) (string, []string) { t.Helper(); return tracedGet(t, log, c, path) }
 	list := func(page string) string {
 		t.Helper()
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
