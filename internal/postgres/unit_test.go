@@ -96,6 +96,38 @@ func TestMergeThreeCommunes(t *testing.T) {
 	if _, err := db.UnitOn(ctx, b, day0701); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("old unit still in force on 01/07: %v", err)
 	}
+	// Every column of the tree's rows, as collectUnits scans them: the
+	// merged communes under the district, each with its own code and its
+	// end, the district and province at the top and still in force.
+	tree, err := db.UnitsOn(ctx, day0630)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[int64]string{a: "29995", b: "29998", c: "30001", district: "876", province: "87"}
+	for _, u := range tree {
+		switch u.ID {
+		case a, b, c:
+			if u.ParentID == nil || *u.ParentID != district || u.ValidTo == nil || !u.ValidTo.Equal(day0701) || u.Code != codes[u.ID] || u.Kind == "" {
+				t.Errorf("merged commune on 30/06: %+v (parent %v, end %v)", u, u.ParentID, u.ValidTo)
+			}
+		case district, province:
+			if u.ParentID != nil || u.ValidTo != nil || u.Code != codes[u.ID] || u.ValidFrom.IsZero() {
+				t.Errorf("top unit on 30/06: %+v", u)
+			}
+		}
+	}
+	if len(tree) != 5 {
+		t.Errorf("%d units on 30/06, want 5", len(tree))
+	}
+	parents := map[*int64]bool{}
+	for _, u := range tree {
+		if u.ParentID != nil {
+			parents[u.ParentID] = true
+		}
+	}
+	if len(parents) != 3 {
+		t.Errorf("the three communes share %d parent values, want each its own (rows are scanned into one variable)", len(parents))
+	}
 	// Lineage both ways.
 	preds, _, err := db.Lineage(ctx, merged)
 	if err != nil {
