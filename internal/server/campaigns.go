@@ -71,7 +71,7 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) error {
 		if rerr != nil {
 			return rerr
 		}
-		list, err = keptPart(r, &s.campaignLists, i18n.Locale(ctx), rev, day, view)
+		list, err = s.campaignLists.part(ctx, i18n.Locale(ctx), rev, day, view)
 	} else {
 		list, err = view()
 	}

@@ -100,54 +100,53 @@ func (p *keptPages[K]) keep(key K, e *keptPage) {
 	p.bytes += len(e.body)
 }
 
-// renderPublic answers a public page of a campaign: the kept copy when it
-// is current, else the page built by view, rendered, kept and sent.
-func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, campaignID, revision int64, view func() (templ.Component, error)) error {
-	key := publicPageKey{campaignID, i18n.Locale(r.Context())}
-	rev := strconv.FormatInt(revision, 10)
-	day := s.today()
-	ok := s.cacheable(r)
-	if ok {
-		if body, current := s.publicPages.get(key, rev, day); current {
-			writeHTML(w, http.StatusOK, body)
-			return nil
-		}
-	}
-	c, err := view()
-	if err != nil {
-		return err
-	}
-	if !ok {
-		s.render(w, r, http.StatusOK, c)
-		return nil
-	}
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
-		return err
-	}
-	s.publicPages.keep(key, &keptPage{revision: rev, day: day, body: buf.Bytes()})
-	writeHTML(w, http.StatusOK, buf.Bytes())
-	return nil
-}
-
-// keptPart returns the part of a page kept under key while it is current,
-// else the one view builds, rendered and kept. The caller reads revision
-// before anything view reads.
-func keptPart[K comparable](r *http.Request, p *keptPages[K], key K, revision string, day time.Time,
-	view func() (templ.Component, error)) (templ.Component, error) {
+// fetch returns the page kept under key while it is current, else the one
+// view builds, rendered and kept. The caller reads revision before anything
+// view reads.
+func (p *keptPages[K]) fetch(ctx context.Context, key K, revision string, day time.Time, view func() (templ.Component, error)) ([]byte, error) {
 	if body, ok := p.get(key, revision, day); ok {
-		return renderedPart(body), nil
+		return body, nil
 	}
 	c, err := view()
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	if err := c.Render(ctx, &buf); err != nil {
 		return nil, err
 	}
 	p.keep(key, &keptPage{revision: revision, day: day, body: buf.Bytes()})
-	return renderedPart(buf.Bytes()), nil
+	return buf.Bytes(), nil
+}
+
+// part is fetch for the part of a page below the layout, as a component.
+func (p *keptPages[K]) part(ctx context.Context, key K, revision string, day time.Time, view func() (templ.Component, error)) (templ.Component, error) {
+	body, err := p.fetch(ctx, key, revision, day, view)
+	if err != nil {
+		return nil, err
+	}
+	return renderedPart(body), nil
+}
+
+// renderPublic answers a public page of a campaign: for a request that may
+// have it (cacheable), the kept copy when it is current, else the page
+// built by view, rendered, kept and sent; for any other, the page built.
+func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, campaignID, revision int64, view func() (templ.Component, error)) error {
+	if !s.cacheable(r) {
+		c, err := view()
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, c)
+		return nil
+	}
+	key := publicPageKey{campaignID, i18n.Locale(r.Context())}
+	body, err := s.publicPages.fetch(r.Context(), key, strconv.FormatInt(revision, 10), s.today(), view)
+	if err != nil {
+		return err
+	}
+	writeHTML(w, http.StatusOK, body)
+	return nil
 }
 
 // renderedPart is HTML rendered earlier, written as it is.
