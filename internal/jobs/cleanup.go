@@ -78,15 +78,17 @@ func CleanUp(ctx context.Context, db *postgres.DB, store storage.Store, scratch 
 	if err != nil {
 		return done, err
 	}
-	for _, f := range released {
-		if f.Referenced {
-			continue
-		}
-		if err := store.Delete(ctx, f.Sum); err != nil {
-			log.Error("clean-up: deleting an ended import's file", "sum", f.Sum, "err", err) // an orphan now: swept later
-			continue
+	del := func(ctx context.Context, sum string) {
+		if err := store.Delete(ctx, sum); err != nil {
+			log.Error("clean-up: deleting an ended import's file", "sum", sum, "err", err) // an orphan now: swept below or later
+			return
 		}
 		done.ImportFiles++
+	}
+	for _, sum := range released {
+		if err := db.DropFile(ctx, sum, del); err != nil {
+			return done, err
+		}
 	}
 	for _, p := range paths {
 		if os.Remove(p) == nil {

@@ -72,13 +72,7 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[postgres.RunImpo
 		}
 		// Recorded even when a stop comes now: the import has committed.
 		ctx := context.WithoutCancel(ctx)
-		if err := w.db.FinishImportJob(ctx, args.Key, status, report, ""); err != nil {
-			return err
-		}
-		if !args.DryRun {
-			w.release(ctx, args.Key)
-		}
-		return nil
+		return w.db.FinishImportJob(ctx, args.Key, status, report, "", w.deleteFile(args.Key))
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		// The runner is stopping (or the job was cancelled): the import's
@@ -104,10 +98,10 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[postgres.RunImpo
 		msg = imports.FailureMessage(err)
 	}
 	ctx = context.WithoutCancel(ctx)
-	if ferr := w.db.FinishImportJob(ctx, args.Key, "failed", nil, msg); ferr != nil {
+	// A failed job keeps no personal data: its file goes as it ends.
+	if ferr := w.db.FinishImportJob(ctx, args.Key, "failed", nil, msg, w.deleteFile(args.Key)); ferr != nil {
 		return ferr
 	}
-	w.release(ctx, args.Key) // a failed job keeps no personal data
 	if serverFault(err) {
 		return err // the queue records the last attempt's error
 	}
@@ -169,20 +163,15 @@ func (w *importWorker) copyToScratch(ctx context.Context, sum string) (string, e
 	return f.Name(), nil
 }
 
-// release clears the ended job's file and deletes it from the store unless
-// something else has the same content. A failure leaves an orphan that the
-// clean-up removes a day later.
-func (w *importWorker) release(ctx context.Context, key string) {
-	f, ok, err := w.db.ReleaseImportFile(ctx, key)
-	if err != nil {
-		w.log.Error("import: releasing its file", "key", key, "err", err)
-		return
-	}
-	if !ok || f.Referenced {
-		return
-	}
-	if err := w.store.Delete(ctx, f.Sum); err != nil {
-		w.log.Error("import: deleting its file from the store", "key", key, "sum", f.Sum, "err", err)
+// deleteFile deletes the file of the job key from the store as the job
+// ends (FinishImportJob calls it only when nothing else has the same
+// content). A failure leaves an orphan that the clean-up removes a day
+// later.
+func (w *importWorker) deleteFile(key string) func(ctx context.Context, sum string) {
+	return func(ctx context.Context, sum string) {
+		if err := w.store.Delete(ctx, sum); err != nil {
+			w.log.Error("import: deleting its file from the store", "key", key, "sum", sum, "err", err)
+		}
 	}
 }
 

@@ -30,6 +30,9 @@ func (db *DB) AddAttachment(ctx context.Context, a Attachment) (err error) {
 		if actor := domain.ActorFrom(ctx); actor.UserID != 0 {
 			by = &actor.UserID
 		}
+		if err := lockFile(ctx, tx, a.SHA256); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO campaign_attachments (key, campaign_id, file_name, sha256, size, content_type, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.Key, a.CampaignID, a.FileName, a.SHA256, a.Size, a.ContentType, by); err != nil {
 			return err

@@ -115,6 +115,9 @@ func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, 
 		if err != pgx.ErrNoRows {
 			return err
 		}
+		if err := lockFile(ctx, tx, f.SHA256); err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO evidence_files (key, unit_id, sha256, size, content_type, file_name, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, f.Key, a.UnitID, f.SHA256, f.Size, f.ContentType, f.FileName, actor).Scan(&id); err != nil {
 			return err

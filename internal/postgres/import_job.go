@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -81,6 +80,9 @@ func runImportArgs(ctx context.Context, key string, dryRun bool) RunImportArgs {
 func (db *DB) CreateImportJob(ctx context.Context, key, kind, fileName, fileSum string) (_ *ImportJob, err error) {
 	defer wrap(&err, "CreateImportJob")
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockFile(ctx, tx, fileSum); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO import_jobs (key, kind, file_name, file_path, file_sum, status, created_by)
 			VALUES ($1, $2, $3, '', $4, 'checking', $5)`, key, kind, fileName, fileSum, domain.ActorFrom(ctx).UserID); err != nil {
 			return err
@@ -162,8 +164,12 @@ func (db *DB) ImportProgress(ctx context.Context, key string, rows int) (err err
 	return err
 }
 
-// FinishImportJob stores a job's outcome.
-func (db *DB) FinishImportJob(ctx context.Context, key, status string, report *domain.ImportReport, failure string) (err error) {
+// FinishImportJob stores a job's outcome. A job that ends (done or failed)
+// lets go of its file in the same transaction: del deletes the content
+// from the store unless something else refers to it (see dropFile), so
+// that once the job reads as ended its file is gone, and an upload of the
+// same content after that stores it afresh.
+func (db *DB) FinishImportJob(ctx context.Context, key, status string, report *domain.ImportReport, failure string, del func(ctx context.Context, sum string)) (err error) {
 	defer wrap(&err, "FinishImportJob")
 	var raw []byte
 	if report != nil {
@@ -172,65 +178,70 @@ func (db *DB) FinishImportJob(ctx context.Context, key, status string, report *d
 			return err
 		}
 	}
-	_, err = db.Pool.Exec(ctx, `UPDATE import_jobs SET status = $2, report = $3, error = $4, updated_at = now() WHERE key = $1`,
-		key, status, raw, failure)
-	return err
-}
-
-// ReleasedFile is the file of an ended import job, cleared from the job:
-// the caller deletes it from the store unless Referenced (evidence, an
-// attachment or another job not ended has the same content).
-type ReleasedFile struct {
-	Sum        string
-	Referenced bool
-}
-
-// releaseFiles clears the files of the ended jobs that where selects and
-// says whether anything else still refers to each.
-const releaseFiles = `
-	WITH old AS (
-		SELECT id, file_sum FROM import_jobs
-		WHERE %s AND status IN ('done', 'failed') AND file_sum IS NOT NULL
-		FOR UPDATE),
-	cleared AS (
-		UPDATE import_jobs j SET file_sum = NULL FROM old WHERE j.id = old.id RETURNING j.id, old.file_sum)
-	SELECT c.file_sum,
-	       EXISTS (SELECT 1 FROM evidence_files e WHERE e.sha256 = c.file_sum)
-	       OR EXISTS (SELECT 1 FROM campaign_attachments a WHERE a.sha256 = c.file_sum)
-	       OR EXISTS (SELECT 1 FROM import_jobs o WHERE o.file_sum = c.file_sum AND o.id <> c.id
-	                  AND o.status IN ('checking', 'checked', 'importing'))
-	FROM cleared c`
-
-func collectReleased(rows pgx.Rows) ([]ReleasedFile, error) {
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReleasedFile, error) {
-		var f ReleasedFile
-		err := r.Scan(&f.Sum, &f.Referenced)
-		return f, err
+	ended := status == "done" || status == "failed"
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var sum *string
+		err := tx.QueryRow(ctx, `
+			WITH old AS (SELECT id, file_sum FROM import_jobs WHERE key = $1 FOR UPDATE)
+			UPDATE import_jobs j SET status = $2, report = $3, error = $4, updated_at = now(),
+				file_sum = CASE WHEN $5 THEN NULL ELSE j.file_sum END
+			FROM old WHERE j.id = old.id
+			RETURNING CASE WHEN $5 THEN old.file_sum END`, key, status, raw, failure, ended).Scan(&sum)
+		if err != nil {
+			return notFound(err, "import.not_found")
+		}
+		if sum == nil { // not ended, or released already
+			return nil
+		}
+		return dropFile(ctx, tx, *sum, del)
 	})
 }
 
-// ReleaseImportFile clears the file of the ended job key; ok is false when
-// it has none (released already).
-func (db *DB) ReleaseImportFile(ctx context.Context, key string) (_ ReleasedFile, ok bool, err error) {
-	defer wrap(&err, "ReleaseImportFile")
-	rows, err := db.Pool.Query(ctx, fmt.Sprintf(releaseFiles, "key = $1"), key)
-	if err != nil {
-		return ReleasedFile{}, false, err
+// A stored file is one content, shared by every row that has it:
+// evidence, campaign attachments, import jobs. Whoever comes to refer to a
+// content (an upload) and whoever decides whether to delete it (an import
+// that ends, the clean-up) both take lockFile's lock on it first, so the
+// decision never misses a reference committed meanwhile.
+func lockFile(ctx context.Context, tx pgx.Tx, sum string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('stored file ' || $1, 0))`, sum)
+	return err
+}
+
+// dropFile deletes the content sum with del, under its lock, unless
+// evidence, an attachment or an import job not ended refers to it. del
+// deals with its own failure: a content left behind is an orphan that the
+// clean-up sweeps a day later.
+func dropFile(ctx context.Context, tx pgx.Tx, sum string, del func(ctx context.Context, sum string)) error {
+	if err := lockFile(ctx, tx, sum); err != nil {
+		return err
 	}
-	files, err := collectReleased(rows)
-	if err != nil || len(files) == 0 {
-		return ReleasedFile{}, false, err
+	var referenced bool
+	if err := tx.QueryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM evidence_files WHERE sha256 = $1)
+		OR EXISTS (SELECT 1 FROM campaign_attachments WHERE sha256 = $1)
+		OR EXISTS (SELECT 1 FROM import_jobs WHERE file_sum = $1 AND status IN ('checking', 'checked', 'importing'))`,
+		sum).Scan(&referenced); err != nil {
+		return err
 	}
-	return files[0], true, nil
+	if !referenced {
+		del(ctx, sum)
+	}
+	return nil
+}
+
+// DropFile is dropFile in a transaction of its own, for the clean-up.
+func (db *DB) DropFile(ctx context.Context, sum string, del func(ctx context.Context, sum string)) (err error) {
+	defer wrap(&err, "DropFile")
+	return db.inTx(ctx, func(tx pgx.Tx) error { return dropFile(ctx, tx, sum, del) })
 }
 
 // ReleaseImportFiles ends jobs whose dry run was never followed by an
 // import within a day (expired is their message) and jobs the queue will
 // not run any more (stranded: their last attempt died with its instance),
 // then clears the files of every ended job that still has one: the caller
-// removes the released files (from the store) and the paths (files of jobs
-// recorded before imports ran from the store).
-func (db *DB) ReleaseImportFiles(ctx context.Context, expired, stranded string) (_ []ReleasedFile, paths []string, err error) {
+// drops the released contents (DropFile) and removes the paths (files of
+// jobs recorded before imports ran from the store).
+func (db *DB) ReleaseImportFiles(ctx context.Context, expired, stranded string) (sums, paths []string, err error) {
 	defer wrap(&err, "ReleaseImportFiles")
 	if _, err := db.Pool.Exec(ctx, `UPDATE import_jobs SET status = 'failed', error = $1, updated_at = now()
 		WHERE status = 'checked' AND updated_at < now() - interval '1 day'`, expired); err != nil {
@@ -243,11 +254,16 @@ func (db *DB) ReleaseImportFiles(ctx context.Context, expired, stranded string) 
 			  AND r.state NOT IN ('completed', 'discarded', 'cancelled'))`, stranded); err != nil {
 		return nil, nil, err
 	}
-	rows, err := db.Pool.Query(ctx, fmt.Sprintf(releaseFiles, "true"))
+	rows, err := db.Pool.Query(ctx, `
+		WITH old AS (
+			SELECT id, file_sum FROM import_jobs WHERE status IN ('done', 'failed') AND file_sum IS NOT NULL FOR UPDATE),
+		cleared AS (
+			UPDATE import_jobs j SET file_sum = NULL FROM old WHERE j.id = old.id RETURNING old.file_sum)
+		SELECT DISTINCT file_sum FROM cleared`)
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := collectReleased(rows)
+	sums, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, nil, err
 	}
@@ -256,7 +272,7 @@ func (db *DB) ReleaseImportFiles(ctx context.Context, expired, stranded string) 
 		return nil, nil, err
 	}
 	paths, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	return files, paths, err
+	return sums, paths, err
 }
 
 // LiveImportSums returns the files of the import jobs not ended: a sweep

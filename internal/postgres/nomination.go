@@ -348,6 +348,9 @@ func storeUnitFile(ctx context.Context, tx pgx.Tx, unitID int64, f EvidenceFile)
 	if err == nil || !errors.Is(err, pgx.ErrNoRows) {
 		return id, err
 	}
+	if err := lockFile(ctx, tx, f.SHA256); err != nil {
+		return 0, err
+	}
 	err = tx.QueryRow(ctx, `INSERT INTO evidence_files (key, unit_id, sha256, size, content_type, file_name, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, f.Key, unitID, f.SHA256, f.Size, f.ContentType, f.FileName,
 		nullID(domain.ActorFrom(ctx).UserID)).Scan(&id)
