@@ -115,6 +115,7 @@ var demoLogins = []struct {
 	{"daumoi.tuphap@thidua.local", "Trần Văn Bình", domain.RoleFocalPoint, "STP"},
 	{"daumoi.yte@thidua.local", "Lê Thị Mai", domain.RoleFocalPoint, "SYT"},
 	{"daumoi.myth@thidua.local", "Phạm Minh Tuấn", domain.RoleFocalPoint, "29994"},
+	{"daumoi.khcn@thidua.local", "Ngô Thị Lan", domain.RoleFocalPoint, "SKHCN"}, // the running campaign's form still being filled in
 	{"lanhdao@thidua.local", "Đoàn Văn Đức", domain.RoleLeader, "82"},
 	{"thamdinh@thidua.local", "Huỳnh Văn Phúc", domain.RoleStaff, "SNV"}, // on the running campaign's appraisal team
 }

@@ -56,6 +56,13 @@ func TestDemoOnce(t *testing.T) {
 	if forms != 1 || pending != 1 {
 		t.Errorf("running campaign: %d open forms, %d pending registrations; want 1 and 1", forms, pending)
 	}
+	// A demo login fills that form.
+	var filler string
+	_ = db.Pool.QueryRow(ctx, `SELECT us.email FROM users us JOIN assessments a ON a.unit_id = us.unit_id JOIN phases p ON p.id = a.phase_id
+		WHERE us.role = 'focal_point' AND a.status = 'draft' AND p.assessment_from <= current_date AND current_date <= p.assessment_to`).Scan(&filler)
+	if filler != "daumoi.khcn@thidua.local" {
+		t.Errorf("the open form's focal point: %q", filler)
+	}
 	// Its later steps too: forms submitted, appraised and waiting for the
 	// unit's reply, replied, locked, past the reply window.
 	stages := map[string]string{}
