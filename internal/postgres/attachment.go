@@ -30,7 +30,7 @@ func (db *DB) AddAttachment(ctx context.Context, a Attachment) (err error) {
 		if actor := domain.ActorFrom(ctx); actor.UserID != 0 {
 			by = &actor.UserID
 		}
-		if err := lockFile(ctx, tx, a.SHA256); err != nil {
+		if err := db.claimFile(ctx, tx, a.SHA256); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO campaign_attachments (key, campaign_id, file_name, sha256, size, content_type, created_by)

@@ -31,6 +31,12 @@ type DB struct {
 	jobs *river.Client[pgx.Tx]
 	// sets keeps criteria trees for FormCriteria.
 	sets setCache
+	// FileStored reports whether the file store holds a content. A row
+	// that comes to refer to a content asks it under the content's lock
+	// (claimFile): a delete decided just before the lock would otherwise
+	// leave the row pointing to nothing. The server sets it to its store;
+	// when nil (the seed, tests without a store) it is not asked.
+	FileStored func(ctx context.Context, sum string) (bool, error)
 }
 
 // Open connects a pool to url and checks that the database answers.

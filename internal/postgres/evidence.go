@@ -115,7 +115,7 @@ func (db *DB) AddEvidence(ctx context.Context, assessmentID, criterionID int64, 
 		if err != pgx.ErrNoRows {
 			return err
 		}
-		if err := lockFile(ctx, tx, f.SHA256); err != nil {
+		if err := db.claimFile(ctx, tx, f.SHA256); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO evidence_files (key, unit_id, sha256, size, content_type, file_name, created_by)

@@ -80,7 +80,7 @@ func runImportArgs(ctx context.Context, key string, dryRun bool) RunImportArgs {
 func (db *DB) CreateImportJob(ctx context.Context, key, kind, fileName, fileSum string) (_ *ImportJob, err error) {
 	defer wrap(&err, "CreateImportJob")
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := lockFile(ctx, tx, fileSum); err != nil {
+		if err := db.claimFile(ctx, tx, fileSum); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO import_jobs (key, kind, file_name, file_path, file_sum, status, created_by)
@@ -206,6 +206,33 @@ func lockFile(ctx context.Context, tx pgx.Tx, sum string) error {
 	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('stored file ' || $1, 0))`, sum)
 	return err
 }
+
+// claimFile takes the lock of a content that a row in tx is about to refer
+// to, and checks that the store still holds it: an upload that found the
+// content stored already (it only freshened it) may have done so just
+// before an ending import deleted it. Such an upload is refused, to be
+// sent again; holding the lock, nothing deletes the content until tx ends,
+// and after that the new row counts as a reference.
+func (db *DB) claimFile(ctx context.Context, tx pgx.Tx, sum string) error {
+	if err := lockFile(ctx, tx, sum); err != nil {
+		return err
+	}
+	if db.FileStored == nil {
+		return nil
+	}
+	ok, err := db.FileStored(ctx, sum)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUploadGone
+	}
+	return nil
+}
+
+// ErrUploadGone refuses a row whose content the store no longer holds
+// (claimFile): the upload is to be sent again.
+var ErrUploadGone = domain.Errorf(domain.ECONFLICT, "upload.gone")
 
 // dropFile deletes the content sum with del, under its lock, unless
 // evidence, an attachment or an import job not ended refers to it. del

@@ -283,7 +283,7 @@ func (db *DB) SaveNomination(ctx context.Context, campaignID, id, unitID int64, 
 		}{{"report_file", e.ReportFile, e.RemoveReport, &n.ReportFileID}, {"vote_file", e.VoteFile, e.RemoveVote, &n.VoteFileID}} {
 			switch {
 			case f.file != nil:
-				fid, err := storeUnitFile(ctx, tx, n.UnitID, *f.file)
+				fid, err := db.storeUnitFile(ctx, tx, n.UnitID, *f.file)
 				if err != nil {
 					return err
 				}
@@ -341,14 +341,14 @@ func (db *DB) SaveNomination(ctx context.Context, campaignID, id, unitID int64, 
 // storeUnitFile records a stored file in the unit's evidence library (the
 // same file under the same name already there is that entry) and returns
 // its row.
-func storeUnitFile(ctx context.Context, tx pgx.Tx, unitID int64, f EvidenceFile) (int64, error) {
+func (db *DB) storeUnitFile(ctx context.Context, tx pgx.Tx, unitID int64, f EvidenceFile) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `SELECT id FROM evidence_files WHERE unit_id = $1 AND sha256 = $2 AND file_name = $3 ORDER BY id LIMIT 1`,
 		unitID, f.SHA256, f.FileName).Scan(&id)
 	if err == nil || !errors.Is(err, pgx.ErrNoRows) {
 		return id, err
 	}
-	if err := lockFile(ctx, tx, f.SHA256); err != nil {
+	if err := db.claimFile(ctx, tx, f.SHA256); err != nil {
 		return 0, err
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO evidence_files (key, unit_id, sha256, size, content_type, file_name, created_by)

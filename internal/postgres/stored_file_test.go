@@ -121,3 +121,79 @@ func waitForLockWait(t *testing.T, db *postgres.DB) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestUploadClaimsItsFile: a row that comes to refer to a stored content
+// asks the store for it only once it holds the content's lock, and a
+// content gone by then (deleted by a job ending meanwhile) is refused
+// with nothing written.
+func TestUploadClaimsItsFile(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	u, _, err := db.CreateUser(ctx, domain.NewUser{Email: "staff@example.vn", FullName: "Cán bộ", Role: domain.RoleStaff}, "x", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = domain.WithActor(ctx, domain.Actor{UserID: u.ID})
+	campaign, err := db.CreateCampaign(ctx, quangNgai(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := strings.Repeat("ef", 32)
+	var mu sync.Mutex
+	stored, asked := false, 0
+	db.FileStored = func(_ context.Context, s string) (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if s != sum {
+			t.Errorf("asked for %s", s)
+		}
+		asked++
+		return stored, nil
+	}
+	count := func() (n int) {
+		_ = db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_jobs) + (SELECT count(*) FROM campaign_attachments)`).Scan(&n)
+		return n
+	}
+
+	// The content is gone: both kinds of rows are refused.
+	_, err = db.CreateImportJob(ctx, "job-gone-000000000000", "units", "don-vi.csv", sum)
+	if domain.ErrorCode(err) != domain.ECONFLICT || count() != 0 {
+		t.Fatalf("import of a content gone: %v, %d rows", err, count())
+	}
+	err = db.AddAttachment(ctx, postgres.Attachment{Key: "attachment-gone-00000000", CampaignID: campaign, FileName: "ke-hoach.pdf",
+		SHA256: sum, Size: 10, ContentType: "application/pdf"})
+	if domain.ErrorCode(err) != domain.ECONFLICT || count() != 0 || asked != 2 {
+		t.Fatalf("attachment of a content gone: %v, %d rows, asked %d times", err, count(), asked)
+	}
+
+	// The content is there, but an ending job holds its lock: the upload
+	// waits for it before asking the store.
+	stored = true
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('stored file ' || $1, 0))`, sum); err != nil {
+		t.Fatal(err)
+	}
+	created := make(chan error, 1)
+	go func() {
+		_, err := db.CreateImportJob(ctx, "job-kept-000000000000", "units", "don-vi.csv", sum)
+		created <- err
+	}()
+	waitForLockWait(t, db)
+	mu.Lock()
+	before := asked
+	mu.Unlock()
+	if before != 2 {
+		t.Fatalf("the store was asked before the lock: %d", before)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-created; err != nil || count() != 1 || asked != 3 {
+		t.Fatalf("upload after the lock: %v, %d rows, asked %d times", err, count(), asked)
+	}
+}

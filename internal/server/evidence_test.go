@@ -371,3 +371,46 @@ func TestReadyzStoreNotWritable(t *testing.T) {
 		t.Errorf("readyz: %v %v", report, err)
 	}
 }
+
+// TestUploadOfAContentJustDeleted: an upload whose content the store no
+// longer holds when its row is about to commit (an ending import deleted
+// the same bytes at that moment) is refused with 409 and a message to send
+// it again, on the page it came from, with nothing written.
+func TestUploadOfAContentJustDeleted(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, map[string]string{"EVIDENCE_DIR": t.TempDir(), "IMPORT_DIR": t.TempDir()})
+	wk := newWork(t, a)
+	staff, _ := a.loggedIn(domain.RoleStaff)
+	fp, _ := a.loggedIn(domain.RoleFocalPoint)
+	wk.register(t, fp, staff)
+	form := wk.start(t, fp)
+	nodes, _ := a.db.Criteria(context.Background(), wk.set)
+	leaf := domain.Leaves(nodes)[0]
+	ev := fmt.Sprintf("%s/criteria/%d/evidence", form, leaf.ID)
+	a.db.FileStored = func(context.Context, string) (bool, error) { return false, nil }
+	const message = "Tệp vừa tải lên chưa lưu được"
+
+	resp := fp.uploadEvidence(ev, "Trang 5", "bao-cao.pdf", []byte("%PDF-1.4\nbáo cáo\n"))
+	wantStatus(t, resp, http.StatusConflict)
+	doc := htmlOf(t, resp)
+	if got := doc.Find(".error-summary").Text(); !strings.Contains(got, message) {
+		t.Errorf("evidence: message %q", got)
+	}
+	if doc.Find(`form[enctype="multipart/form-data"] input[type=file]`).Length() != 1 {
+		t.Error("evidence: no upload form to try again")
+	}
+	if f, s, au := evidenceRows(t, a); f+s+au != 0 {
+		t.Errorf("evidence: %d files, %d attachments, %d audit entries", f, s, au)
+	}
+
+	resp = staff.upload("/units/import", "don-vi.csv", []byte("ma,ten,ten_viet_tat,loai,ma_cap_tren,hieu_luc_tu,hieu_luc_den\n"))
+	wantStatus(t, resp, http.StatusConflict)
+	if got := htmlOf(t, resp).Text(); !strings.Contains(got, message) {
+		t.Errorf("import: page without the message: %.300q", got)
+	}
+	var jobs int
+	_ = a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM import_jobs`).Scan(&jobs)
+	if jobs != 0 {
+		t.Errorf("import: %d jobs recorded", jobs)
+	}
+}

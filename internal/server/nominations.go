@@ -390,7 +390,7 @@ func (s *Server) saveNomination(submit bool) handlerFunc {
 		res, err := s.db.SaveNomination(ctx, c.ID, n.ID, n.UnitID, form.edit)
 		if err != nil {
 			st := nominationState{typed: &typed, problems: form.problems}
-			if domain.ErrorCode(err) == domain.ECONFLICT {
+			if domain.ErrorCode(err) == domain.ECONFLICT && !errors.Is(err, postgres.ErrUploadGone) {
 				st.readOnly = true // no longer the unit's to change: shown to copy
 			}
 			return refuse(ctx, err, nominationFormFields, func(status int, p web.Problems) error {

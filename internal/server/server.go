@@ -46,6 +46,9 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // New builds the server and its routes.
 func New(cfg *config.Config, db *postgres.DB, store storage.Store, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, store: store, log: log}
+	// An upload's row checks, under its content's lock, that the store
+	// still holds the content (postgres.DB.FileStored).
+	db.FileStored = func(ctx context.Context, sum string) (bool, error) { return storage.Has(ctx, store, sum) }
 	// A signed-in GET does not write: the stored idle deadline is pushed
 	// forward at most once a minute (see postgres.SessionStore), or once a
 	// quarter of the idle timeout when that is shorter, so that a short

@@ -51,6 +51,18 @@ type Store interface {
 	String() string
 }
 
+// Has reports whether st holds the content sum.
+func Has(ctx context.Context, st Store, sum string) (bool, error) {
+	f, err := st.Open(ctx, sum)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, f.Close()
+}
+
 // Swept counts what a Sweep removed.
 type Swept struct {
 	Temp    int // temporary uploads abandoned mid-way
