@@ -79,8 +79,10 @@ func CleanUp(ctx context.Context, db *postgres.DB, store storage.Store, scratch 
 		return done, err
 	}
 	del := func(ctx context.Context, sum string) {
+		ctx, cancel := context.WithTimeout(ctx, storeDeleteTimeout) // holding the content's lock
+		defer cancel()
 		if err := store.Delete(ctx, sum); err != nil {
-			log.Error("clean-up: deleting an ended import's file", "sum", sum, "err", err) // an orphan now: swept below or later
+			log.Error("clean-up: deleting an ended import's file", "sum", sum, "err", err) // an orphan now: swept once older than a day
 			return
 		}
 		done.ImportFiles++

@@ -163,12 +163,20 @@ func (w *importWorker) copyToScratch(ctx context.Context, sum string) (string, e
 	return f.Name(), nil
 }
 
+// storeDeleteTimeout bounds a delete from the store made while holding the
+// content's lock (the job's end, the clean-up).
+const storeDeleteTimeout = 30 * time.Second
+
 // deleteFile deletes the file of the job key from the store as the job
 // ends (FinishImportJob calls it only when nothing else has the same
 // content). A failure leaves an orphan that the clean-up removes a day
 // later.
 func (w *importWorker) deleteFile(key string) func(ctx context.Context, sum string) {
 	return func(ctx context.Context, sum string) {
+		// It runs holding the content's lock: a store that hangs must not
+		// hold uploads of the same content for longer.
+		ctx, cancel := context.WithTimeout(ctx, storeDeleteTimeout)
+		defer cancel()
 		if err := w.store.Delete(ctx, sum); err != nil {
 			w.log.Error("import: deleting its file from the store", "key", key, "sum", sum, "err", err)
 		}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -273,6 +274,20 @@ func (db *DB) SaveNomination(ctx context.Context, campaignID, id, unitID int64, 
 		before := *n
 		if err := n.Edit(report); err != nil {
 			return err
+		}
+		// Two files lock two contents: in the order of their sums, so that
+		// two saves with the same two files never wait on each other.
+		var sums []string
+		for _, f := range []*EvidenceFile{e.ReportFile, e.VoteFile} {
+			if f != nil {
+				sums = append(sums, f.SHA256)
+			}
+		}
+		slices.Sort(sums)
+		for _, sum := range sums {
+			if err := lockFile(ctx, tx, sum); err != nil {
+				return err
+			}
 		}
 		files := map[string]any{}
 		for _, f := range []struct {

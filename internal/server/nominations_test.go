@@ -439,8 +439,25 @@ func TestNominationRefusalsKeepTheDraft(t *testing.T) {
 	if n := nomCount(t, a, `SELECT count(*) FROM evidence_files`); n != evidence {
 		t.Errorf("refused files were recorded: %d rows, had %d", n, evidence)
 	}
-	// Bad bytes in the text: refused, shown back, nothing written.
+	// A file whose content the store lost just then (an ending import
+	// deleted the same bytes): 409, the form still the unit's to change,
+	// the typed text shown back, nothing written.
+	stored := a.db.FileStored
+	a.db.FileStored = func(context.Context, string) (bool, error) { return false, nil }
 	_, _, _, v := nominationStatus(t, a, id)
+	text := "Thành tích kèm tệp vừa bị xoá"
+	resp = nw.fp.postParts(page, append(reportForm(t, doc, map[string]string{"achievements": text}),
+		field{key: "report_file", file: "bao-cao-ky.pdf", value: testPDF}))
+	wantStatus(t, resp, http.StatusConflict)
+	got := htmlOf(t, resp)
+	if !strings.Contains(got.Find(".error-summary").Text(), "Tệp vừa tải lên chưa lưu được") || got.Find("textarea#achievements").Text() != text {
+		t.Errorf("a file gone: %q, achievements %q", got.Find(".error-summary").Text(), got.Find("textarea#achievements").Text())
+	}
+	if _, _, _, v2 := nominationStatus(t, a, id); v2 != v || nomCount(t, a, `SELECT count(*) FROM evidence_files`) != evidence {
+		t.Error("a file gone was written")
+	}
+	a.db.FileStored = stored
+	// Bad bytes in the text: refused, shown back, nothing written.
 	resp = nw.fp.postParts(page, reportForm(t, doc, map[string]string{"tasks": "Nhiệm vụ\x00 có ký tự NUL"}))
 	wantStatus(t, resp, http.StatusUnprocessableEntity)
 	if !strings.Contains(htmlOf(t, resp).Find("#tasks-error").Text(), "ký tự không hợp lệ") {
@@ -464,7 +481,7 @@ func TestNominationRefusalsKeepTheDraft(t *testing.T) {
 	// A changed form sent after the submission: 409, the text shown to copy.
 	resp = nw.fp.postParts(page, reportForm(t, doc, map[string]string{"tasks": "Sửa sau khi gửi"}))
 	wantStatus(t, resp, http.StatusConflict)
-	got := htmlOf(t, resp)
+	got = htmlOf(t, resp)
 	if !strings.Contains(got.Find(".nomination-report").Text(), "Sửa sau khi gửi") || !strings.Contains(got.Find(".error-summary").Text(), "chưa được lưu") {
 		t.Errorf("a late save: %q", got.Find(".error-summary").Text())
 	}
