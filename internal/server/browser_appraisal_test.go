@@ -75,7 +75,7 @@ func TestBrowserAppraisalForm(t *testing.T) {
 			chromedp.SendKeys("#email", appraiser.Email),
 			chromedp.SendKeys("#password", testPassword),
 			chromedp.Click("button[type=submit]"),
-			chromedp.WaitVisible("main"),
+			chromedp.WaitVisible(".who-name"), // signed in: "main" matched the login page still shown
 			chromedp.Navigate(a.ts.URL+page),
 			chromedp.WaitVisible("form.appraisal-form"),
 		); err != nil {
