@@ -19,12 +19,7 @@ import (
 func TestEndedImportDropsItsFile(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
-	ctx := context.Background()
-	u, _, err := db.CreateUser(ctx, domain.NewUser{Email: "staff@example.vn", FullName: "Cán bộ", Role: domain.RoleStaff}, "x", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx = domain.WithActor(ctx, domain.Actor{UserID: u.ID})
+	ctx, u := staffActing(t, db)
 	sum := strings.Repeat("cd", 32)
 	var mu sync.Mutex
 	var deleted []string
@@ -102,6 +97,17 @@ func TestEndedImportDropsItsFile(t *testing.T) {
 	}
 }
 
+// staffActing creates a staff user and returns a context acting as them.
+func staffActing(t *testing.T, db *postgres.DB) (context.Context, *domain.User) {
+	t.Helper()
+	ctx := context.Background()
+	u, _, err := db.CreateUser(ctx, domain.NewUser{Email: "staff@example.vn", FullName: "Cán bộ", Role: domain.RoleStaff}, "x", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return domain.WithActor(ctx, domain.Actor{UserID: u.ID}), u
+}
+
 // waitForLockWait returns once some session of db waits for a lock.
 func waitForLockWait(t *testing.T, db *postgres.DB) {
 	t.Helper()
@@ -129,12 +135,7 @@ func waitForLockWait(t *testing.T, db *postgres.DB) {
 func TestUploadClaimsItsFile(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
-	ctx := context.Background()
-	u, _, err := db.CreateUser(ctx, domain.NewUser{Email: "staff@example.vn", FullName: "Cán bộ", Role: domain.RoleStaff}, "x", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx = domain.WithActor(ctx, domain.Actor{UserID: u.ID})
+	ctx, _ := staffActing(t, db)
 	campaign, err := db.CreateCampaign(ctx, quangNgai(), "")
 	if err != nil {
 		t.Fatal(err)
