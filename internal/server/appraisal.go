@@ -477,7 +477,7 @@ func (s *Server) appraisalAction(w http.ResponseWriter, r *http.Request, accept,
 func (s *Server) receiveAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := campaignOf(r) // the route's policy is domain.CanReceive
-	a, err := s.assessmentParam(r, c)
+	a, err := s.assessmentParam(r)
 	if err != nil {
 		return err
 	}

@@ -41,31 +41,22 @@ func windowLabel(r *http.Request, from, to, extended *time.Time) string {
 // assessmentParam loads {assessmentID} of the campaign in the URL if the
 // user may see it (domain.CanSeeAssessment). Anyone else gets the 404 of a
 // missing form.
-func (s *Server) assessmentParam(r *http.Request, c *domain.Campaign) (*domain.Assessment, error) {
+func (s *Server) assessmentParam(r *http.Request) (*domain.Assessment, error) {
 	a, err := routeForm(r)
 	if err != nil {
 		return nil, err
 	}
-	if err := visibleAssessment(r, c, a); err != nil {
-		return nil, err
+	if !domain.CanSeeAssessment(userFrom(r.Context()), accessOf(r), a.UnitID, nil) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 	}
 	return a, nil
-}
-
-// visibleAssessment refuses, as not found, a form of another campaign or
-// one the user may not see.
-func visibleAssessment(r *http.Request, c *domain.Campaign, a *domain.Assessment) error {
-	if a.CampaignID != c.ID || !domain.CanSeeAssessment(userFrom(r.Context()), accessOf(r), a.UnitID, nil) {
-		return domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
-	}
-	return nil
 }
 
 // editableAssessment is assessmentParam for writes: only the unit's own
 // focal point fills its form.
 func (s *Server) editableAssessment(r *http.Request) (*domain.Campaign, *domain.Assessment, error) {
 	c := campaignOf(r)
-	a, err := s.assessmentParam(r, c)
+	a, err := s.assessmentParam(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -406,7 +397,7 @@ func entryText(ctx context.Context, v postgres.HistoryValue) string {
 // see it.
 func (s *Server) showAssessment(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	a, err := s.assessmentParam(r, c)
+	a, err := s.assessmentParam(r)
 	if err != nil {
 		return err
 	}
@@ -607,7 +598,7 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := campaignOf(r)
-	a, err := s.assessmentParam(r, c)
+	a, err := s.assessmentParam(r)
 	if err != nil {
 		return err
 	}
@@ -669,7 +660,7 @@ func bandsText(ctx context.Context, b domain.Bands) string {
 func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := campaignOf(r)
-	a, err := s.assessmentParam(r, c)
+	a, err := s.assessmentParam(r)
 	if err != nil {
 		return err
 	}
@@ -710,7 +701,7 @@ func (s *Server) returnAssessment(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) extendAssessment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	c := campaignOf(r)
-	a, err := s.assessmentParam(r, c)
+	a, err := s.assessmentParam(r)
 	if err != nil {
 		return err
 	}

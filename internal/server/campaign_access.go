@@ -62,11 +62,12 @@ func accessOf(r *http.Request) *domain.CampaignAccess {
 func campaignOf(r *http.Request) *domain.Campaign { return accessOf(r).Campaign }
 
 // routeForm is the form the route names by {assessmentID}, as loadCampaign
-// read it with the campaign: a missing form, or another campaign's, is the
-// 404 of a missing form. Whether the user may see it is the caller's check.
+// read it with the campaign (only among the campaign's forms): a missing
+// form, or another campaign's, is the 404 of a missing form. Whether the
+// user may see it is the caller's check.
 func routeForm(r *http.Request) (*domain.Assessment, error) {
 	acc := accessOf(r)
-	if acc.Form == nil || acc.Form.CampaignID != acc.Campaign.ID {
+	if acc.Form == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "assessment.not_found")
 	}
 	return acc.Form, nil

@@ -38,7 +38,7 @@ func historyBox(ctx context.Context, recs *postgres.FormRecords, all string) web
 // self-assessment form: staff and the unit's focal point.
 func (s *Server) assessmentHistory(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	a, err := s.assessmentParam(r, c)
+	a, err := s.assessmentParam(r)
 	if err != nil {
 		return err
 	}
